@@ -1,0 +1,52 @@
+package dev.qama.core.model;
+
+/** Argument checks shared by the models: every message names the value and where it came from. */
+public final class Checks {
+    private Checks() {}
+
+    /** Requires {@code value} to be finite; {@code what} names it in the message. */
+    public static double finite(double value, String what) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(what + " must be finite, got " + value);
+        }
+        return value;
+    }
+
+    /** Requires every entry of {@code values} to be finite. */
+    public static float[] allFinite(float[] values, String what) {
+        if (values == null) {
+            throw new IllegalArgumentException(what + " is null");
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException(
+                        what + "[" + i + "] must be finite, got " + values[i]);
+            }
+        }
+        return values;
+    }
+
+    /** Requires {@code value >= 0}. */
+    public static int nonNegative(int value, String what) {
+        if (value < 0) {
+            throw new IllegalArgumentException(what + " must be >= 0, got " + value);
+        }
+        return value;
+    }
+
+    /** Requires {@code value >= 1}. */
+    public static int positive(int value, String what) {
+        if (value < 1) {
+            throw new IllegalArgumentException(what + " must be >= 1, got " + value);
+        }
+        return value;
+    }
+
+    /** Requires {@code array.length == expected}. */
+    public static void length(int actual, long expected, String what) {
+        if (actual != expected) {
+            throw new IllegalArgumentException(
+                    what + " has length " + actual + " but " + expected + " was expected");
+        }
+    }
+}

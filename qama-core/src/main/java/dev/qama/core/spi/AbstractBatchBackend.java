@@ -1,0 +1,184 @@
+package dev.qama.core.spi;
+
+import dev.qama.core.model.Problem;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/**
+ * A base for local backends that solve the problems of a batch independently: it validates the
+ * batch, spreads the problems over a pool of {@code threads} worker threads, gives problem k the
+ * seed {@code request.problemSeed(k)} (so results do not depend on the thread count), honours the
+ * caller's interrupt and collects timings.
+ *
+ * <p>Subclasses implement {@link #solveProblem}, which must be thread-safe (no per-call state in
+ * fields).
+ */
+public abstract class AbstractBatchBackend implements AnnealerBackend {
+    private static final AtomicInteger POOL_ID = new AtomicInteger();
+    private final int threads;
+    private final Object poolLock = new Object();
+    private ExecutorService pool;
+
+    /**
+     * @param threads worker threads, ≥ 1 (problems of one batch run in parallel)
+     */
+    protected AbstractBatchBackend(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        this.threads = threads;
+    }
+
+    /** The default thread count: the number of available processors. */
+    public static int defaultThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The worker thread count. */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * Solves one problem.
+     *
+     * @param problem the problem (already checked with {@link #isCapable})
+     * @param seed its seed
+     * @param reads the number of reads to return
+     * @param initial a warm start, or null
+     * @param stop poll it; when it says stop, return the best states so far with its reason
+     * @return the reads (through {@link SolveResult#of})
+     */
+    protected abstract SolveResult solveProblem(
+            Problem problem, long seed, int reads, byte[] initial, StopCondition stop);
+
+    /** Throws a clear error if the backend cannot take the problem; the default uses isCapable. */
+    protected void checkCapable(Problem p, int index) {
+        if (!isCapable(p)) {
+            throw new IllegalArgumentException(
+                    "backend '"
+                            + name()
+                            + "' cannot take problem "
+                            + index
+                            + " of the batch ("
+                            + p
+                            + ", "
+                            + p.numVariables()
+                            + " variables; limit "
+                            + capabilities().maxVariables()
+                            + ")");
+        }
+    }
+
+    @Override
+    public final BatchResult solve(SolveRequest request) {
+        long t0 = System.nanoTime();
+        List<Problem> problems = request.problems();
+        for (int k = 0; k < problems.size(); k++) {
+            checkCapable(problems.get(k), k);
+        }
+        StopCondition stop = request.startClock();
+        DoubleAdder solveSeconds = new DoubleAdder();
+        SolveResult[] out = new SolveResult[problems.size()];
+        if (threads == 1 || problems.size() <= 1) {
+            for (int k = 0; k < problems.size(); k++) {
+                out[k] = timed(request, k, stop, solveSeconds);
+            }
+        } else {
+            ExecutorService ex = pool();
+            List<Future<SolveResult>> futures = new ArrayList<>(problems.size());
+            for (int k = 0; k < problems.size(); k++) {
+                final int idx = k;
+                futures.add(ex.submit(() -> timed(request, idx, stop, solveSeconds)));
+            }
+            boolean interrupted = false;
+            for (int k = 0; k < futures.size(); k++) {
+                while (true) {
+                    try {
+                        out[k] = futures.get(k).get();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        stop.forceStop();
+                    } catch (ExecutionException e) {
+                        stop.forceStop();
+                        Throwable c = e.getCause();
+                        if (c instanceof RuntimeException re) {
+                            throw re;
+                        }
+                        if (c instanceof Error err) {
+                            throw err;
+                        }
+                        throw new SolverException("backend '" + name() + "' failed", c);
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Map<String, Double> timing = new LinkedHashMap<>();
+        timing.put(BatchResult.TOTAL_SECONDS, (System.nanoTime() - t0) * 1e-9);
+        timing.put(BatchResult.SOLVE_SECONDS, solveSeconds.sum());
+        return new BatchResult(name(), request.seed(), List.of(out), timing);
+    }
+
+    private SolveResult timed(SolveRequest request, int k, StopCondition stop, DoubleAdder acc) {
+        long s = System.nanoTime();
+        byte[] init = request.initialStates() == null ? null : request.initialStates().get(k);
+        SolveResult r =
+                solveProblem(
+                        request.problems().get(k),
+                        request.problemSeed(k),
+                        request.reads(),
+                        init,
+                        stop);
+        acc.add((System.nanoTime() - s) * 1e-9);
+        return r;
+    }
+
+    private ExecutorService pool() {
+        synchronized (poolLock) {
+            if (pool == null) {
+                int id = POOL_ID.incrementAndGet();
+                AtomicInteger n = new AtomicInteger();
+                ThreadFactory tf =
+                        r -> {
+                            Thread t =
+                                    new Thread(
+                                            r,
+                                            "qama-"
+                                                    + name()
+                                                    + "-"
+                                                    + id
+                                                    + "-"
+                                                    + n.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        };
+                pool = Executors.newFixedThreadPool(threads, tf);
+            }
+            return pool;
+        }
+    }
+
+    /** Shuts the worker pool down (a later solve starts a new one). */
+    @Override
+    public void close() {
+        synchronized (poolLock) {
+            if (pool != null) {
+                pool.shutdownNow();
+                pool = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.qama.core.spi;
+
+import dev.qama.core.model.Problem;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One call to a backend: a batch of problems and how to solve them. Immutable; build with {@link
+ * #builder(List)} or {@link #of(List, long)}.
+ *
+ * <ul>
+ *   <li>{@code seed}: the root of every random stream; problem k uses {@code Seeds.forStream(seed,
+ *       k)} so the result never depends on thread count (default 0).
+ *   <li>{@code reads}: independent runs per problem (replicas); every read's state is returned,
+ *       best first (default 1).
+ *   <li>{@code timeLimit}: wall-clock limit for the whole batch, or null for none; the best states
+ *       so far are returned with status TIME_LIMIT.
+ *   <li>{@code cancellation}: an optional flag to stop the batch from another thread; the calling
+ *       thread's interrupt is honoured the same way.
+ *   <li>{@code initialStates}: optional warm starts, one per problem (solvers that support them
+ *       start read 0 there; others ignore them).
+ * </ul>
+ */
+public final class SolveRequest {
+    private final List<Problem> problems;
+    private final long seed;
+    private final int reads;
+    private final Duration timeLimit;
+    private final Cancellation cancellation;
+    private final List<byte[]> initialStates;
+
+    private SolveRequest(Builder b) {
+        this.problems = List.copyOf(b.problems);
+        this.seed = b.seed;
+        this.reads = b.reads;
+        this.timeLimit = b.timeLimit;
+        this.cancellation = b.cancellation;
+        this.initialStates = b.initialStates;
+    }
+
+    /** A request with default options. */
+    public static SolveRequest of(List<? extends Problem> problems, long seed) {
+        return builder(problems).seed(seed).build();
+    }
+
+    /** A builder for a batch (may be empty; no element may be null). */
+    public static Builder builder(List<? extends Problem> problems) {
+        return new Builder(problems);
+    }
+
+    /** The problems, in order. */
+    public List<Problem> problems() {
+        return problems;
+    }
+
+    /** The root seed. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The seed of problem k of this batch. */
+    public long problemSeed(int k) {
+        return Seeds.forStream(seed, k);
+    }
+
+    /** Reads per problem (≥ 1). */
+    public int reads() {
+        return reads;
+    }
+
+    /** The time limit, or null. */
+    public Duration timeLimit() {
+        return timeLimit;
+    }
+
+    /** The cancellation flag, or null. */
+    public Cancellation cancellation() {
+        return cancellation;
+    }
+
+    /** Warm starts (one per problem, entries may be null), or null. */
+    public List<byte[]> initialStates() {
+        return initialStates;
+    }
+
+    /**
+     * Starts the clock: the returned condition reports the deadline, the cancellation and the
+     * current thread's interrupt status. Backends call it once at the start of {@code solve}.
+     */
+    public StopCondition startClock() {
+        long now = System.nanoTime();
+        long deadline =
+                timeLimit == null
+                        ? Long.MAX_VALUE
+                        : now + Math.min(timeLimit.toNanos(), Long.MAX_VALUE / 4);
+        return new StopCondition(now, deadline, cancellation, Thread.currentThread());
+    }
+
+    /** Builder; every setter validates its argument. */
+    public static final class Builder {
+        private final List<? extends Problem> problems;
+        private long seed;
+        private int reads = 1;
+        private Duration timeLimit;
+        private Cancellation cancellation;
+        private List<byte[]> initialStates;
+
+        private Builder(List<? extends Problem> problems) {
+            if (problems == null) {
+                throw new IllegalArgumentException("problem list is null");
+            }
+            for (int k = 0; k < problems.size(); k++) {
+                if (problems.get(k) == null) {
+                    throw new IllegalArgumentException("problem " + k + " of the batch is null");
+                }
+            }
+            this.problems = problems;
+        }
+
+        /** The root seed (any value). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Reads per problem, ≥ 1. */
+        public Builder reads(int reads) {
+            if (reads < 1) {
+                throw new IllegalArgumentException("reads must be >= 1, got " + reads);
+            }
+            this.reads = reads;
+            return this;
+        }
+
+        /** A positive time limit, or null for none. */
+        public Builder timeLimit(Duration limit) {
+            if (limit != null && (limit.isNegative() || limit.isZero())) {
+                throw new IllegalArgumentException("time limit must be positive, got " + limit);
+            }
+            this.timeLimit = limit;
+            return this;
+        }
+
+        /** A cancellation flag, or null. */
+        public Builder cancellation(Cancellation c) {
+            this.cancellation = c;
+            return this;
+        }
+
+        /** Warm starts, one per problem (entries may be null); each is validated. */
+        public Builder initialStates(List<byte[]> states) {
+            if (states != null) {
+                if (states.size() != problems.size()) {
+                    throw new IllegalArgumentException(
+                            "got "
+                                    + states.size()
+                                    + " initial states for "
+                                    + problems.size()
+                                    + " problems");
+                }
+                for (int k = 0; k < states.size(); k++) {
+                    byte[] s = states.get(k);
+                    if (s != null) {
+                        Problem p = problems.get(k);
+                        p.vartype().checkState(s, p.numVariables());
+                    }
+                }
+                this.initialStates =
+                        java.util.Collections.unmodifiableList(new java.util.ArrayList<>(states));
+            } else {
+                this.initialStates = null;
+            }
+            return this;
+        }
+
+        /** The request. */
+        public SolveRequest build() {
+            return new SolveRequest(this);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.qama.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qama.core.testkit.RandomProblems;
+import org.junit.jupiter.api.Test;
+
+class LowRankCouplingTest {
+
+    @Test
+    void equalsItsDenseExportUnderEveryOperator() {
+        for (int r : new int[] {1, 2, 5}) {
+            LowRankCoupling c = RandomProblems.lowRankCoupling(11, r, 17 + r);
+            float[] ref = c.toDenseArray(11);
+            CouplingChecks.assertSameOperator(c, ref, 1e-5, r);
+            assertEquals(c.toDense(11).sumSquaresUpper(), c.sumSquaresUpper(), 1e-4);
+        }
+    }
+
+    @Test
+    void entriesFollowTheFactorFormula() {
+        // A = [1, 2]ᵀ (r = 1), B = [3, 4]ᵀ, s = 0.5: J_01 = 0.5·(1·4 + 3·2) = 5
+        LowRankCoupling c = LowRankCoupling.of(2, 1, new float[] {1, 2}, new float[] {3, 4}, 0.5);
+        assertEquals(5, c.get(0, 1), 1e-12);
+        assertEquals(0, c.get(1, 1));
+        assertEquals(3, c.removedDiagonal()[0], 1e-12); // 2·0.5·1·3
+    }
+
+    @Test
+    void rejectsBadFactors() {
+        String msg =
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> LowRankCoupling.of(2, 2, new float[3], new float[4], 1))
+                        .getMessage();
+        assertTrue(msg.contains("factor A") && msg.contains("3"), msg);
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LowRankCoupling.of(1, 1, new float[] {Float.NaN}, new float[1], 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LowRankCoupling.of(1, 1, new float[1], new float[1], Double.NaN));
+    }
+}

@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Examples:",
-            "  qama solve --input G14.txt --format gset --solver sb --seed 1 --time-limit 2s --json",
+            "  qama solve -i G14.txt -f gset -s sb --seed 1 --time-limit 2s --json",
             "  qama solve --list-solvers"
         })
 public final class SolveCommand implements Callable<Integer> {

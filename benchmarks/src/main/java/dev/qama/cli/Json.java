@@ -1,0 +1,129 @@
+package dev.qama.cli;
+
+/**
+ * A small writer of one JSON object per line, for the machine-readable output of the commands.
+ * Strings are escaped per RFC 8259 (quotes, backslashes and control characters, and every non-ASCII
+ * character as a {@code \\uXXXX} escape so the output is plain ASCII); non-finite numbers, which
+ * JSON cannot carry, are written as {@code null}; integral doubles below 10¹⁵ are written without a
+ * fraction ({@code -19412}, not {@code -19412.0}).
+ *
+ * <pre>{@code
+ * String line = new Json().put("solver", "sb").put("energy", -3.5).toString();
+ * // {"solver":"sb","energy":-3.5}
+ * }</pre>
+ */
+public final class Json {
+    private final StringBuilder sb = new StringBuilder("{");
+    private boolean first = true;
+
+    /** An empty object. */
+    public Json() {}
+
+    private StringBuilder key(String key) {
+        if (!first) {
+            sb.append(',');
+        }
+        first = false;
+        appendString(sb, key);
+        return sb.append(':');
+    }
+
+    /** A string member ({@code null} writes JSON null). */
+    public Json put(String key, String value) {
+        StringBuilder b = key(key);
+        if (value == null) {
+            b.append("null");
+        } else {
+            appendString(b, value);
+        }
+        return this;
+    }
+
+    /** An integer member. */
+    public Json put(String key, long value) {
+        key(key).append(value);
+        return this;
+    }
+
+    /** A number member ({@code null} or a non-finite value writes JSON null). */
+    public Json put(String key, Double value) {
+        appendNumber(key(key), value);
+        return this;
+    }
+
+    /** A boolean member. */
+    public Json put(String key, boolean value) {
+        key(key).append(value);
+        return this;
+    }
+
+    /** An array of small integers (e.g. a state). */
+    public Json put(String key, byte[] values) {
+        StringBuilder b = key(key).append('[');
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append(values[i]);
+        }
+        b.append(']');
+        return this;
+    }
+
+    /** The object's text, without a line end. */
+    @Override
+    public String toString() {
+        return sb + "}";
+    }
+
+    /** {@code value} as a JSON string literal, quotes included. */
+    public static String quote(String value) {
+        StringBuilder b = new StringBuilder(value.length() + 2);
+        appendString(b, value);
+        return b.toString();
+    }
+
+    private static void appendString(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
+    }
+
+    private static void appendNumber(StringBuilder b, Double value) {
+        if (value == null || !Double.isFinite(value)) {
+            b.append("null");
+            return;
+        }
+        double d = value;
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            b.append((long) d);
+        } else {
+            b.append(d); // Double.toString: a valid JSON number for finite values
+        }
+    }
+
+    /** A number as this writer formats it (for human-readable output too). */
+    public static String number(double d) {
+        StringBuilder b = new StringBuilder();
+        appendNumber(b, d);
+        return b.toString();
+    }
+}

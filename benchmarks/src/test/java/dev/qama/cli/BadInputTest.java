@@ -1,0 +1,118 @@
+package dev.qama.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every class of user error gives exit code 2, nothing on stdout and exactly one line on stderr
+ * that starts with "qama: " and names the problem.
+ */
+class BadInputTest {
+    @TempDir Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static CliRun assertUserError(String expected, String... args) {
+        CliRun r = CliRun.of(args);
+        String cmd = String.join(" ", args);
+        assertEquals(2, r.exitCode(), cmd + " → " + r.err());
+        assertEquals("", r.out(), cmd);
+        assertEquals(1, r.errLines().length, cmd + " → " + r.err());
+        assertTrue(r.err().startsWith("qama: "), r.err());
+        assertTrue(r.err().contains(expected), cmd + " → " + r.err() + " lacks " + expected);
+        assertFalse(r.err().contains("Exception"), r.err());
+        return r;
+    }
+
+    private static String[] solve(Path file, String format, String... more) {
+        List<String> a = new ArrayList<>(List.of("solve", "--input", file.toString()));
+        if (format != null) {
+            a.addAll(List.of("--format", format));
+        }
+        if (!Arrays.asList(more).contains("--solver")) {
+            a.addAll(List.of("--solver", "test-greedy"));
+        }
+        a.addAll(List.of(more));
+        a.add("--json");
+        return a.toArray(new String[0]);
+    }
+
+    @Test
+    void malformedFilesNameFileAndLine() throws IOException {
+        Path truncated = write("trunc.txt", "3 3\n1 2 1\n2 3 1\n");
+        assertUserError(
+                "qama: " + truncated + ":3: file ends after 2 of the 3 edges",
+                solve(truncated, "gset"));
+        Path extra = write("extra.txt", "3 1\n1 2 1\n2 3 1\n");
+        assertUserError(extra + ":3: extra line", solve(extra, "gset"));
+        Path columns = write("cols.sparse", "3 1\n1 2 1 1\n");
+        assertUserError(columns + ":2: expected an entry", solve(columns, "biqmac"));
+        Path badNumber = write("num.sparse", "3 1\n1 2 1..5\n");
+        assertUserError(
+                badNumber + ":2: coefficient '1..5' is not a finite decimal number (1 2 1..5)",
+                solve(badNumber, "biqmac"));
+        Path nan = write("nan.qubo", "qubo 2 1\n0 1 NaN\n");
+        assertUserError(nan + ":2: coefficient 'NaN'", solve(nan, "qubo"));
+        Path range = write("range.txt", "3 1\n0 2 1\n");
+        assertUserError(range + ":2: node index 0 is out of range [1, 3]", solve(range, "gset"));
+        Path negative = write("neg.txt", "-4 1\n");
+        assertUserError(negative + ":1: node count n -4 is out of range", solve(negative, "gset"));
+        Path empty = write("empty.qubo", "");
+        assertUserError(empty + ":1: empty file", solve(empty, "qubo"));
+        Path wrongFormat = write("g.txt", "3 1\n1 2 1\n");
+        assertUserError(
+                wrongFormat + ":1: expected the header 'qubo n m'", solve(wrongFormat, "qubo"));
+        Path binary = dir.resolve("bin.txt");
+        Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2});
+        assertUserError(binary + ": not a text file", solve(binary, "gset"));
+    }
+
+    @Test
+    void missingAndUnreadableFiles() {
+        Path missing = dir.resolve("nope.txt");
+        assertUserError("qama: " + missing + ": no such file", solve(missing, "gset"));
+        assertUserError(dir + ": is a directory", solve(dir, "gset"));
+    }
+
+    @Test
+    void unknownSolverListsTheKnownOnes() throws IOException {
+        Path q = write("q.qubo", "qubo 1 0\n");
+        CliRun r =
+                assertUserError(
+                        "unknown annealer backend 'nope'", solve(q, "qubo", "--solver", "nope"));
+        assertTrue(r.err().contains("known: ") && r.err().contains("test-greedy"), r.err());
+    }
+
+    @Test
+    void badOptionsAndValues() throws IOException {
+        Path q = write("q.qubo", "qubo 1 0\n");
+        assertUserError("unknown backend option 'bogus'", solve(q, "qubo", "--option", "bogus=1"));
+        assertUserError("sweeps=many is not an integer", solve(q, "qubo", "-o", "sweeps=many"));
+        assertUserError("KEY=VALUE", solve(q, "qubo", "--option", "bogus"));
+        assertUserError("bad duration '2x'", solve(q, "qubo", "--time-limit", "2x"));
+        assertUserError("bad duration '5'", solve(q, "qubo", "--time-limit", "5"));
+        assertUserError("must be positive", solve(q, "qubo", "--time-limit", "0s"));
+        assertUserError("unknown format 'xml'; expected gset, biqmac or qubo", solve(q, "xml"));
+        assertUserError("missing --format", solve(q, null));
+        assertUserError("--reads must be at least 1, got 0", solve(q, "qubo", "--reads", "0"));
+        assertUserError("--threads must be at least 1", solve(q, "qubo", "--threads", "0"));
+        assertUserError("'abc'", solve(q, "qubo", "--seed", "abc"));
+        assertUserError("Unknown option: '--frobnicate'", solve(q, "qubo", "--frobnicate"));
+        assertUserError("missing --input", "solve", "--format", "qubo");
+        assertUserError("Unmatched argument", "launch");
+    }
+}

@@ -242,10 +242,10 @@ public final class PaperV1Formulation implements Formulation {
             double lin = 0;
             for (int i = 0; i < n; i++) {
                 double wi = w[wo + i];
-                dh[wo + i] = -cb * wi;
                 if (wi == 0) {
-                    continue;
+                    continue; // unselected: no gradient (and no −0.0 entries)
                 }
+                dh[wo + i] = -cb * wi;
                 softmax(in.v(), off + i * d, d, sigma, 0);
                 double ent = entropyBits(sigma, 0, d);
                 lin += ent * wi;

@@ -233,13 +233,14 @@ public final class PaperV2Formulation implements Formulation {
                 }
                 hi /= d;
                 lin += hi * wi;
-                dh[wo + i] = -cb * wi;
                 if (wi == 0) {
-                    continue;
+                    continue; // unselected: no gradient (and no −0.0 entries)
                 }
+                dh[wo + i] = -cb * wi;
                 for (int j = 0; j < n; j++) {
-                    if (j != i) {
-                        dS[(t * n + i) * n + j] = -ca * wi * w[wo + j];
+                    double wj = w[wo + j];
+                    if (j != i && wj != 0) {
+                        dS[(t * n + i) * n + j] = -ca * wi * wj;
                     }
                 }
                 // ∂E/∂Q_i = Σ_j ∂E/∂S_ij K_j/√d = −c_q w_i (Σ_j w_j K_j − w_i K_i)/√d, same for K

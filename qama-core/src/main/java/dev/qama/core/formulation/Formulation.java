@@ -49,4 +49,17 @@ public interface Formulation {
      * @throws IllegalArgumentException on a bad state or inputs (as {@link #build})
      */
     AttentionGradient gradient(AttentionInputs in, int b, byte[] x);
+
+    /**
+     * The gradient of the token-weighted energy F(x) = Σ_{t,i} g_{t,i} H_{t,i}(x) + ρ·(penalty
+     * pairs), where H_{t,i} are the per-token energies of {@link
+     * AttentionProblem#tokenEnergies(byte[])} and the penalty (constant in Q, K, V) is added
+     * unweighted, so that g ≡ 1 gives E itself and the result of {@link #gradient(AttentionInputs,
+     * int, byte[])}. This is the vector-Jacobian product a layer whose output is built from the
+     * per-token energies needs (g = ∂loss/∂H). {@link AttentionGradient#energy()} is then F.
+     *
+     * @param tokenWeights g, [H, N] ({@code g[t·N + i]}), finite; null means all ones
+     * @throws IllegalArgumentException on a bad state, inputs or weights
+     */
+    AttentionGradient gradient(AttentionInputs in, int b, byte[] x, double[] tokenWeights);
 }

@@ -114,4 +114,40 @@ final class Formulations {
         }
         return value;
     }
+
+    /** Validates token weights g (length H·N, finite); null → all ones. */
+    static double[] tokenWeights(double[] g, int heads, int tokens) {
+        int n = heads * tokens;
+        if (g == null) {
+            double[] ones = new double[n];
+            java.util.Arrays.fill(ones, 1.0);
+            return ones;
+        }
+        if (g.length != n) {
+            throw new IllegalArgumentException(
+                    "token weights have length "
+                            + g.length
+                            + " but H·N = "
+                            + n
+                            + " (H="
+                            + heads
+                            + ", N="
+                            + tokens
+                            + ") was expected");
+        }
+        for (int p = 0; p < n; p++) {
+            if (!Double.isFinite(g[p])) {
+                throw new IllegalArgumentException(
+                        "token weight g["
+                                + p
+                                + "] (head "
+                                + p / Math.max(1, tokens)
+                                + ", token "
+                                + p % Math.max(1, tokens)
+                                + ") must be finite, got "
+                                + g[p]);
+            }
+        }
+        return g;
+    }
 }

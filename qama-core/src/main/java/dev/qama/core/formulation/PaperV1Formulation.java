@@ -38,8 +38,8 @@ import dev.qama.core.model.DenseCoupling;
  * λ_MH/P. Its energy −a[wᵀC w + Σ D w²] − b hᵀw + penalty equals E above.
  *
  * <p>Gradient ({@link #gradient}): {@link AttentionGradient#dCoupling()} is ∂E/∂J_t for the raw J
- * (diagonal included): −c_J w_i w_j. There is no value importance: {@link
- * AttentionGradient#dValueImportance()} is null.
+ * (diagonal included): −c_J w_i w_j (with token weights g: −c_J w_i w_j (g_i + g_j)/2). There is no
+ * value importance: {@link AttentionGradient#dValueImportance()} is null.
  */
 public final class PaperV1Formulation implements Formulation {
     private static final String NAME = "paper-v1";
@@ -172,11 +172,17 @@ public final class PaperV1Formulation implements Formulation {
 
     @Override
     public AttentionGradient gradient(AttentionInputs in, int b, byte[] x) {
+        return gradient(in, b, x, null);
+    }
+
+    @Override
+    public AttentionGradient gradient(AttentionInputs in, int b, byte[] x, double[] tokenWeights) {
         Formulations.checkBuildable(in, b, NAME);
         int heads = in.heads();
         int n = in.tokens();
         int d = in.dim();
         double[] w = Formulations.weights(in, b, bits, x);
+        double[] tw = Formulations.tokenWeights(tokenWeights, heads, n);
         double ca = couplingScale;
         double cb = linearScale;
         // dJSD = ∂E/∂JSD = (∂E/∂J)(∂J/∂JSD), ∂J/∂JSD = −1 (SIMILARITY) or +1 (DIVERGENCE)
@@ -202,8 +208,9 @@ public final class PaperV1Formulation implements Formulation {
                 softmax(in.q(), off + i * d, d, p, i * d);
                 softmax(in.k(), off + i * d, d, r, i * d);
             }
-            double quad = 0; // Σ_{i,j} J_ij w_i w_j
-            double far = 0; // Σ_{i≠j} L_ij w_i w_j
+            // with g_ij = (g_i + g_j)/2 (1 when unweighted):
+            double quad = 0; // Σ_{i,j} J_ij w_i w_j g_ij
+            double far = 0; // Σ_{i≠j} L_ij w_i w_j g_ij
             for (int i = 0; i < n; i++) {
                 double wi = w[wo + i];
                 if (wi == 0) {
@@ -216,9 +223,10 @@ public final class PaperV1Formulation implements Formulation {
                     }
                     double jsd = jsdBits(p, i * d, r, j * d, d);
                     double jij = couplingMode == V1CouplingMode.SIMILARITY ? 1.0 - jsd : jsd;
-                    quad += jij * wi * wj;
-                    far += distance(i, j, n) * wi * wj;
-                    double g = -ca * wi * wj;
+                    double wij = wi * wj * 0.5 * (tw[wo + i] + tw[wo + j]);
+                    quad += jij * wij;
+                    far += distance(i, j, n) * wij;
+                    double g = -ca * wij;
                     dJ[(t * n + i) * n + j] = g;
                     double gj = jsdSign * g;
                     // ∂JSD/∂p_a = ½ log₂(p_a/m_a), ∂JSD/∂r_a = ½ log₂(r_a/m_a), m = (p + r)/2
@@ -245,15 +253,16 @@ public final class PaperV1Formulation implements Formulation {
                 if (wi == 0) {
                     continue; // unselected: no gradient (and no −0.0 entries)
                 }
-                dh[wo + i] = -cb * wi;
+                double gw = tw[wo + i] * wi;
+                dh[wo + i] = -cb * gw;
                 softmax(in.v(), off + i * d, d, sigma, 0);
                 double ent = entropyBits(sigma, 0, d);
-                lin += ent * wi;
+                lin += ent * gw;
                 // ∂H₂/∂z_c = −σ_c (log₂ σ_c + H₂)
                 for (int c = 0; c < d; c++) {
                     double s = sigma[c];
                     double dz = s > 0 ? -s * (Math.log(s) / LN2 + ent) : 0.0;
-                    dv[go + i * d + c] = -cb * wi * dz;
+                    dv[go + i * d + c] = -cb * gw * dz;
                 }
             }
             energy += -ca * quad - longRangeWeight * far - cb * lin;

@@ -177,11 +177,17 @@ public final class PaperV2Formulation implements Formulation {
 
     @Override
     public AttentionGradient gradient(AttentionInputs in, int b, byte[] x) {
+        return gradient(in, b, x, null);
+    }
+
+    @Override
+    public AttentionGradient gradient(AttentionInputs in, int b, byte[] x, double[] tokenWeights) {
         checkInputs(in, b);
         int heads = in.heads();
         int n = in.tokens();
         int d = in.dim();
         double[] w = Formulations.weights(in, b, 1, x);
+        double[] g = Formulations.tokenWeights(tokenWeights, heads, n);
         double invSqrtD = 1.0 / Math.sqrt(d);
         double ca = couplingWeight();
         double cb = linearWeight(n);
@@ -196,6 +202,8 @@ public final class PaperV2Formulation implements Formulation {
         double[] de = new double[d];
         double[] sq = new double[d]; // Σ_j w_j Q_j
         double[] sk = new double[d]; // Σ_j w_j K_j
+        double[] sgq = new double[d]; // Σ_j g_j w_j Q_j
+        double[] sgk = new double[d]; // Σ_j g_j w_j K_j
         double energy = 0;
         for (int t = 0; t < heads; t++) {
             int off = in.headOffset(b, t);
@@ -203,54 +211,64 @@ public final class PaperV2Formulation implements Formulation {
             int wo = t * n;
             Arrays.fill(sq, 0);
             Arrays.fill(sk, 0);
-            double diagSum = 0; // Σ_i w_i² Q_i·K_i
+            Arrays.fill(sgq, 0);
+            Arrays.fill(sgk, 0);
+            double diagSum = 0; // Σ_i g_i w_i² Q_i·K_i
             for (int i = 0; i < n; i++) {
                 double wi = w[wo + i];
                 if (wi == 0) {
                     continue;
                 }
+                double gw = g[wo + i] * wi;
                 double qk = 0;
                 for (int a = 0; a < d; a++) {
-                    sq[a] += wi * q[off + i * d + a];
-                    sk[a] += wi * k[off + i * d + a];
-                    qk += (double) q[off + i * d + a] * k[off + i * d + a];
+                    double qa = q[off + i * d + a];
+                    double ka = k[off + i * d + a];
+                    sq[a] += wi * qa;
+                    sk[a] += wi * ka;
+                    sgq[a] += gw * qa;
+                    sgk[a] += gw * ka;
+                    qk += qa * ka;
                 }
-                diagSum += wi * wi * qk;
+                diagSum += gw * wi * qk;
             }
             double dot = 0;
             for (int a = 0; a < d; a++) {
-                dot += sq[a] * sk[a];
+                dot += sgq[a] * sk[a] + sq[a] * sgk[a];
             }
-            // Σ_{i≠j} S_ij w_i w_j = (sq·sk − Σ_i w_i² Q_i·K_i)/√d = Σ_{i≠j} C_ij w_i w_j
-            double quad = (dot - diagSum) * invSqrtD;
+            // Σ_{i≠j} S_ij w_i w_j (g_i + g_j)/2, S_ij = Q_i·K_j/√d (= Σ_{i≠j} C_ij w_i w_j at g ≡
+            // 1)
+            double quad = 0.5 * (dot - 2 * diagSum) * invSqrtD;
             double lin = 0;
             for (int i = 0; i < n; i++) {
                 double wi = w[wo + i];
+                if (wi == 0) {
+                    continue; // unselected: no gradient (and no −0.0 entries)
+                }
+                double gi = g[wo + i];
                 int row = off + i * d;
                 double hi = 0;
                 for (int a = 0; a < d; a++) {
                     hi += (double) v[row + a] * valueImportance[a];
                 }
                 hi /= d;
-                lin += hi * wi;
-                if (wi == 0) {
-                    continue; // unselected: no gradient (and no −0.0 entries)
-                }
-                dh[wo + i] = -cb * wi;
+                lin += gi * hi * wi;
+                dh[wo + i] = -cb * gi * wi;
                 for (int j = 0; j < n; j++) {
                     double wj = w[wo + j];
                     if (j != i && wj != 0) {
-                        dS[(t * n + i) * n + j] = -ca * wi * wj;
+                        dS[(t * n + i) * n + j] = -ca * wi * wj * 0.5 * (gi + g[wo + j]);
                     }
                 }
-                // ∂E/∂Q_i = Σ_j ∂E/∂S_ij K_j/√d = −c_q w_i (Σ_j w_j K_j − w_i K_i)/√d, same for K
-                double f = -ca * wi * invSqrtD;
-                double g = -cb * wi / d;
+                // ∂F/∂Q_i = Σ_{j≠i} ∂F/∂S_ij K_j/√d
+                //         = −(c_q w_i/(2√d)) (g_i Σ_j w_j K_j + Σ_j g_j w_j K_j − 2 g_i w_i K_i)
+                double f = -0.5 * ca * wi * invSqrtD;
+                double lv = -cb * gi * wi / d;
                 for (int a = 0; a < d; a++) {
-                    dq[go + i * d + a] = f * (sk[a] - wi * k[row + a]);
-                    dk[go + i * d + a] = f * (sq[a] - wi * q[row + a]);
-                    dv[go + i * d + a] = g * valueImportance[a];
-                    de[a] += g * v[row + a];
+                    dq[go + i * d + a] = f * (gi * sk[a] + sgk[a] - 2 * gi * wi * k[row + a]);
+                    dk[go + i * d + a] = f * (gi * sq[a] + sgq[a] - 2 * gi * wi * q[row + a]);
+                    dv[go + i * d + a] = lv * valueImportance[a];
+                    de[a] += lv * v[row + a];
                 }
             }
             energy += -ca * quad - cb * lin;

@@ -220,6 +220,39 @@ class AttentionInputsTest {
         assertMessage(() -> v1.gradient(in, 0, null), "state x is null");
         // the problem refuses the same state
         assertMessage(() -> v1.build(in, 0).energy(x), "masked token 1");
+        byte[] ok = new byte[H * N * 2];
+        assertMessage(
+                () -> v1.gradient(in, 0, ok, new double[H * N - 1]),
+                "token weights have length " + (H * N - 1),
+                "H·N = " + H * N);
+        double[] nan = new double[H * N];
+        nan[N + 2] = Double.NaN;
+        assertMessage(
+                () -> v1.gradient(in, 0, ok, nan), "token weight g[" + (N + 2) + "]", "head 1");
+    }
+
+    @Test
+    void unitTokenWeightsGiveTheEnergyGradient() {
+        AttentionInputs in = Fixtures.inputs(4, 1, 2, 5, 3, 1);
+        byte[] x1 = Fixtures.state(new Random(2), in, 0, 1, 0.7);
+        byte[] x3 = Fixtures.state(new Random(2), in, 0, 3, 0.7);
+        double[] ones = new double[2 * 5];
+        java.util.Arrays.fill(ones, 1.0);
+        Formulation[] fs = {
+            PaperV2Formulation.builder().valueImportance(new float[] {1, 2, 3}).build(),
+            PaperV1Formulation.builder().bits(3).longRangeWeight(0.3).build()
+        };
+        for (Formulation f : fs) {
+            byte[] x = f.bits() == 1 ? x1 : x3;
+            AttentionGradient a = f.gradient(in, 0, x);
+            AttentionGradient b = f.gradient(in, 0, x, ones);
+            assertEquals(a.energy(), b.energy(), 1e-12);
+            assertArrayEquals(a.dQ(), b.dQ(), 1e-12);
+            assertArrayEquals(a.dK(), b.dK(), 1e-12);
+            assertArrayEquals(a.dV(), b.dV(), 1e-12);
+            assertArrayEquals(a.dCoupling(), b.dCoupling(), 1e-12);
+            assertArrayEquals(a.dLinear(), b.dLinear(), 1e-12);
+        }
     }
 
     @Test

@@ -17,6 +17,14 @@ final class Fixtures {
         return x;
     }
 
+    static double[] gaussianDouble(Random rnd, int n) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextGaussian();
+        }
+        return x;
+    }
+
     /** Random Q, K, V with a mask whose kind is 0 (none), 1 (some tokens) or 2 (all of b = 0). */
     static AttentionInputs inputs(
             long seed, int batch, int heads, int tokens, int dim, int maskKind) {
@@ -86,6 +94,34 @@ final class Fixtures {
      */
     static double[] finiteDifferences(
             Formulation f, AttentionInputs in, int b, byte[] x, int which, double step) {
+        return finiteDifferences(f, in, b, x, null, which, step);
+    }
+
+    /**
+     * The token-weighted objective F = Σ g·tokenEnergies(x) + ρ·penaltyPairs(x) of a problem (E
+     * itself when g is null).
+     */
+    static double objective(AttentionProblem p, byte[] x, double[] g) {
+        if (g == null) {
+            return p.energy(x);
+        }
+        double[] h = p.tokenEnergies(x);
+        double f = p.penaltyWeight() * p.penaltyPairs(x);
+        for (int i = 0; i < h.length; i++) {
+            f += g[i] * h[i];
+        }
+        return f;
+    }
+
+    /** As above, for the token-weighted objective (g null: the energy). */
+    static double[] finiteDifferences(
+            Formulation f,
+            AttentionInputs in,
+            int b,
+            byte[] x,
+            double[] g,
+            int which,
+            double step) {
         int block = in.heads() * in.tokens() * in.dim();
         int base = b * block;
         float[] src = which == 0 ? in.q() : which == 1 ? in.k() : in.v();
@@ -94,8 +130,8 @@ final class Fixtures {
             float v0 = src[base + p];
             float up = (float) (v0 + step);
             float down = (float) (v0 - step);
-            double eUp = f.build(withEntry(in, which, base + p, up), b).energy(x);
-            double eDown = f.build(withEntry(in, which, base + p, down), b).energy(x);
+            double eUp = objective(f.build(withEntry(in, which, base + p, up), b), x, g);
+            double eDown = objective(f.build(withEntry(in, which, base + p, down), b), x, g);
             out[p] = (eUp - eDown) / ((double) up - down);
         }
         return out;

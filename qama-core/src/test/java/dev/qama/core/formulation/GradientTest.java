@@ -2,6 +2,7 @@ package dev.qama.core.formulation;
 
 import static dev.qama.core.formulation.Fixtures.assertClose;
 import static dev.qama.core.formulation.Fixtures.finiteDifferences;
+import static dev.qama.core.formulation.Fixtures.objective;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -78,37 +79,45 @@ class GradientTest {
         AttentionInputs in = Fixtures.inputs(seed, batch, heads, tokens, dim, maskKind);
         Random rnd = new Random(seed * 31 + 7);
         int b = batch - 1;
-        for (double density : new double[] {0.5, 1.0}) {
-            byte[] x = Fixtures.state(rnd, in, b, f.bits(), density);
+        for (int rep = 0; rep < 3; rep++) {
+            byte[] x = Fixtures.state(rnd, in, b, f.bits(), rep == 1 ? 1.0 : 0.5);
+            // rep 2: token weights g, the vector-Jacobian product of the per-token energies
+            double[] g = rep == 2 ? Fixtures.gaussianDouble(rnd, heads * tokens) : null;
+            String label = name + (g == null ? "" : " weighted");
             AttentionProblem problem = f.build(in, b);
-            AttentionGradient g = f.gradient(in, b, x);
-            double e = problem.energy(x);
-            assertEquals(e, g.energy(), 1e-5 * (1 + Math.abs(e)), name + ": energy");
+            AttentionGradient grad = f.gradient(in, b, x, g);
+            double e = Fixtures.objective(problem, x, g);
+            assertEquals(e, grad.energy(), 1e-5 * (1 + Math.abs(e)), label + ": energy");
 
-            double[][] analytic = {g.dQ(), g.dK(), g.dV()};
+            double[][] analytic = {grad.dQ(), grad.dK(), grad.dV()};
             double scale = 0;
             for (int which = 0; which < 3; which++) {
-                double[] fd = finiteDifferences(f, in, b, x, which, step);
-                assertClose(analytic[which], fd, 2e-3, 2e-5, name + " " + TENSOR[which]);
+                double[] fd = finiteDifferences(f, in, b, x, g, which, step);
+                assertClose(analytic[which], fd, 2e-3, 2e-5, label + " " + TENSOR[which]);
                 scale = Math.max(scale, Fixtures.maxAbs(analytic[which]));
             }
             if (maskKind != 2) {
                 // the test can fail: the gradient is not trivially zero
-                assertTrue(scale > 1e-3, name + ": gradient is unexpectedly zero");
+                assertTrue(scale > 1e-3, label + ": gradient is unexpectedly zero");
             }
-            checkCouplingAndLinear(name, f, problem, x, g);
-            checkMaskedTokens(name, in, b, g);
+            checkCouplingAndLinear(label, f, problem, x, g, grad);
+            checkMaskedTokens(label, in, b, grad);
             if (f instanceof PaperV2Formulation v2) {
-                checkValueImportance(name, v2, in, b, x, g, step);
+                checkValueImportance(label, v2, in, b, x, g, grad, step);
             } else {
-                assertNull(g.dValueImportance(), name);
+                assertNull(grad.dValueImportance(), label);
             }
         }
     }
 
     /** ∂E/∂J and ∂E/∂h by perturbing the problem's own coupling, diagonal and linear terms. */
     private static void checkCouplingAndLinear(
-            String name, Formulation f, AttentionProblem p, byte[] x, AttentionGradient g) {
+            String name,
+            Formulation f,
+            AttentionProblem p,
+            byte[] x,
+            double[] tw,
+            AttentionGradient g) {
         int n = p.tokens();
         double[] dj = new double[p.heads() * n * n];
         double[] dh = new double[p.heads() * n];
@@ -125,8 +134,8 @@ class GradientTest {
                             float up = (float) (d[i] + s);
                             float down = (float) (d[i] - s);
                             dj[at] =
-                                    (withDiagonal(p, t, i, up).energy(x)
-                                                    - withDiagonal(p, t, i, down).energy(x))
+                                    (objective(withDiagonal(p, t, i, up), x, tw)
+                                                    - objective(withDiagonal(p, t, i, down), x, tw))
                                             / ((double) up - down);
                         }
                         // v2: S_ii does not enter C (zero diagonal), ∂E/∂S_ii = 0
@@ -136,15 +145,16 @@ class GradientTest {
                     float up = (float) (c[i * n + j] + s);
                     float down = (float) (c[i * n + j] - s);
                     dj[at] =
-                            (withCoupling(p, t, c, i, j, up).energy(x)
-                                            - withCoupling(p, t, c, i, j, down).energy(x))
+                            (objective(withCoupling(p, t, c, i, j, up), x, tw)
+                                            - objective(withCoupling(p, t, c, i, j, down), x, tw))
                                     / (2 * ((double) up - down));
                 }
                 float[] h = p.linear(t);
                 float up = (float) (h[i] + s);
                 float down = (float) (h[i] - s);
                 dh[t * n + i] =
-                        (withLinear(p, t, i, up).energy(x) - withLinear(p, t, i, down).energy(x))
+                        (objective(withLinear(p, t, i, up), x, tw)
+                                        - objective(withLinear(p, t, i, down), x, tw))
                                 / ((double) up - down);
             }
         }
@@ -179,6 +189,7 @@ class GradientTest {
             AttentionInputs in,
             int b,
             byte[] x,
+            double[] tw,
             AttentionGradient g,
             double step) {
         float[] e = f.valueImportance();
@@ -188,8 +199,8 @@ class GradientTest {
             float[] ed = e.clone();
             eu[a] = (float) (e[a] + step);
             ed[a] = (float) (e[a] - step);
-            double up = rebuild(f, eu).build(in, b).energy(x);
-            double down = rebuild(f, ed).build(in, b).energy(x);
+            double up = objective(rebuild(f, eu).build(in, b), x, tw);
+            double down = objective(rebuild(f, ed).build(in, b), x, tw);
             fd[a] = (up - down) / ((double) eu[a] - ed[a]);
         }
         assertNotNull(g.dValueImportance(), name);

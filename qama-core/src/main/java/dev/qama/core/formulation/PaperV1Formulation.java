@@ -2,6 +2,7 @@ package dev.qama.core.formulation;
 
 import dev.qama.core.attention.AttentionProblem;
 import dev.qama.core.model.DenseCoupling;
+import java.util.Arrays;
 
 /**
  * The paper-v1 formulation of QAMA (Du, Shi et al., arXiv 2504.11083 v1; read from the authors'
@@ -43,7 +44,7 @@ import dev.qama.core.model.DenseCoupling;
  */
 public final class PaperV1Formulation implements Formulation {
     private static final String NAME = "paper-v1";
-    private static final double LN2 = Math.log(2);
+    private static final double INV_LN2 = 1.0 / Math.log(2);
 
     private final int bits;
     private final double couplingScale;
@@ -120,19 +121,23 @@ public final class PaperV1Formulation implements Formulation {
         int heads = in.heads();
         int n = in.tokens();
         int d = in.dim();
-        double[] p = new double[n * d];
-        double[] r = new double[n * d];
-        double[] sigma = new double[d];
+        Rows p = new Rows(n, d);
+        Rows r = new Rows(n, d);
+        Rows sigma = new Rows(n, d);
+        double[] logm = new double[d];
         double[] jm = new double[n * n];
         double lr = longRangeWeight == 0 ? 0 : longRangeWeight / couplingScale;
         AttentionProblem.Builder pb = AttentionProblem.builder(heads, n, bits);
         for (int t = 0; t < heads; t++) {
             int off = in.headOffset(b, t);
+            p.fill(in.q(), off);
+            r.fill(in.k(), off);
+            sigma.fill(in.v(), off);
             for (int i = 0; i < n; i++) {
-                softmax(in.q(), off + i * d, d, p, i * d);
-                softmax(in.k(), off + i * d, d, r, i * d);
+                for (int j = 0; j < n; j++) {
+                    jm[i * n + j] = coupling(jsdBits(p, i, r, j, logm));
+                }
             }
-            couplings(p, r, n, d, jm);
             float[] c = new float[n * n];
             float[] diag = new float[n];
             for (int i = 0; i < n; i++) {
@@ -148,8 +153,7 @@ public final class PaperV1Formulation implements Formulation {
             }
             float[] h = new float[n];
             for (int i = 0; i < n; i++) {
-                softmax(in.v(), off + i * d, d, sigma, 0);
-                h[i] = (float) entropyBits(sigma, 0, d);
+                h[i] = (float) sigma.entropy[i];
             }
             pb.coupling(t, DenseCoupling.ofSymmetric(n, c)).diagonal(t, diag).linear(t, h);
         }
@@ -160,14 +164,9 @@ public final class PaperV1Formulation implements Formulation {
                 .build();
     }
 
-    /** J_ij for all i, j of one head, from the softmaxed rows p (queries) and r (keys). */
-    private void couplings(double[] p, double[] r, int n, int d, double[] out) {
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double jsd = jsdBits(p, i * d, r, j * d, d);
-                out[i * n + j] = couplingMode == V1CouplingMode.SIMILARITY ? 1.0 - jsd : jsd;
-            }
-        }
+    /** J from the JS divergence, by the coupling mode. */
+    private double coupling(double jsd) {
+        return couplingMode == V1CouplingMode.SIMILARITY ? 1.0 - jsd : jsd;
     }
 
     @Override
@@ -192,22 +191,21 @@ public final class PaperV1Formulation implements Formulation {
         double[] dv = new double[heads * n * d];
         double[] dJ = new double[heads * n * n];
         double[] dh = new double[heads * n];
-        double[] p = new double[n * d];
-        double[] r = new double[n * d];
+        Rows p = new Rows(n, d);
+        Rows r = new Rows(n, d);
+        Rows sigma = new Rows(n, d);
+        double[] logm = new double[d];
         double[] gp = new double[n * d]; // ∂E/∂p_i
         double[] gr = new double[n * d]; // ∂E/∂r_j
-        double[] sigma = new double[d];
         double energy = 0;
         for (int t = 0; t < heads; t++) {
             int off = in.headOffset(b, t);
             int go = t * n * d;
             int wo = t * n;
-            java.util.Arrays.fill(gp, 0);
-            java.util.Arrays.fill(gr, 0);
-            for (int i = 0; i < n; i++) {
-                softmax(in.q(), off + i * d, d, p, i * d);
-                softmax(in.k(), off + i * d, d, r, i * d);
-            }
+            Arrays.fill(gp, 0);
+            Arrays.fill(gr, 0);
+            p.fill(in.q(), off);
+            r.fill(in.k(), off);
             // with g_ij = (g_i + g_j)/2 (1 when unweighted):
             double quad = 0; // Σ_{i,j} J_ij w_i w_j g_ij
             double far = 0; // Σ_{i≠j} L_ij w_i w_j g_ij
@@ -221,8 +219,7 @@ public final class PaperV1Formulation implements Formulation {
                     if (wj == 0) {
                         continue;
                     }
-                    double jsd = jsdBits(p, i * d, r, j * d, d);
-                    double jij = couplingMode == V1CouplingMode.SIMILARITY ? 1.0 - jsd : jsd;
+                    double jij = coupling(jsdBits(p, i, r, j, logm));
                     double wij = wi * wj * 0.5 * (tw[wo + i] + tw[wo + j]);
                     quad += jij * wij;
                     far += distance(i, j, n) * wij;
@@ -230,22 +227,21 @@ public final class PaperV1Formulation implements Formulation {
                     dJ[(t * n + i) * n + j] = g;
                     double gj = jsdSign * g;
                     // ∂JSD/∂p_a = ½ log₂(p_a/m_a), ∂JSD/∂r_a = ½ log₂(r_a/m_a), m = (p + r)/2
+                    double half = 0.5 * gj;
                     for (int a = 0; a < d; a++) {
-                        double pa = p[i * d + a];
-                        double ra = r[j * d + a];
-                        double m = 0.5 * (pa + ra);
-                        if (pa > 0) {
-                            gp[i * d + a] += gj * 0.5 * Math.log(pa / m) / LN2;
+                        // a zero probability contributes nothing (its softmax backward is 0)
+                        if (p.prob[i * d + a] > 0) {
+                            gp[i * d + a] += half * (p.log2[i * d + a] - logm[a]);
                         }
-                        if (ra > 0) {
-                            gr[j * d + a] += gj * 0.5 * Math.log(ra / m) / LN2;
+                        if (r.prob[j * d + a] > 0) {
+                            gr[j * d + a] += half * (r.log2[j * d + a] - logm[a]);
                         }
                     }
                 }
             }
             for (int i = 0; i < n; i++) {
-                softmaxBackward(p, i * d, gp, i * d, d, dq, go + i * d);
-                softmaxBackward(r, i * d, gr, i * d, d, dk, go + i * d);
+                softmaxBackward(p.prob, i * d, gp, i * d, d, dq, go + i * d);
+                softmaxBackward(r.prob, i * d, gr, i * d, d, dk, go + i * d);
             }
             double lin = 0;
             for (int i = 0; i < n; i++) {
@@ -255,13 +251,13 @@ public final class PaperV1Formulation implements Formulation {
                 }
                 double gw = tw[wo + i] * wi;
                 dh[wo + i] = -cb * gw;
-                softmax(in.v(), off + i * d, d, sigma, 0);
-                double ent = entropyBits(sigma, 0, d);
+                sigma.fillRow(in.v(), off, i);
+                double ent = sigma.entropy[i];
                 lin += ent * gw;
                 // ∂H₂/∂z_c = −σ_c (log₂ σ_c + H₂)
                 for (int c = 0; c < d; c++) {
-                    double s = sigma[c];
-                    double dz = s > 0 ? -s * (Math.log(s) / LN2 + ent) : 0.0;
+                    double s = sigma.prob[i * d + c];
+                    double dz = s > 0 ? -s * (sigma.log2[i * d + c] + ent) : 0.0;
                     dv[go + i * d + c] = -cb * gw * dz;
                 }
             }
@@ -269,23 +265,6 @@ public final class PaperV1Formulation implements Formulation {
         }
         energy += penaltyWeight(heads) * Formulations.penaltyPairs(x, heads, n, bits);
         return new AttentionGradient(heads, n, d, energy, dq, dk, dv, dJ, dh, null);
-    }
-
-    /** out[o..o+d) = softmax(z[s..s+d)), in double precision. */
-    static void softmax(float[] z, int s, int d, double[] out, int o) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int a = 0; a < d; a++) {
-            max = Math.max(max, z[s + a]);
-        }
-        double sum = 0;
-        for (int a = 0; a < d; a++) {
-            double e = Math.exp(z[s + a] - max);
-            out[o + a] = e;
-            sum += e;
-        }
-        for (int a = 0; a < d; a++) {
-            out[o + a] /= sum;
-        }
     }
 
     /**
@@ -307,34 +286,80 @@ public final class PaperV1Formulation implements Formulation {
         }
     }
 
-    /** JSD(p ‖ r) in bits of two distributions of length d (0 log 0 = 0). */
-    static double jsdBits(double[] p, int ps, double[] r, int rs, int d) {
-        double s = 0;
+    /**
+     * JSD(p_i ‖ r_j) in bits = H₂(m) − (H₂(p_i) + H₂(r_j))/2 with m = (p_i + r_j)/2, clamped to [0,
+     * 1] against rounding; leaves log₂ m_a in {@code logm} (0 where m_a = 0) for the gradient. One
+     * logarithm per component.
+     */
+    private static double jsdBits(Rows p, int i, Rows r, int j, double[] logm) {
+        int d = p.dim;
+        double hm = 0;
         for (int a = 0; a < d; a++) {
-            double pa = p[ps + a];
-            double ra = r[rs + a];
-            double m = 0.5 * (pa + ra);
-            if (pa > 0) {
-                s += pa * Math.log(pa / m);
-            }
-            if (ra > 0) {
-                s += ra * Math.log(ra / m);
+            double m = 0.5 * (p.prob[i * d + a] + r.prob[j * d + a]);
+            if (m > 0) {
+                double lm = Math.log(m) * INV_LN2;
+                logm[a] = lm;
+                hm -= m * lm;
+            } else {
+                logm[a] = 0;
             }
         }
-        // clamp rounding noise: JSD in bits lies in [0, 1]
-        return Math.min(1.0, Math.max(0.0, 0.5 * s / LN2));
+        double jsd = hm - 0.5 * (p.entropy[i] + r.entropy[j]);
+        return Math.min(1.0, Math.max(0.0, jsd));
     }
 
-    /** The entropy in bits of a distribution of length d (0 log 0 = 0). */
-    static double entropyBits(double[] p, int ps, int d) {
-        double s = 0;
-        for (int a = 0; a < d; a++) {
-            double pa = p[ps + a];
-            if (pa > 0) {
-                s -= pa * Math.log(pa);
+    /**
+     * Row-wise softmax of an N×d block with log₂ of each probability (0 where it underflows to 0)
+     * and each row's entropy in bits.
+     */
+    private static final class Rows {
+        final int tokens;
+        final int dim;
+        final double[] prob;
+        final double[] log2;
+        final double[] entropy;
+
+        Rows(int tokens, int dim) {
+            this.tokens = tokens;
+            this.dim = dim;
+            this.prob = new double[tokens * dim];
+            this.log2 = new double[tokens * dim];
+            this.entropy = new double[tokens];
+        }
+
+        /** All rows of the block starting at z[off]. */
+        void fill(float[] z, int off) {
+            for (int i = 0; i < tokens; i++) {
+                fillRow(z, off, i);
             }
         }
-        return s / LN2;
+
+        /** Row i of the block starting at z[off]. */
+        void fillRow(float[] z, int off, int i) {
+            int s = off + i * dim;
+            int o = i * dim;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int a = 0; a < dim; a++) {
+                max = Math.max(max, z[s + a]);
+            }
+            double sum = 0;
+            for (int a = 0; a < dim; a++) {
+                double e = Math.exp(z[s + a] - max);
+                prob[o + a] = e;
+                sum += e;
+            }
+            double logSum = Math.log(sum);
+            double h = 0;
+            for (int a = 0; a < dim; a++) {
+                double pa = prob[o + a] / sum;
+                prob[o + a] = pa;
+                // log p_a = (z_a − max) − log Σ, exact even where p_a underflows
+                double l = pa > 0 ? ((z[s + a] - max) - logSum) * INV_LN2 : 0.0;
+                log2[o + a] = l;
+                h -= pa * l;
+            }
+            entropy[i] = h;
+        }
     }
 
     @Override

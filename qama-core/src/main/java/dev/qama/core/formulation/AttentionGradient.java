@@ -4,11 +4,12 @@ package dev.qama.core.formulation;
  * The gradient of an attention problem's energy E(x) at a fixed state x, for one batch element.
  *
  * <p>E is the whole energy the solver minimised (couplings, linear terms and the multi-head
- * penalty, which does not depend on Q, K, V). Layouts: {@link #dQ()}, {@link #dK()}, {@link #dV()}
- * are [H, N, d] row-major like one batch element of {@link AttentionInputs}; {@link #dCoupling()}
- * is [H, N, N] and {@link #dLinear()} is [H, N]. Which raw coupling matrix {@link #dCoupling()}
- * refers to is fixed by the formulation (see {@link PaperV1Formulation} and {@link
- * PaperV2Formulation}).
+ * penalty, which does not depend on Q, K, V), or the token-weighted objective F_g of {@link
+ * Formulation#gradient(AttentionInputs, int, byte[], double[])}. Layouts: {@link #dQ()}, {@link
+ * #dK()}, {@link #dV()} are [H, N, d] row-major like one batch element of {@link AttentionInputs};
+ * {@link #dCoupling()} is [H, N, N] and {@link #dLinear()} is [H, N]. Which raw coupling matrix
+ * {@link #dCoupling()} refers to is fixed by the formulation (see {@link PaperV1Formulation} and
+ * {@link PaperV2Formulation}).
  *
  * <p>The arrays are returned without copying: the object is a plain carrier handed to the caller.
  */
@@ -64,7 +65,9 @@ public final class AttentionGradient {
 
     /**
      * E(x) evaluated in double precision from the inputs (the problem stores float32 coefficients,
-     * so {@code build(in, b).energy(x)} agrees to float tolerance).
+     * so {@code build(in, b).energy(x)} agrees to float tolerance); for a token-weighted gradient
+     * ({@link Formulation#gradient(AttentionInputs, int, byte[], double[])}) the weighted objective
+     * F_g(x) instead.
      */
     public double energy() {
         return energy;

@@ -268,8 +268,8 @@ public final class PaperV1Formulation implements Formulation {
     }
 
     /**
-     * Accumulates the softmax backward pass into dz[o..o+d): ∂L/∂z_c = p_c (g_c − Σ_a p_a g_a)
-     * (entries with p_c = 0 contribute and receive 0).
+     * Writes the softmax backward pass into dz[o..o+d): ∂L/∂z_c = p_c (g_c − Σ_a p_a g_a) (entries
+     * with p_c = 0 contribute and receive 0).
      */
     private static void softmaxBackward(
             double[] p, int ps, double[] g, int gs, int d, double[] dz, int o) {

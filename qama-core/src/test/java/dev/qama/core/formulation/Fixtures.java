@@ -32,9 +32,12 @@ final class Fixtures {
         int size = batch * heads * tokens * dim;
         boolean[] mask = null;
         if (maskKind == 1) {
+            // every third token, shifted per batch element: some masked, some free when N ≥ 3
             mask = new boolean[batch * tokens];
-            for (int i = 0; i < mask.length; i++) {
-                mask[i] = rnd.nextInt(3) == 0;
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < tokens; i++) {
+                    mask[b * tokens + i] = (i + b) % 3 == 1;
+                }
             }
         } else if (maskKind == 2) {
             mask = new boolean[batch * tokens];

@@ -79,6 +79,13 @@ class GradientTest {
         AttentionInputs in = Fixtures.inputs(seed, batch, heads, tokens, dim, maskKind);
         Random rnd = new Random(seed * 31 + 7);
         int b = batch - 1;
+        if (maskKind == 1) {
+            int masked = 0;
+            for (int i = 0; i < tokens; i++) {
+                masked += in.isMasked(b, i) ? 1 : 0;
+            }
+            assertTrue(masked > 0 && masked < tokens, name + ": the fixture masks some tokens");
+        }
         for (int rep = 0; rep < 3; rep++) {
             byte[] x = Fixtures.state(rnd, in, b, f.bits(), rep == 1 ? 1.0 : 0.5);
             // rep 2: token weights g, the vector-Jacobian product of the per-token energies

@@ -179,7 +179,7 @@ class PaperV1FormulationTest {
         double ch = 1.4;
         double lambda = 2.5;
         double gamma = 0.6;
-        AttentionInputs in = Fixtures.inputs(6, 2, heads, n, d, 1);
+        AttentionInputs in = Fixtures.inputs(7, 2, heads, n, d, 1);
         int b = 1;
         PaperV1Formulation f =
                 PaperV1Formulation.builder()
@@ -198,6 +198,17 @@ class PaperV1FormulationTest {
                         .build();
         AttentionProblem p = f.build(in, b);
         AttentionProblem p0 = noLr.build(in, b);
+        int maskedCount = 0;
+        for (int i = 0; i < n; i++) {
+            assertEquals(in.isMasked(b, i), p.isMasked(i), "mask of token " + i);
+            for (int t = 0; t < heads; t++) {
+                for (int kk = 0; kk < q; kk++) {
+                    assertEquals(in.isMasked(b, i), !p.isFree(p.index(t, i, kk)));
+                }
+            }
+            maskedCount += in.isMasked(b, i) ? 1 : 0;
+        }
+        assertTrue(maskedCount > 0 && maskedCount < n, "the fixture masks some tokens");
         Random rnd = new Random(8);
         double[] u = AttentionProblem.bitWeights(q);
         for (int rep = 0; rep < 10; rep++) {

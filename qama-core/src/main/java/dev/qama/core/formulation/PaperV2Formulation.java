@@ -1,0 +1,368 @@
+package dev.qama.core.formulation;
+
+import dev.qama.core.attention.AttentionProblem;
+import dev.qama.core.model.Coupling;
+import dev.qama.core.model.DenseCoupling;
+import dev.qama.core.model.LowRankCoupling;
+import java.util.Arrays;
+
+/**
+ * The paper-v2 formulation of QAMA (Du, Shi et al., arXiv 2504.11083 v2, "Scalable Quantum
+ * Annealing Multi-Head Attention Operator"; coefficients as in the authors' code,
+ * github.com/Dxee-e/QAMA): one bit x_{t,i} per head t and token i.
+ *
+ * <p>For batch element b, with Q_t, K_t, V_t the N×d slices of head t:
+ *
+ * <pre>
+ *   S_t   = Q_t K_tᵀ / √d                      (N×N, the raw coupling, not symmetric)
+ *   C_t   = (S_t + S_tᵀ)/2 with zero diagonal  (the problem's coupling)
+ *   h_t,i = (1/d) Σ_a V_t,i,a e_a              (e ∈ Rᵈ: the value importance, shared by heads)
+ *   E(x)  = − c_q Σ_t Σ_{i≠j} C_t,ij x_t,i x_t,j − c_l·N Σ_t Σ_i h_t,i x_t,i
+ *           + c_p·√(2/π)·N/(H−1) Σ_{t&lt;t'} Σ_i x_t,i x_t',i
+ * </pre>
+ *
+ * i.e. an {@link AttentionProblem} with q = 1, coupling weight a = c_q, linear weight b = c_l·N and
+ * penalty weight ρ = c_p·√(2/π)·N/(H−1) (0 when H = 1). Defaults c_q = 1, c_l = 0.16, c_p = 0.8.
+ *
+ * <p>Gradient ({@link #gradient}): of the whole minimised energy, including c_q, c_l·N and the
+ * (input-independent) penalty. The authors' code differentiates a per-token energy without c_q and
+ * c_l·N; this library deliberately uses the energy the solver minimised (docs/math.md). {@link
+ * AttentionGradient#dCoupling()} is ∂E/∂S_t (the raw S before symmetrisation): −c_q x_i x_j for i ≠
+ * j and 0 on the diagonal. {@link AttentionGradient#dValueImportance()} is ∂E/∂e.
+ */
+public final class PaperV2Formulation implements Formulation {
+    private static final String NAME = "paper-v2";
+
+    private final double couplingScale;
+    private final double linearScale;
+    private final double penaltyScale;
+    private final float[] valueImportance;
+    private final CouplingForm couplingForm;
+
+    private PaperV2Formulation(Builder bd) {
+        this.couplingScale = bd.couplingScale;
+        this.linearScale = bd.linearScale;
+        this.penaltyScale = bd.penaltyScale;
+        this.valueImportance = bd.valueImportance.clone();
+        this.couplingForm = bd.couplingForm;
+    }
+
+    /** A builder with the paper's defaults; {@link Builder#valueImportance} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Always 1. */
+    @Override
+    public int bits() {
+        return 1;
+    }
+
+    /** c_q. */
+    public double couplingScale() {
+        return couplingScale;
+    }
+
+    /** c_l. */
+    public double linearScale() {
+        return linearScale;
+    }
+
+    /** c_p. */
+    public double penaltyScale() {
+        return penaltyScale;
+    }
+
+    /** A copy of e. */
+    public float[] valueImportance() {
+        return valueImportance.clone();
+    }
+
+    /** The configured coupling form (possibly {@link CouplingForm#AUTO}). */
+    public CouplingForm couplingForm() {
+        return couplingForm;
+    }
+
+    /** The coupling weight a = c_q. */
+    public double couplingWeight() {
+        return couplingScale;
+    }
+
+    /** The linear weight b = c_l·N for N tokens. */
+    public double linearWeight(int tokens) {
+        return linearScale * tokens;
+    }
+
+    /** The penalty weight ρ = c_p·√(2/π)·N/(H−1), or 0 when H ≤ 1. */
+    public double penaltyWeight(int heads, int tokens) {
+        if (heads <= 1) {
+            return 0.0;
+        }
+        return penaltyScale * Math.sqrt(2.0 / Math.PI) * tokens / (heads - 1);
+    }
+
+    private void checkInputs(AttentionInputs in, int b) {
+        Formulations.checkBuildable(in, b, NAME);
+        if (valueImportance.length != in.dim()) {
+            throw new IllegalArgumentException(
+                    "value importance e has length "
+                            + valueImportance.length
+                            + " but the inputs have per-head width d = "
+                            + in.dim());
+        }
+    }
+
+    @Override
+    public AttentionProblem build(AttentionInputs in, int b) {
+        checkInputs(in, b);
+        int heads = in.heads();
+        int n = in.tokens();
+        int d = in.dim();
+        double invSqrtD = 1.0 / Math.sqrt(d);
+        CouplingForm form = couplingForm.resolve(n, d);
+        float[] q = in.q();
+        float[] k = in.k();
+        float[] v = in.v();
+        AttentionProblem.Builder pb = AttentionProblem.builder(heads, n, 1);
+        for (int t = 0; t < heads; t++) {
+            int off = in.headOffset(b, t);
+            Coupling c;
+            if (form == CouplingForm.LOW_RANK) {
+                c =
+                        LowRankCoupling.of(
+                                n,
+                                d,
+                                Arrays.copyOfRange(q, off, off + n * d),
+                                Arrays.copyOfRange(k, off, off + n * d),
+                                0.5 * invSqrtD);
+            } else {
+                float[] m = new float[n * n];
+                for (int i = 0; i < n; i++) {
+                    int qi = off + i * d;
+                    for (int j = i + 1; j < n; j++) {
+                        int qj = off + j * d;
+                        double s = 0;
+                        for (int a = 0; a < d; a++) {
+                            s += (double) q[qi + a] * k[qj + a] + (double) q[qj + a] * k[qi + a];
+                        }
+                        float cij = (float) (0.5 * invSqrtD * s);
+                        m[i * n + j] = cij;
+                        m[j * n + i] = cij;
+                    }
+                }
+                c = DenseCoupling.ofSymmetric(n, m);
+            }
+            float[] h = new float[n];
+            for (int i = 0; i < n; i++) {
+                int vi = off + i * d;
+                double s = 0;
+                for (int a = 0; a < d; a++) {
+                    s += (double) v[vi + a] * valueImportance[a];
+                }
+                h[i] = (float) (s / d);
+            }
+            pb.coupling(t, c).linear(t, h);
+        }
+        return pb.couplingWeight(couplingWeight())
+                .linearWeight(linearWeight(n))
+                .penaltyWeight(penaltyWeight(heads, n))
+                .mask(in.maskOf(b))
+                .build();
+    }
+
+    @Override
+    public AttentionGradient gradient(AttentionInputs in, int b, byte[] x) {
+        return gradient(in, b, x, null);
+    }
+
+    @Override
+    public AttentionGradient gradient(AttentionInputs in, int b, byte[] x, double[] tokenWeights) {
+        checkInputs(in, b);
+        int heads = in.heads();
+        int n = in.tokens();
+        int d = in.dim();
+        double[] w = Formulations.weights(in, b, 1, x);
+        double[] g = Formulations.tokenWeights(tokenWeights, heads, n);
+        double invSqrtD = 1.0 / Math.sqrt(d);
+        double ca = couplingWeight();
+        double cb = linearWeight(n);
+        float[] q = in.q();
+        float[] k = in.k();
+        float[] v = in.v();
+        double[] dq = new double[heads * n * d];
+        double[] dk = new double[heads * n * d];
+        double[] dv = new double[heads * n * d];
+        double[] dS = new double[heads * n * n];
+        double[] dh = new double[heads * n];
+        double[] de = new double[d];
+        double[] sq = new double[d]; // Σ_j w_j Q_j
+        double[] sk = new double[d]; // Σ_j w_j K_j
+        double[] sgq = new double[d]; // Σ_j g_j w_j Q_j
+        double[] sgk = new double[d]; // Σ_j g_j w_j K_j
+        double energy = 0;
+        for (int t = 0; t < heads; t++) {
+            int off = in.headOffset(b, t);
+            int go = t * n * d; // gradient offset of head t
+            int wo = t * n;
+            Arrays.fill(sq, 0);
+            Arrays.fill(sk, 0);
+            Arrays.fill(sgq, 0);
+            Arrays.fill(sgk, 0);
+            double diagSum = 0; // Σ_i g_i w_i² Q_i·K_i
+            for (int i = 0; i < n; i++) {
+                double wi = w[wo + i];
+                if (wi == 0) {
+                    continue;
+                }
+                double gw = g[wo + i] * wi;
+                double qk = 0;
+                for (int a = 0; a < d; a++) {
+                    double qa = q[off + i * d + a];
+                    double ka = k[off + i * d + a];
+                    sq[a] += wi * qa;
+                    sk[a] += wi * ka;
+                    sgq[a] += gw * qa;
+                    sgk[a] += gw * ka;
+                    qk += qa * ka;
+                }
+                diagSum += gw * wi * qk;
+            }
+            double dot = 0;
+            for (int a = 0; a < d; a++) {
+                dot += sgq[a] * sk[a] + sq[a] * sgk[a];
+            }
+            // Σ_{i≠j} S_ij w_i w_j (g_i + g_j)/2, S_ij = Q_i·K_j/√d (= Σ_{i≠j} C_ij w_i w_j at g ≡
+            // 1)
+            double quad = 0.5 * (dot - 2 * diagSum) * invSqrtD;
+            double lin = 0;
+            for (int i = 0; i < n; i++) {
+                double wi = w[wo + i];
+                if (wi == 0) {
+                    continue; // unselected: no gradient (and no −0.0 entries)
+                }
+                double gi = g[wo + i];
+                int row = off + i * d;
+                double hi = 0;
+                for (int a = 0; a < d; a++) {
+                    hi += (double) v[row + a] * valueImportance[a];
+                }
+                hi /= d;
+                lin += gi * hi * wi;
+                dh[wo + i] = -cb * gi * wi;
+                for (int j = 0; j < n; j++) {
+                    double wj = w[wo + j];
+                    if (j != i && wj != 0) {
+                        dS[(t * n + i) * n + j] = -ca * wi * wj * 0.5 * (gi + g[wo + j]);
+                    }
+                }
+                // ∂F/∂Q_i = Σ_{j≠i} ∂F/∂S_ij K_j/√d
+                //         = −(c_q w_i/(2√d)) (g_i Σ_j w_j K_j + Σ_j g_j w_j K_j − 2 g_i w_i K_i)
+                double f = -0.5 * ca * wi * invSqrtD;
+                double lv = -cb * gi * wi / d;
+                for (int a = 0; a < d; a++) {
+                    dq[go + i * d + a] = f * (gi * sk[a] + sgk[a] - 2 * gi * wi * k[row + a]);
+                    dk[go + i * d + a] = f * (gi * sq[a] + sgq[a] - 2 * gi * wi * q[row + a]);
+                    dv[go + i * d + a] = lv * valueImportance[a];
+                    de[a] += lv * v[row + a];
+                }
+            }
+            energy += -ca * quad - cb * lin;
+        }
+        energy += penaltyWeight(heads, n) * Formulations.penaltyPairs(x, heads, n, 1);
+        return new AttentionGradient(heads, n, d, energy, dq, dk, dv, dS, dh, de);
+    }
+
+    @Override
+    public String toString() {
+        return NAME
+                + "[c_q="
+                + couplingScale
+                + ", c_l="
+                + linearScale
+                + ", c_p="
+                + penaltyScale
+                + ", d="
+                + valueImportance.length
+                + ", coupling="
+                + couplingForm
+                + "]";
+    }
+
+    /** Coefficients of {@link PaperV2Formulation}; defaults as in the paper's code. */
+    public static final class Builder {
+        private double couplingScale = 1.0;
+        private double linearScale = 0.16;
+        private double penaltyScale = 0.8;
+        private float[] valueImportance;
+        private CouplingForm couplingForm = CouplingForm.AUTO;
+
+        private Builder() {}
+
+        /** c_q, the coupling scale (default 1.0); finite. */
+        public Builder couplingScale(double cq) {
+            this.couplingScale = Formulations.finite(cq, "coupling scale c_q");
+            return this;
+        }
+
+        /** c_l, the linear scale (default 0.16; the linear weight is c_l·N); finite. */
+        public Builder linearScale(double cl) {
+            this.linearScale = Formulations.finite(cl, "linear scale c_l");
+            return this;
+        }
+
+        /**
+         * c_p, the penalty scale (default 0.8; the penalty weight is c_p·√(2/π)·N/(H−1)); finite
+         * and ≥ 0.
+         */
+        public Builder penaltyScale(double cp) {
+            this.penaltyScale = Formulations.finiteNonNegative(cp, "penalty scale c_p");
+            return this;
+        }
+
+        /**
+         * e, the value-importance vector (length d, finite; copied). Required: in the paper it is a
+         * learned parameter of the layer.
+         */
+        public Builder valueImportance(float[] e) {
+            if (e == null) {
+                throw new IllegalArgumentException("value importance e is null");
+            }
+            for (int a = 0; a < e.length; a++) {
+                if (!Float.isFinite(e[a])) {
+                    throw new IllegalArgumentException(
+                            "value importance e[" + a + "] must be finite, got " + e[a]);
+                }
+            }
+            this.valueImportance = e.clone();
+            return this;
+        }
+
+        /** How couplings are stored (default {@link CouplingForm#AUTO}). */
+        public Builder couplingForm(CouplingForm form) {
+            if (form == null) {
+                throw new IllegalArgumentException("coupling form is null");
+            }
+            this.couplingForm = form;
+            return this;
+        }
+
+        /**
+         * Builds the formulation.
+         *
+         * @throws IllegalArgumentException if no value importance was set
+         */
+        public PaperV2Formulation build() {
+            if (valueImportance == null) {
+                throw new IllegalArgumentException(
+                        "paper-v2 needs a value importance vector e (length d): call"
+                                + " valueImportance(e)");
+            }
+            return new PaperV2Formulation(this);
+        }
+    }
+}

@@ -282,6 +282,8 @@ public final class BruteForceBackend implements AnnealerBackend {
         final byte high;
         final double[] h;
         final double[] j; // dense n×n, row-major
+        final double[] js; // j · (high − low)
+        final double dzAbs; // high − low: 2 for spins, 1 for bits
         final double offset;
         final int splitBits;
         final int lowBits;
@@ -305,8 +307,11 @@ public final class BruteForceBackend implements AnnealerBackend {
             Coupling c = m.coupling();
             float[] dense = c.toDenseArray(MAX_VARIABLES);
             this.j = new double[n * n];
+            this.dzAbs = high - low;
+            this.js = new double[n * n];
             for (int k = 0; k < dense.length; k++) {
                 j[k] = dense[k];
+                js[k] = dense[k] * dzAbs;
             }
             this.offset = m.offset();
             this.splitBits = Math.min(MAX_SPLIT_BITS, Math.max(0, n - UNSPLIT_BITS));
@@ -370,15 +375,23 @@ public final class BruteForceBackend implements AnnealerBackend {
                     }
                 }
                 int k = Long.numberOfTrailingZeros(step);
-                int zk = z[k];
-                int dz = spin ? -2 * zk : 1 - 2 * zk;
-                e += dz * f[k];
-                z[k] = (byte) (zk + dz);
-                index ^= 1L << k;
                 int row = k * n;
-                for (int i = 0; i < n; i++) {
-                    f[i] += j[row + i] * dz;
+                // the field rows are pre-scaled by |Δz| (2 for spins, 1 for bits), so the
+                // update is a plain add or subtract of one row
+                if (z[k] == low) {
+                    e += dzAbs * f[k];
+                    z[k] = high;
+                    for (int i = 0; i < n; i++) {
+                        f[i] += js[row + i];
+                    }
+                } else {
+                    e -= dzAbs * f[k];
+                    z[k] = low;
+                    for (int i = 0; i < n; i++) {
+                        f[i] -= js[row + i];
+                    }
                 }
+                index ^= 1L << k;
                 if (list.accepts(e, index)) {
                     list.offer(e, index);
                 }

@@ -21,7 +21,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.ojalgo.optimisation.Expression;
 import org.ojalgo.optimisation.ExpressionsBasedModel;
 import org.ojalgo.optimisation.Optimisation;
@@ -52,7 +51,7 @@ import org.ojalgo.optimisation.Variable;
  * stop comes first, the states found are repeated to fill R reads.
  *
  * <p><b>Stopping.</b> Each solve runs on a worker thread while the calling thread polls the {@link
- * StopCondition}; on a stop it lowers ojAlgo's {@code time_abort} and interrupts the worker, and
+ * StopCondition}; on a stop it lowers ojAlgo's {@code time_abort} to zero (ojAlgo polls it), and
  * the incumbent (if any) is kept with status TIME_LIMIT or INTERRUPTED. If ojAlgo stopped without
  * an incumbent, a greedy single-flip descent from the warm start (or the all-low state) is returned
  * instead. Whatever ojAlgo returns is polished by a single-flip descent, so a state is never worse
@@ -261,17 +260,7 @@ public final class MilpExactBackend extends AbstractBatchBackend {
     /** Runs ojAlgo on a worker thread, aborting it when {@code stop} says so. */
     private Optimisation.Result runWatched(
             ExpressionsBasedModel model, Optimisation.Options options, StopCondition stop) {
-        AtomicReference<Thread> runner = new AtomicReference<>();
-        Callable<Optimisation.Result> task =
-                () -> {
-                    runner.set(Thread.currentThread());
-                    try {
-                        return model.minimise();
-                    } finally {
-                        runner.set(null);
-                        Thread.interrupted(); // do not leave the pool thread interrupted
-                    }
-                };
+        Callable<Optimisation.Result> task = model::minimise;
         Future<Optimisation.Result> f = workers().submit(task);
         boolean aborted = false;
         boolean interrupted = false;
@@ -286,14 +275,11 @@ public final class MilpExactBackend extends AbstractBatchBackend {
                         return Optimisation.Result.of(Optimisation.State.FAILED);
                     }
                     if (stop.shouldStop()) {
-                        // ojAlgo polls time_abort and its thread's interrupt flag between
-                        // iterations, then returns its incumbent
+                        // ojAlgo reads time_abort between iterations (on all its threads) and
+                        // then returns its incumbent; interrupting its threads instead makes
+                        // its ProcessingService throw
                         options.time_abort = 0;
                         options.time_suffice = 0;
-                        Thread t = runner.get();
-                        if (t != null) {
-                            t.interrupt();
-                        }
                         aborted = true;
                     }
                 } catch (InterruptedException e) {
@@ -302,6 +288,9 @@ public final class MilpExactBackend extends AbstractBatchBackend {
                 } catch (java.util.concurrent.CancellationException e) {
                     return Optimisation.Result.of(Optimisation.State.FAILED);
                 } catch (ExecutionException e) {
+                    if (aborted) {
+                        return Optimisation.Result.of(Optimisation.State.FAILED);
+                    }
                     throw new SolverException("ojAlgo failed on the MILP", e.getCause());
                 }
             }

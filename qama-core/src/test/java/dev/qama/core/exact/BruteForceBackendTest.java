@@ -129,4 +129,43 @@ class BruteForceBackendTest extends AnnealerBackendContract {
             assertTrue(e.getMessage().contains("n = 40"), e.getMessage());
         }
     }
+
+    @Test
+    void stopsWithTheRightStatusAndValidStates() {
+        BinaryQuadraticModel m = RandomProblems.dense(Vartype.SPIN, 30, 5);
+        try (BruteForceBackend b = new BruteForceBackend(2)) {
+            SolveResult r =
+                    b.solve(
+                                    SolveRequest.builder(List.of(m))
+                                            .reads(3)
+                                            .timeLimit(java.time.Duration.ofMillis(50))
+                                            .build())
+                            .get(0);
+            assertEquals(dev.qama.core.spi.SolveStatus.TIME_LIMIT, r.status());
+            assertEquals(3, r.size());
+            assertTrue(r.energy(0) <= r.energy(2));
+            dev.qama.core.spi.Cancellation c = new dev.qama.core.spi.Cancellation();
+            c.cancel();
+            r = b.solve(SolveRequest.builder(List.of(m)).cancellation(c).build()).get(0);
+            assertEquals(dev.qama.core.spi.SolveStatus.INTERRUPTED, r.status());
+            assertEquals(m.energy(r.best()), r.bestEnergy(), 1e-9);
+        }
+    }
+
+    @Test
+    void identicalResultsForOneTwoAndThreeThreads() {
+        BinaryQuadraticModel m = RandomProblems.sparse(Vartype.BINARY, 18, 0.3, 55);
+        SolveResult[] rs = new SolveResult[3];
+        for (int t = 1; t <= 3; t++) {
+            try (BruteForceBackend b = new BruteForceBackend(t)) {
+                rs[t - 1] = b.solve(m, 20);
+            }
+        }
+        for (int t = 1; t < 3; t++) {
+            for (int k = 0; k < 20; k++) {
+                assertArrayEquals(
+                        rs[0].state(k), rs[t].state(k), "threads " + (t + 1) + " read " + k);
+            }
+        }
+    }
 }

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             SolveCommand.class,
             SolversCommand.class,
-            // later issues: TrainCommand, BenchCommand, ServeCommand
+            BenchCommand.class,
+            // later issues: TrainCommand, ServeCommand
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

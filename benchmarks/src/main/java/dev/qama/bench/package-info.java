@@ -1,0 +1,2 @@
+/** Benchmark workloads and statistics behind {@code qama bench}. */
+package dev.qama.bench;

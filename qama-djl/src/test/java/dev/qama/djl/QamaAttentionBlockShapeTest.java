@@ -1,0 +1,300 @@
+package dev.qama.djl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.qama.core.attention.AttentionProblem;
+import dev.qama.djl.QamaAttentionBlock.Formulation;
+import dev.qama.djl.QamaAttentionBlock.OutputMode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class QamaAttentionBlockShapeTest {
+    static final int B = 2;
+    static final int N = 5;
+    static final int E = 8;
+    static final int H = 2;
+    static NDManager manager;
+
+    @BeforeAll
+    static void start() {
+        manager = NDManager.newBaseManager("PyTorch");
+        manager.getEngine().setRandomSeed(7);
+    }
+
+    @AfterAll
+    static void stop() {
+        manager.close();
+    }
+
+    static QamaAttentionBlock.Builder base(ExactTestBackend backend) {
+        return QamaAttentionBlock.builder()
+                .setEmbeddingSize(E)
+                .setHeadCount(H)
+                .optAttentionProbsDropoutProb(0f)
+                .optBackend(backend);
+    }
+
+    static NDList run(QamaAttentionBlock block, NDList in) {
+        if (!block.isInitialized()) {
+            block.initialize(manager, DataType.FLOAT32, in.getShapes());
+        }
+        return block.forward(new ParameterStore(manager, false), in, false);
+    }
+
+    static NDArray x(long seed) {
+        manager.getEngine().setRandomSeed((int) seed);
+        return manager.randomNormal(new Shape(B, N, E));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "PAPER_V2, PAPER",
+        "PAPER_V2, VALUES",
+        "PAPER_V1, PAPER",
+        "PAPER_V1, VALUES",
+    })
+    void allFourInputFormsGiveTheQueryShape(Formulation f, OutputMode mode) {
+        ExactTestBackend backend = new ExactTestBackend();
+        QamaAttentionBlock block =
+                base(backend).optFormulation(f).optOutputMode(mode).optBits(1).build();
+        NDArray x = x(1);
+        NDArray mask = manager.ones(new Shape(B, N, N));
+        NDList[] forms = {
+            new NDList(x),
+            new NDList(x, mask),
+            new NDList(x, x(2), x(3)),
+            new NDList(x, x(2), x(3), mask),
+        };
+        for (NDList in : forms) {
+            NDArray out = run(block, in).singletonOrThrow();
+            assertEquals(new Shape(B, N, E), out.getShape(), "inputs " + in.size());
+            for (float v : out.toFloatArray()) {
+                assertTrue(Float.isFinite(v));
+            }
+            assertEquals(
+                    new Shape(B, N, E), block.getOutputShapes(in.getShapes())[0], "declared shape");
+        }
+        // one problem per batch element per forward pass, H·N·q variables each
+        assertEquals(4 * B, backend.seen.size());
+        assertEquals(H * N, backend.seen.get(0).numVariables());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PAPER", "VALUES"})
+    void maskedTokensAreNeverSelectedAndDoNotReachTheOutput(OutputMode mode) {
+        ExactTestBackend backend = new ExactTestBackend();
+        QamaAttentionBlock block = base(backend).optOutputMode(mode).build();
+        // padding mask: tokens 3 and 4 of element 0 and token 0 of element 1 are dropped
+        float[] keep = {1, 1, 1, 0, 0, 0, 1, 1, 1, 1};
+        float[] pairs = new float[B * N * N];
+        for (int b = 0; b < B; b++) {
+            for (int i = 0; i < N; i++) {
+                for (int j = 0; j < N; j++) {
+                    pairs[(b * N + i) * N + j] = keep[b * N + j];
+                }
+            }
+        }
+        NDArray mask = manager.create(pairs, new Shape(B, N, N));
+        NDArray k = x(4);
+        NDArray q = x(5);
+        NDArray v = x(6);
+        float[] out1 = run(block, new NDList(k, q, v, mask)).head().toFloatArray();
+        for (int b = 0; b < B; b++) {
+            AttentionProblem p = backend.seen.get(b);
+            for (int j = 0; j < N; j++) {
+                assertEquals(keep[b * N + j] == 0, p.isMasked(j), "element " + b + " token " + j);
+            }
+        }
+        // values of masked tokens cannot change anything
+        float[] vv = v.toFloatArray();
+        for (int b = 0; b < B; b++) {
+            for (int j = 0; j < N; j++) {
+                if (keep[b * N + j] == 0) {
+                    for (int a = 0; a < E; a++) {
+                        vv[(b * N + j) * E + a] += 3f;
+                    }
+                }
+            }
+        }
+        NDArray v2 = manager.create(vv, new Shape(B, N, E));
+        float[] out2 = run(block, new NDList(k, q, v2, mask)).head().toFloatArray();
+        assertArrayEquals(out1, out2, 1e-5f);
+        // the (B, N) token mask means the same
+        NDArray tokenMask = manager.create(keep, new Shape(B, N));
+        float[] out3 = run(block, new NDList(k, q, v, tokenMask)).head().toFloatArray();
+        assertArrayEquals(out1, out3, 1e-6f);
+    }
+
+    @Test
+    void aCausalMaskGivesEveryQueryItsOwnMix() {
+        ExactTestBackend backend = new ExactTestBackend();
+        QamaAttentionBlock block = base(backend).optOutputMode(OutputMode.VALUES).build();
+        float[] causal = new float[B * N * N];
+        for (int b = 0; b < B; b++) {
+            for (int i = 0; i < N; i++) {
+                for (int j = 0; j <= i; j++) {
+                    causal[(b * N + i) * N + j] = 1;
+                }
+            }
+        }
+        NDArray mask = manager.create(causal, new Shape(B, N, N));
+        NDArray k = x(7);
+        NDArray q = x(8);
+        NDArray v = x(9);
+        float[] base = run(block, new NDList(k, q, v, mask)).head().toFloatArray();
+        // changing the value of the last token changes only the last query's output
+        float[] vv = v.toFloatArray();
+        for (int b = 0; b < B; b++) {
+            for (int a = 0; a < E; a++) {
+                vv[(b * N + N - 1) * E + a] += 1f;
+            }
+        }
+        float[] changed =
+                run(block, new NDList(k, q, manager.create(vv, new Shape(B, N, E)), mask))
+                        .head()
+                        .toFloatArray();
+        for (int b = 0; b < B; b++) {
+            for (int i = 0; i < N - 1; i++) {
+                for (int a = 0; a < E; a++) {
+                    int idx = (b * N + i) * E + a;
+                    assertEquals(base[idx], changed[idx], 1e-5f, "query " + i);
+                }
+            }
+        }
+        // no token is masked for the solver: every key is seen by some query
+        for (AttentionProblem p : backend.seen) {
+            for (int j = 0; j < N; j++) {
+                assertTrue(!p.isMasked(j));
+            }
+        }
+    }
+
+    @Test
+    void fourDimensionalOffsetMasksAreAccepted() {
+        QamaAttentionBlock block = base(new ExactTestBackend()).build();
+        NDArray x = x(10);
+        float[] keep = {1, 1, 1, 0, 0, 0, 1, 1, 1, 1};
+        float[] off = new float[B * N * N];
+        for (int b = 0; b < B; b++) {
+            for (int i = 0; i < N; i++) {
+                for (int j = 0; j < N; j++) {
+                    off[(b * N + i) * N + j] = keep[b * N + j] > 0 ? 0f : -100000f;
+                }
+            }
+        }
+        float[] a =
+                run(block, new NDList(x, manager.create(off, new Shape(B, 1, N, N))))
+                        .head()
+                        .toFloatArray();
+        float[] b =
+                run(block, new NDList(x, manager.create(keep, new Shape(B, N))))
+                        .head()
+                        .toFloatArray();
+        assertArrayEquals(a, b, 1e-6f);
+    }
+
+    @Test
+    void badBuilderValuesAreReportedWithTheValue() {
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                QamaAttentionBlock.builder()
+                                        .setEmbeddingSize(10)
+                                        .setHeadCount(3)
+                                        .build());
+        assertTrue(
+                e.getMessage().contains("(10)") && e.getMessage().contains("(3)"), e.getMessage());
+        assertThrows(
+                IllegalStateException.class,
+                () -> QamaAttentionBlock.builder().setHeadCount(3).build());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> base(new ExactTestBackend()).optBits(17).build());
+        assertTrue(e.getMessage().contains("17"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> base(new ExactTestBackend()).optReads(0).build());
+        assertTrue(e.getMessage().contains("0"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                base(new ExactTestBackend())
+                                        .optAttentionProbsDropoutProb(1.5f)
+                                        .build());
+        assertTrue(e.getMessage().contains("1.5"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                base(new ExactTestBackend())
+                                        .optFormulation(Formulation.PAPER_V1)
+                                        .optCouplingForm(QamaAttentionBlock.CouplingForm.FACTORED)
+                                        .build());
+        assertTrue(e.getMessage().contains("FACTORED"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> base(new ExactTestBackend()).optBackend("no-such-annealer"));
+        assertTrue(e.getMessage().contains("no-such-annealer"), e.getMessage());
+    }
+
+    @Test
+    void badInputsAreReportedWithTheirShapes() {
+        QamaAttentionBlock block = base(new ExactTestBackend()).build();
+        run(block, new NDList(x(11)));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> run(block, new NDList(manager.ones(new Shape(B, N)))));
+        assertTrue(e.getMessage().contains("(2, 5)"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> run(block, new NDList(manager.ones(new Shape(B, N, E + 1)))));
+        assertTrue(e.getMessage().contains("E=8"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                run(
+                                        block,
+                                        new NDList(
+                                                x(1), manager.ones(new Shape(B, N + 1, E)), x(2))));
+        assertTrue(e.getMessage().contains("(2, 6, 8)"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> run(block, new NDList(x(1), manager.ones(new Shape(B, N, N + 1)))));
+        assertTrue(e.getMessage().contains("(2, 5, 6)"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> run(block, new NDList(x(1), x(1), x(1), x(1), x(1))));
+        assertTrue(e.getMessage().contains("got 5"), e.getMessage());
+        float[] bad = x(12).toFloatArray();
+        bad[E * N + 3] = Float.NaN; // batch element 1
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> run(block, new NDList(manager.create(bad, new Shape(B, N, E)))));
+        assertTrue(
+                e.getMessage().contains("non-finite") && e.getMessage().contains("element 1"),
+                e.getMessage());
+    }
+}

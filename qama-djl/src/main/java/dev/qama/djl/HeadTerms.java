@@ -40,8 +40,5 @@ interface HeadTerms {
 
         /** The learned value direction of the PAPER output, broadcastable to (B, H, N, d). */
         NDArray directions();
-
-        /** A 64-bit fingerprint of the host copies (used to derive the solver seed). */
-        long fingerprint();
     }
 }

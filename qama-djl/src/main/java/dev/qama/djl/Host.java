@@ -1,7 +1,5 @@
 package dev.qama.djl;
 
-import dev.qama.core.spi.Seeds;
-
 /** Small helpers on host (Java) copies of tensors. */
 final class Host {
     private Host() {}
@@ -23,18 +21,6 @@ final class Host {
                                 + "); check the input and the parameters for NaN or infinity");
             }
         }
-    }
-
-    /** Folds the bits of {@code data} into a running 64-bit hash. */
-    static long fold(long h, float[] data) {
-        if (data == null) {
-            return h;
-        }
-        long acc = h ^ data.length;
-        for (float v : data) {
-            acc = Seeds.mix(acc + Float.floatToIntBits(v));
-        }
-        return acc;
     }
 
     /** Copies head t of batch element b out of a (B, H, N, m) row-major array. */

@@ -20,7 +20,7 @@ final class Inputs {
     /** (B, N, N) keep flags per (query, key), or null when every query keeps the same keys. */
     final boolean[] pairKeep;
 
-    /** A hash of the mask (0 without one). */
+    /** A hash of the keep flags of the mask (0 without one). */
     final long maskHash;
 
     private Inputs(
@@ -91,7 +91,6 @@ final class Inputs {
                             "QamaAttentionBlock: the attention mask contains " + x);
                 }
             }
-            hash = Host.fold(0x4dL, m);
             boolean[] keep = pairs(mask.getShape(), m, batch, tokens, heads);
             boolean differs = false;
             for (int b = 0; b < batch; b++) {
@@ -107,7 +106,10 @@ final class Inputs {
                 }
             }
             pairKeep = differs ? keep : null;
-            hash = Seeds.mix(hash);
+            hash = 0x4dL;
+            for (boolean f : keep) {
+                hash = Seeds.mix(hash + (f ? 1 : 2));
+            }
         }
         return new Inputs(k, q, v, batch, tokens, masked, pairKeep, hash);
     }

@@ -64,8 +64,7 @@ final class PaperV1Terms implements HeadTerms {
         float[] hostH = h.toFloatArray();
         Host.checkFinite(hostJ, heads * tokens * tokens, "couplings J");
         Host.checkFinite(hostH, heads * tokens, "value entropies h");
-        long fp = Host.fold(Host.fold(0x31L, hostJ), hostH);
-        return new V1(j, h, pv, heads, tokens, hostJ, hostH, fp);
+        return new V1(j, h, pv, heads, tokens, hostJ, hostH);
     }
 
     private final class V1 implements Prepared {
@@ -76,17 +75,8 @@ final class PaperV1Terms implements HeadTerms {
         private final int tokens;
         private final float[] hostJ;
         private final float[] hostH;
-        private final long fingerprint;
 
-        V1(
-                NDArray j,
-                NDArray h,
-                NDArray pv,
-                int heads,
-                int tokens,
-                float[] hostJ,
-                float[] hostH,
-                long fingerprint) {
+        V1(NDArray j, NDArray h, NDArray pv, int heads, int tokens, float[] hostJ, float[] hostH) {
             this.j = j;
             this.h = h;
             this.pv = pv;
@@ -94,7 +84,6 @@ final class PaperV1Terms implements HeadTerms {
             this.tokens = tokens;
             this.hostJ = hostJ;
             this.hostH = hostH;
-            this.fingerprint = fingerprint;
         }
 
         @Override
@@ -128,11 +117,6 @@ final class PaperV1Terms implements HeadTerms {
         @Override
         public NDArray directions() {
             return pv;
-        }
-
-        @Override
-        public long fingerprint() {
-            return fingerprint;
         }
     }
 }

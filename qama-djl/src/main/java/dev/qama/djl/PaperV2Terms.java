@@ -83,8 +83,7 @@ final class PaperV2Terms implements HeadTerms {
             Host.checkFinite(hostS, heads * tokens * tokens, "attention scores");
         }
         Host.checkFinite(hostH, heads * tokens, "value terms h");
-        long fp = Host.fold(Host.fold(Host.fold(0x51L, hostH), lowRank ? hostQ : hostS), hostK);
-        return new V2(q, k, h, e, batch, heads, tokens, dim, scale, hostQ, hostK, hostS, hostH, fp);
+        return new V2(q, k, h, e, batch, heads, tokens, dim, scale, hostQ, hostK, hostS, hostH);
     }
 
     private final class V2 implements Prepared {
@@ -100,7 +99,6 @@ final class PaperV2Terms implements HeadTerms {
         private final float[] hostK;
         private final float[] hostS;
         private final float[] hostH;
-        private final long fingerprint;
 
         V2(
                 NDArray q,
@@ -115,8 +113,7 @@ final class PaperV2Terms implements HeadTerms {
                 float[] hostQ,
                 float[] hostK,
                 float[] hostS,
-                float[] hostH,
-                long fingerprint) {
+                float[] hostH) {
             this.q = q;
             this.k = k;
             this.h = h;
@@ -129,7 +126,6 @@ final class PaperV2Terms implements HeadTerms {
             this.hostK = hostK;
             this.hostS = hostS;
             this.hostH = hostH;
-            this.fingerprint = fingerprint;
         }
 
         @Override
@@ -175,11 +171,6 @@ final class PaperV2Terms implements HeadTerms {
         @Override
         public NDArray directions() {
             return e.reshape(1, 1, 1, dim);
-        }
-
-        @Override
-        public long fingerprint() {
-            return fingerprint;
         }
     }
 }

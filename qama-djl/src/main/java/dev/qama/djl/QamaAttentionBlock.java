@@ -77,10 +77,13 @@ import java.util.List;
  *
  * <h2>Determinism and threads</h2>
  *
- * The solver seed of a forward pass is derived from {@link Builder#optSeed the block's seed} and a
- * 64-bit hash of the copied couplings, linear terms and mask: the same inputs and parameters give
- * the same selection, in any call order and on any thread. The block holds no per-call state, so
- * concurrent forward passes are safe (if the backend is thread-safe, as the SPI requires).
+ * The solver seed of a forward pass is derived from {@link Builder#optSeed the block's seed} and
+ * the keep flags of the mask only, never from the values (problem k of the batch then gets {@code
+ * Seeds.forStream(requestSeed, k)}): a forward pass is a deterministic function of seed, inputs and
+ * parameters, in any call order and on any thread, and stays so when the engine's arithmetic
+ * differs in the last bit (a hash of the values would not). The price: every call uses the same
+ * random streams per batch position. The block holds no per-call state, so concurrent forward
+ * passes are safe (if the backend is thread-safe, as the SPI requires).
  */
 // Tensor dimension names as in the paper.
 @SuppressWarnings({"LocalVariableName", "ParameterName"})
@@ -409,7 +412,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         for (int b = 0; b < batch; b++) {
             problems.add(p.problem(b, in.maskedTokens[b]));
         }
-        long requestSeed = Seeds.forStream(seed, p.fingerprint() ^ in.maskHash);
+        long requestSeed = Seeds.forStream(seed, in.maskHash);
         SolveRequest request =
                 SolveRequest.builder(problems)
                         .seed(requestSeed)

@@ -22,15 +22,23 @@ import java.util.function.Function;
 final class ExactTestBackend extends AbstractBatchBackend {
     static final int EXACT_LIMIT = 16;
     private final Function<AttentionProblem, byte[]> fixed;
+    private final int exactLimit;
     final List<AttentionProblem> seen = Collections.synchronizedList(new ArrayList<>());
+    final List<Long> seeds = Collections.synchronizedList(new ArrayList<>());
 
     ExactTestBackend() {
         this(null);
     }
 
     ExactTestBackend(Function<AttentionProblem, byte[]> fixed) {
+        this(fixed, EXACT_LIMIT);
+    }
+
+    /** A backend that runs the seeded greedy search above {@code exactLimit} free bits. */
+    ExactTestBackend(Function<AttentionProblem, byte[]> fixed, int exactLimit) {
         super(1);
         this.fixed = fixed;
+        this.exactLimit = exactLimit;
     }
 
     @Override
@@ -48,7 +56,8 @@ final class ExactTestBackend extends AbstractBatchBackend {
             Problem problem, long seed, int reads, byte[] initial, StopCondition stop) {
         AttentionProblem p = (AttentionProblem) problem;
         seen.add(p);
-        byte[] best = fixed != null ? fixed.apply(p) : solve(p, seed);
+        seeds.add(seed);
+        byte[] best = fixed != null ? fixed.apply(p) : solve(p, seed, exactLimit);
         byte[][] out = new byte[reads][];
         for (int r = 0; r < reads; r++) {
             out[r] = best.clone();
@@ -56,7 +65,7 @@ final class ExactTestBackend extends AbstractBatchBackend {
         return SolveResult.of(p, out, SolveStatus.COMPLETED, seed);
     }
 
-    static byte[] solve(AttentionProblem p, long seed) {
+    static byte[] solve(AttentionProblem p, long seed, int exactLimit) {
         int n = p.numVariables();
         int[] free = new int[n];
         int m = 0;
@@ -66,7 +75,7 @@ final class ExactTestBackend extends AbstractBatchBackend {
             }
         }
         byte[] x = new byte[n];
-        if (m <= EXACT_LIMIT) {
+        if (m <= exactLimit) {
             byte[] best = x.clone();
             double bestE = p.energy(x);
             for (long code = 1; code < (1L << m); code++) {

@@ -1,5 +1,7 @@
 package dev.qama.djl;
 
+import ai.djl.ndarray.NDArray;
+
 /** Small helpers on host (Java) copies of tensors. */
 final class Host {
     private Host() {}
@@ -21,6 +23,18 @@ final class Host {
                                 + "); check the input and the parameters for NaN or infinity");
             }
         }
+    }
+
+    /**
+     * {@code a · s} for an array in the autograd graph. Never use {@code NDArray.mul(Number)} or
+     * {@code div(Number)} there: DJL's PyTorch engine wraps the number in a tensor over a Java
+     * direct buffer and closes it right after the product, while autograd keeps that tensor for the
+     * backward pass, which then reads freed memory (observed: gradients of the value projection
+     * that were ~0 or correct from run to run). Here the scalar stays attached to the array's
+     * manager, as DJL's own attention block does.
+     */
+    static NDArray scale(NDArray a, double s) {
+        return a.mul(a.getManager().create((float) s));
     }
 
     /** Copies head t of batch element b out of a (B, H, N, m) row-major array. */

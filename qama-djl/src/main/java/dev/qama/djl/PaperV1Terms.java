@@ -18,7 +18,7 @@ import dev.qama.core.model.DenseCoupling;
  * <p>Internal: to be replaced by qama-core's formulation classes once they exist.
  */
 final class PaperV1Terms implements HeadTerms {
-    private static final float LN2 = (float) Math.log(2);
+    private static final double LN2 = Math.log(2);
     private final int bits;
     private final double cj;
     private final double ch;
@@ -53,12 +53,14 @@ final class PaperV1Terms implements HeadTerms {
         // Σ_a p log p (negative entropies, nats): (B, H, N)
         NDArray nq = pq.mul(q.logSoftmax(3)).sum(new int[] {3});
         NDArray nk = pk.mul(k.logSoftmax(3)).sum(new int[] {3});
-        NDArray h = pv.mul(v.logSoftmax(3)).sum(new int[] {3}).neg().div(LN2);
+        NDArray h = Host.scale(pv.mul(v.logSoftmax(3)).sum(new int[] {3}), -1 / LN2);
         // mixture M_ij = (p_i + p_j)/2: (B, H, N, N, d)
-        NDArray m = pq.expandDims(3).add(pk.expandDims(2)).mul(0.5f);
+        NDArray m = Host.scale(pq.expandDims(3).add(pk.expandDims(2)), 0.5);
         NDArray mlm = m.mul(m.add(1e-30f).log()).sum(new int[] {4}); // (B, H, N, N)
         // JSD_ij = ½ Σ p log p + ½ Σ r log r − Σ m log m, in bits
-        NDArray jsd = nq.expandDims(3).add(nk.expandDims(2)).mul(0.5f).sub(mlm).div(LN2);
+        NDArray jsd =
+                Host.scale(
+                        Host.scale(nq.expandDims(3).add(nk.expandDims(2)), 0.5).sub(mlm), 1 / LN2);
         NDArray j = jsd.neg().add(1f);
         float[] hostJ = j.toFloatArray();
         float[] hostH = h.toFloatArray();
@@ -109,9 +111,9 @@ final class PaperV1Terms implements HeadTerms {
 
         @Override
         public NDArray tokenEnergies(NDArray w) {
-            NDArray sym = j.add(j.transpose(0, 1, 3, 2)).mul(0.5f); // (B, H, N, N)
+            NDArray sym = Host.scale(j.add(j.transpose(0, 1, 3, 2)), 0.5); // (B, H, N, N)
             NDArray jw = sym.matMul(w.expandDims(3)).squeeze(3); // (B, H, N)
-            return w.mul(jw.mul((float) cj).add(h.mul((float) ch))).neg();
+            return w.mul(Host.scale(jw, cj).add(Host.scale(h, ch))).neg();
         }
 
         @Override

@@ -63,7 +63,7 @@ final class PaperV2Terms implements HeadTerms {
         double scale = 1 / Math.sqrt(dim);
         boolean lowRank = factored(form, tokens, dim);
         // h = (1/d)·V·e: (B, H, N, d) x (d, 1) -> (B, H, N)
-        NDArray h = v.matMul(e.reshape(dim, 1)).squeeze(3).div(dim);
+        NDArray h = Host.scale(v.matMul(e.reshape(dim, 1)).squeeze(3), 1.0 / dim);
         float[] hostH = h.toFloatArray();
         float[] hostQ = null;
         float[] hostK = null;
@@ -76,9 +76,8 @@ final class PaperV2Terms implements HeadTerms {
         } else {
             // S = Q·Kᵀ/√d, detached: the solver needs values only. (B, H, N, N)
             NDArray scores =
-                    q.stopGradient()
-                            .matMul(k.stopGradient().transpose(0, 1, 3, 2))
-                            .mul((float) scale);
+                    Host.scale(
+                            q.stopGradient().matMul(k.stopGradient().transpose(0, 1, 3, 2)), scale);
             hostS = scores.toFloatArray();
             Host.checkFinite(hostS, heads * tokens * tokens, "attention scores");
         }
@@ -163,9 +162,9 @@ final class PaperV2Terms implements HeadTerms {
             NDArray qTw = q.transpose(0, 1, 3, 2).matMul(w4); // (B, H, d, 1)
             NDArray full = q.matMul(kTw).add(k.matMul(qTw)).squeeze(3); // (B, H, N)
             NDArray diag = q.mul(k).sum(new int[] {3}); // S_ii·√d: (B, H, N)
-            NDArray jw = full.mul((float) (scale / 2)).sub(diag.mul((float) scale).mul(w));
+            NDArray jw = Host.scale(full, scale / 2).sub(Host.scale(diag, scale).mul(w));
             // H_{t,i} = −w_i (a (J w)_i + b h_i)
-            return w.mul(jw.mul((float) cq).add(h.mul((float) (cl * tokens)))).neg();
+            return w.mul(Host.scale(jw, cq).add(Host.scale(h, cl * tokens))).neg();
         }
 
         @Override

@@ -182,6 +182,17 @@ class QamaAttentionBlockShapeTest {
     }
 
     @Test
+    void withoutABackendTheDefaultProviderIsUsedOnFirstUse() {
+        QamaAttentionBlock block =
+                QamaAttentionBlock.builder().setEmbeddingSize(E).setHeadCount(H).build();
+        // highest-ranked provider on the test class path: ExactTestProvider
+        NDArray out = run(block, new NDList(x(13))).head();
+        assertEquals(new Shape(B, N, E), out.getShape());
+        assertEquals("test-exact", block.getBackend().name());
+        assertTrue(block.getBackend() == block.getBackend(), "created once");
+    }
+
+    @Test
     void fourDimensionalOffsetMasksAreAccepted() {
         QamaAttentionBlock block = base(new ExactTestBackend()).build();
         NDArray x = x(10);

@@ -130,6 +130,7 @@ class QamaGradientTest {
             }
             NDArray tok = p.tokenEnergies(arr(w, B, H, N));
             tokens = tok.toFloatArray();
+            churnDirectMemory(); // scalars the graph still needs must survive this
             gc.backward(tok.sum());
             grads =
                     new NDArray[] {
@@ -173,6 +174,27 @@ class QamaGradientTest {
         }
         if (f == Formulation.PAPER_V2 && bits == 1) {
             checkClosedFormV2(q, k, v, e, x, grads);
+        }
+    }
+
+    /**
+     * Collects garbage and reuses freed direct memory, so that a tensor autograd saved over a Java
+     * buffer that DJL already released (NDArray.mul(Number)) would be overwritten.
+     */
+    static void churnDirectMemory() {
+        for (int round = 0; round < 3; round++) {
+            System.gc();
+            java.util.List<java.nio.ByteBuffer> junk = new java.util.ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(4);
+                b.putFloat(0, 12345f);
+                junk.add(b);
+            }
+            try (NDManager sub = manager.newSubManager()) {
+                for (int i = 0; i < 200; i++) {
+                    sub.create(12345f);
+                }
+            }
         }
     }
 

@@ -182,6 +182,39 @@ class QamaAttentionBlockShapeTest {
     }
 
     @Test
+    void denseAndFactoredCouplingsGiveTheSameProblemsAndOutput() throws Exception {
+        ExactTestBackend denseBackend = new ExactTestBackend();
+        ExactTestBackend factoredBackend = new ExactTestBackend();
+        QamaAttentionBlock dense =
+                base(denseBackend).optCouplingForm(QamaAttentionBlock.CouplingForm.DENSE).build();
+        QamaAttentionBlock factored =
+                base(factoredBackend)
+                        .optCouplingForm(QamaAttentionBlock.CouplingForm.FACTORED)
+                        .build();
+        NDArray x = x(14);
+        run(dense, new NDList(x));
+        factored.initialize(manager, DataType.FLOAT32, x.getShape());
+        factored.loadParameters(
+                manager,
+                new java.io.DataInputStream(
+                        new java.io.ByteArrayInputStream(QamaSerializationTest.save(dense))));
+        float[] a = run(dense, new NDList(x)).head().toFloatArray();
+        float[] b = run(factored, new NDList(x)).head().toFloatArray();
+        assertArrayEquals(a, b, 1e-4f);
+        AttentionProblem pd = denseBackend.seen.get(B);
+        AttentionProblem pf = factoredBackend.seen.get(0);
+        assertTrue(pf.coupling(1) instanceof dev.qama.core.model.LowRankCoupling);
+        assertTrue(pd.coupling(1) instanceof dev.qama.core.model.DenseCoupling);
+        for (int i = 0; i < N; i++) {
+            for (int j = 0; j < N; j++) {
+                assertEquals(pd.coupling(1).get(i, j), pf.coupling(1).get(i, j), 1e-5);
+            }
+        }
+        byte[] state = {1, 0, 1, 1, 0, 0, 1, 1, 0, 1};
+        assertEquals(pd.energy(state), pf.energy(state), 1e-4);
+    }
+
+    @Test
     void withoutABackendTheDefaultProviderIsUsedOnFirstUse() {
         QamaAttentionBlock block =
                 QamaAttentionBlock.builder().setEmbeddingSize(E).setHeadCount(H).build();

@@ -88,7 +88,19 @@ class QamaAttentionBlockShapeTest {
         }
         // one problem per batch element per forward pass, H·N·q variables each
         assertEquals(4 * B, backend.seen.size());
-        assertEquals(H * N, backend.seen.get(0).numVariables());
+        AttentionProblem p = backend.seen.get(0);
+        assertEquals(H * N, p.numVariables());
+        // the paper's default coefficients for N = 5, H = 2
+        if (f == Formulation.PAPER_V2) {
+            assertEquals(1.0, p.couplingWeight(), 1e-12);
+            assertEquals(0.16 * N, p.linearWeight(), 1e-12);
+            assertEquals(0.8 * Math.sqrt(2 / Math.PI) * N / (H - 1), p.penaltyWeight(), 1e-12);
+        } else {
+            assertEquals(1.0, p.couplingWeight(), 1e-12);
+            assertEquals(1.0, p.linearWeight(), 1e-12);
+            assertEquals(2.0 / (H * (H - 1) / 2.0), p.penaltyWeight(), 1e-12);
+            assertTrue(p.diagonal(0) != null, "v1 keeps J's diagonal");
+        }
     }
 
     @ParameterizedTest
@@ -214,6 +226,24 @@ class QamaAttentionBlockShapeTest {
         assertEquals(pd.energy(state), pf.energy(state), 1e-4);
     }
 
+    @ParameterizedTest
+    @CsvSource({"PAPER_V1", "PAPER_V2"})
+    void oneHeadHasNoPenalty(Formulation f) {
+        ExactTestBackend backend = new ExactTestBackend();
+        QamaAttentionBlock block =
+                QamaAttentionBlock.builder()
+                        .setEmbeddingSize(E)
+                        .setHeadCount(1)
+                        .optFormulation(f)
+                        .optBits(2)
+                        .optBackend(backend)
+                        .build();
+        NDArray out = run(block, new NDList(x(15))).head();
+        assertEquals(new Shape(B, N, E), out.getShape());
+        assertEquals(0.0, backend.seen.get(0).penaltyWeight());
+        assertEquals(N * 2, backend.seen.get(0).numVariables());
+    }
+
     @Test
     void withoutABackendTheDefaultProviderIsUsedOnFirstUse() {
         QamaAttentionBlock block =
@@ -331,6 +361,18 @@ class QamaAttentionBlockShapeTest {
                         IllegalArgumentException.class,
                         () -> run(block, new NDList(x(1), x(1), x(1), x(1), x(1))));
         assertTrue(e.getMessage().contains("got 5"), e.getMessage());
+        float[] badMask = new float[B * N * N];
+        badMask[7] = Float.NaN;
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                run(
+                                        block,
+                                        new NDList(
+                                                x(1),
+                                                manager.create(badMask, new Shape(B, N, N)))));
+        assertTrue(e.getMessage().contains("mask contains NaN"), e.getMessage());
         float[] bad = x(12).toFloatArray();
         bad[E * N + 3] = Float.NaN; // batch element 1
         e =

@@ -91,24 +91,44 @@ final class Inputs {
                             "QamaAttentionBlock: the attention mask contains " + x);
                 }
             }
-            boolean[] keep = pairs(mask.getShape(), m, batch, tokens, heads);
-            boolean differs = false;
-            for (int b = 0; b < batch; b++) {
-                for (int j = 0; j < tokens; j++) {
-                    boolean any = false;
-                    for (int i = 0; i < tokens; i++) {
-                        any |= keep[(b * tokens + i) * tokens + j];
-                    }
-                    masked[b][j] = !any;
-                    for (int i = 0; i < tokens; i++) {
-                        differs |= keep[(b * tokens + i) * tokens + j] != any;
+            Shape ms = mask.getShape();
+            hash = 0x4dL;
+            if (ms.dimension() == 2 && ms.get(0) == batch && ms.get(1) == tokens) {
+                // one flag per token: no (N, N) array
+                for (int b = 0; b < batch; b++) {
+                    for (int j = 0; j < tokens; j++) {
+                        masked[b][j] = !(m[b * tokens + j] > 0.5f);
+                        hash = Seeds.mix(hash + (masked[b][j] ? 2 : 1));
                     }
                 }
-            }
-            pairKeep = differs ? keep : null;
-            hash = 0x4dL;
-            for (boolean f : keep) {
-                hash = Seeds.mix(hash + (f ? 1 : 2));
+            } else {
+                boolean[] keep = pairs(ms, m, batch, tokens, heads);
+                boolean differs = false;
+                for (int b = 0; b < batch; b++) {
+                    for (int j = 0; j < tokens; j++) {
+                        boolean any = false;
+                        for (int i = 0; i < tokens; i++) {
+                            any |= keep[(b * tokens + i) * tokens + j];
+                        }
+                        masked[b][j] = !any;
+                        for (int i = 0; i < tokens; i++) {
+                            differs |= keep[(b * tokens + i) * tokens + j] != any;
+                        }
+                    }
+                }
+                if (differs) {
+                    pairKeep = keep;
+                    for (boolean f : keep) {
+                        hash = Seeds.mix(hash + (f ? 1 : 3));
+                    }
+                } else {
+                    // every query keeps the same keys: the same seed as the (B, N) form
+                    for (int b = 0; b < batch; b++) {
+                        for (int j = 0; j < tokens; j++) {
+                            hash = Seeds.mix(hash + (masked[b][j] ? 2 : 1));
+                        }
+                    }
+                }
             }
         }
         return new Inputs(k, q, v, batch, tokens, masked, pairKeep, hash);
@@ -128,22 +148,11 @@ final class Inputs {
         return x;
     }
 
-    /** Keep flags (B, N, N) from a mask of shape (B, N), (B, N, N) or (B, 1|H, N, N). */
+    /** Keep flags (B, N, N) from a mask of shape (B, N, N) or (B, 1|H, N, N). */
     private static boolean[] pairs(Shape s, float[] m, int batch, int tokens, int heads) {
         boolean[] keep = new boolean[batch * tokens * tokens];
         int nn = tokens * tokens;
-        if (s.dimension() == 2 && s.get(0) == batch && s.get(1) == tokens) {
-            for (int b = 0; b < batch; b++) {
-                for (int i = 0; i < tokens; i++) {
-                    for (int j = 0; j < tokens; j++) {
-                        keep[b * nn + i * tokens + j] = m[b * tokens + j] > 0.5f;
-                    }
-                }
-            }
-        } else if (s.dimension() == 3
-                && s.get(0) == batch
-                && s.get(1) == tokens
-                && s.get(2) == tokens) {
+        if (s.dimension() == 3 && s.get(0) == batch && s.get(1) == tokens && s.get(2) == tokens) {
             for (int p = 0; p < keep.length; p++) {
                 keep[p] = m[p] > 0.5f;
             }

@@ -245,6 +245,45 @@ class QamaAttentionBlockShapeTest {
     }
 
     @Test
+    void longSequencesUseTheFactoredCouplingEndToEnd() {
+        int n = 2048;
+        ExactTestBackend backend = new ExactTestBackend(QamaGradientTest::pattern);
+        QamaAttentionBlock block =
+                QamaAttentionBlock.builder()
+                        .setEmbeddingSize(16)
+                        .setHeadCount(2)
+                        .optOutputMode(OutputMode.VALUES)
+                        .optBackend(backend)
+                        .build();
+        NDArray x = manager.randomNormal(new Shape(1, n, 16));
+        float[] mask = new float[n];
+        java.util.Arrays.fill(mask, 0, n - 10, 1f);
+        NDArray out;
+        try (ai.djl.training.GradientCollector gc =
+                ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            x.setRequiresGradient(true);
+            if (!block.isInitialized()) {
+                block.initialize(manager, DataType.FLOAT32, x.getShape());
+            }
+            out =
+                    block.forward(
+                                    new ParameterStore(manager, false),
+                                    new NDList(x, manager.create(mask, new Shape(1, n))),
+                                    true)
+                            .head();
+            gc.backward(out.sum());
+        }
+        assertEquals(new Shape(1, n, 16), out.getShape());
+        AttentionProblem p = backend.seen.get(0);
+        assertTrue(p.coupling(0) instanceof dev.qama.core.model.LowRankCoupling, "AUTO, N > 2d");
+        assertTrue(p.isMasked(n - 1) && !p.isMasked(0));
+        float[] g = x.getGradient().toFloatArray();
+        for (int a = 0; a < 16; a++) {
+            assertEquals(0f, g[(n - 1) * 16 + a], "a masked token gets no gradient");
+        }
+    }
+
+    @Test
     void withoutABackendTheDefaultProviderIsUsedOnFirstUse() {
         QamaAttentionBlock block =
                 QamaAttentionBlock.builder().setEmbeddingSize(E).setHeadCount(H).build();

@@ -1,0 +1,187 @@
+package dev.qama.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.qama.core.spi.Seeds;
+
+/** The validated inputs of one forward pass of {@link QamaAttentionBlock}. */
+final class Inputs {
+    final NDArray keys;
+    final NDArray queries;
+    final NDArray values;
+    final int batch;
+    final int tokens;
+
+    /** [b][j]: key token j of batch element b can never be selected. */
+    final boolean[][] maskedTokens;
+
+    /** (B, N, N) keep flags per (query, key), or null when every query keeps the same keys. */
+    final boolean[] pairKeep;
+
+    /** A hash of the keep flags of the mask (0 without one). */
+    final long maskHash;
+
+    private Inputs(
+            NDArray keys,
+            NDArray queries,
+            NDArray values,
+            int batch,
+            int tokens,
+            boolean[][] maskedTokens,
+            boolean[] pairKeep,
+            long maskHash) {
+        this.keys = keys;
+        this.queries = queries;
+        this.values = values;
+        this.batch = batch;
+        this.tokens = tokens;
+        this.maskedTokens = maskedTokens;
+        this.pairKeep = pairKeep;
+        this.maskHash = maskHash;
+    }
+
+    static Inputs parse(NDList inputs, int embeddingSize, int heads) {
+        int n = inputs.size();
+        if (n < 1 || n > 4) {
+            throw new IllegalArgumentException(
+                    "QamaAttentionBlock expects 1 to 4 inputs ([X], [X, mask], [K, Q, V],"
+                            + " [K, Q, V, mask]), got "
+                            + n);
+        }
+        NDArray k;
+        NDArray q;
+        NDArray v;
+        if (n < 3) {
+            k = checkEmbedding(inputs.get(0), "X", embeddingSize);
+            q = k;
+            v = k;
+        } else {
+            k = checkEmbedding(inputs.get(0), "keys", embeddingSize);
+            q = checkEmbedding(inputs.get(1), "queries", embeddingSize);
+            v = checkEmbedding(inputs.get(2), "values", embeddingSize);
+            if (!q.getShape().equals(k.getShape()) || !v.getShape().equals(k.getShape())) {
+                throw new IllegalArgumentException(
+                        "QamaAttentionBlock needs keys, queries and values of one shape (B, N, E),"
+                                + " as many queries as keys (one QUBO per token set); got keys "
+                                + k.getShape()
+                                + ", queries "
+                                + q.getShape()
+                                + ", values "
+                                + v.getShape());
+            }
+        }
+        int batch = (int) k.getShape().get(0);
+        int tokens = (int) k.getShape().get(1);
+        if (tokens < 1 || batch < 1) {
+            throw new IllegalArgumentException(
+                    "QamaAttentionBlock needs at least one batch element and one token, got shape "
+                            + k.getShape());
+        }
+        boolean[][] masked = new boolean[batch][tokens];
+        boolean[] pairKeep = null;
+        long hash = 0;
+        if (n == 2 || n == 4) {
+            NDArray mask = inputs.get(n - 1);
+            float[] m = mask.toType(DataType.FLOAT32, false).toFloatArray();
+            for (float x : m) {
+                if (!Float.isFinite(x)) {
+                    throw new IllegalArgumentException(
+                            "QamaAttentionBlock: the attention mask contains " + x);
+                }
+            }
+            Shape ms = mask.getShape();
+            hash = 0x4dL;
+            if (ms.dimension() == 2 && ms.get(0) == batch && ms.get(1) == tokens) {
+                // one flag per token: no (N, N) array
+                for (int b = 0; b < batch; b++) {
+                    for (int j = 0; j < tokens; j++) {
+                        masked[b][j] = !(m[b * tokens + j] > 0.5f);
+                        hash = Seeds.mix(hash + (masked[b][j] ? 2 : 1));
+                    }
+                }
+            } else {
+                boolean[] keep = pairs(ms, m, batch, tokens, heads);
+                boolean differs = false;
+                for (int b = 0; b < batch; b++) {
+                    for (int j = 0; j < tokens; j++) {
+                        boolean any = false;
+                        for (int i = 0; i < tokens; i++) {
+                            any |= keep[(b * tokens + i) * tokens + j];
+                        }
+                        masked[b][j] = !any;
+                        for (int i = 0; i < tokens; i++) {
+                            differs |= keep[(b * tokens + i) * tokens + j] != any;
+                        }
+                    }
+                }
+                if (differs) {
+                    pairKeep = keep;
+                    for (boolean f : keep) {
+                        hash = Seeds.mix(hash + (f ? 1 : 3));
+                    }
+                } else {
+                    // every query keeps the same keys: the same seed as the (B, N) form
+                    for (int b = 0; b < batch; b++) {
+                        for (int j = 0; j < tokens; j++) {
+                            hash = Seeds.mix(hash + (masked[b][j] ? 2 : 1));
+                        }
+                    }
+                }
+            }
+        }
+        return new Inputs(k, q, v, batch, tokens, masked, pairKeep, hash);
+    }
+
+    private static NDArray checkEmbedding(NDArray x, String name, int embeddingSize) {
+        Shape s = x.getShape();
+        if (s.dimension() != 3 || s.get(2) != embeddingSize) {
+            throw new IllegalArgumentException(
+                    "QamaAttentionBlock input '"
+                            + name
+                            + "' must have shape (B, N, E="
+                            + embeddingSize
+                            + "), got "
+                            + s);
+        }
+        return x;
+    }
+
+    /** Keep flags (B, N, N) from a mask of shape (B, N, N) or (B, 1|H, N, N). */
+    private static boolean[] pairs(Shape s, float[] m, int batch, int tokens, int heads) {
+        boolean[] keep = new boolean[batch * tokens * tokens];
+        int nn = tokens * tokens;
+        if (s.dimension() == 3 && s.get(0) == batch && s.get(1) == tokens && s.get(2) == tokens) {
+            for (int p = 0; p < keep.length; p++) {
+                keep[p] = m[p] > 0.5f;
+            }
+        } else if (s.dimension() == 4
+                && s.get(0) == batch
+                && (s.get(1) == 1 || s.get(1) == heads)
+                && s.get(2) == tokens
+                && s.get(3) == tokens) {
+            // additive offsets (0 keep, large negative drop); a pair is kept if any head keeps it
+            int h = (int) s.get(1);
+            for (int b = 0; b < batch; b++) {
+                for (int t = 0; t < h; t++) {
+                    for (int p = 0; p < nn; p++) {
+                        keep[b * nn + p] |= m[(b * h + t) * nn + p] > -1f;
+                    }
+                }
+            }
+        } else {
+            throw new IllegalArgumentException(
+                    "QamaAttentionBlock: the attention mask must have shape (B, N), (B, N, N) or"
+                            + " (B, 1 or H, N, N) with B="
+                            + batch
+                            + ", N="
+                            + tokens
+                            + ", H="
+                            + heads
+                            + "; got "
+                            + s);
+        }
+        return keep;
+    }
+}

@@ -1,0 +1,727 @@
+package dev.qama.djl;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.qama.core.attention.AttentionProblem;
+import dev.qama.core.spi.AnnealerBackend;
+import dev.qama.core.spi.Annealers;
+import dev.qama.core.spi.BatchResult;
+import dev.qama.core.spi.Seeds;
+import dev.qama.core.spi.SolveRequest;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A multi-head attention block whose heads are solved as QUBOs by an annealer backend: QAMA,
+ * "Quantum annealing multi-head attention operator with classical deep learning framework" (Du, Shi
+ * et al., arXiv 2504.11083), as a drop-in replacement of DJL's {@code
+ * ScaledDotProductAttentionBlock}.
+ *
+ * <p>Dimensions: B batch, N tokens (the QUBO needs as many queries as keys), E embedding size, H
+ * heads, d = E/H head width, q soft-selection bits.
+ *
+ * <h2>Inputs and outputs (as DJL's block)</h2>
+ *
+ * <ul>
+ *   <li>[X] (B, N, E): self-attention;
+ *   <li>[X, mask]: masked self-attention;
+ *   <li>[K, Q, V] (B, N, E) each, keys first;
+ *   <li>[K, Q, V, mask].
+ * </ul>
+ *
+ * A mask holds 1 for a (query, key) pair to keep and 0 to drop, with shape (B, N, N) as in DJL, or
+ * (B, N) (one flag per token, an extension), or a 4-D additive offset (B, 1 or H, N, N) as DJL's
+ * stacked models pass it (0 = keep, −10⁵ = drop). A key token that no query keeps is masked: the
+ * solver can never select it. The output is (B, N, E).
+ *
+ * <h2>Forward pass</h2>
+ *
+ * <ol>
+ *   <li>keyProjection, queryProjection, valueProjection (Linear E → E with bias) and a reshape to
+ *       heads: (B, N, E) → (B, H, N, d);
+ *   <li>couplings and linear terms of the chosen {@link Formulation}, with NDArray operations;
+ *   <li>one host copy of them, one {@link AttentionProblem} per batch element (H·N·q binaries), one
+ *       {@link AnnealerBackend#solve} call for the whole batch;
+ *   <li>the best state of each problem as constant selection weights w (B, H, N);
+ *   <li>the per-token energies H_{t,i} at w, recomputed with NDArray operations, so that autograd
+ *       gives exactly ∂E/∂(Q, K, V, e) at the fixed solution ("gradient conduction");
+ *   <li>the heads' output by the {@link OutputMode}, probabilityDropout, the reshape (B, H, N, d) →
+ *       (B, N, E) and resultProjection.
+ * </ol>
+ *
+ * The formulas, their gradients and the cost of every option are in docs/djl-integration.md and
+ * docs/math-djl.md.
+ *
+ * <h2>Parameters and serialisation</h2>
+ *
+ * The children are DJL's, with the same names and order: keyProjection, queryProjection,
+ * valueProjection, resultProjection, probabilityDropout; paper-v2 adds a sixth child,
+ * valueImportance (the vector e, length d, initialised to ones). Parameter files of DJL's block
+ * load into this one (e is then reset to ones) and files of this block load into DJL's (e is
+ * ignored; standalone files only). See {@link #loadParameters}.
+ *
+ * <h2>Determinism and threads</h2>
+ *
+ * The solver seed of a forward pass is derived from {@link Builder#optSeed the block's seed} and
+ * the keep flags of the mask only, never from the values (problem k of the batch then gets {@code
+ * Seeds.forStream(requestSeed, k)}): a forward pass is a deterministic function of seed, inputs and
+ * parameters, in any call order and on any thread, and stays so when the engine's arithmetic
+ * differs in the last bit (a hash of the values would not). The price: every call uses the same
+ * random streams per batch position. The block holds no per-call state, so concurrent forward
+ * passes are safe (if the backend is thread-safe, as the SPI requires).
+ */
+// Tensor dimension names as in the paper.
+@SuppressWarnings({"LocalVariableName", "ParameterName"})
+public final class QamaAttentionBlock extends AbstractBlock {
+
+    /** Same as DJL's block, so that its parameter files pass the version check. */
+    private static final byte VERSION = 1;
+
+    /** Precedes the parameters of our own children in a saved file ("QAMA"). */
+    static final int MARKER = 0x51414D41;
+
+    private static final int DJL_CHILDREN = 5;
+
+    /** The QUBO formulation of the heads. */
+    public enum Formulation {
+        /**
+         * Paper v1: q soft-selection bits per (head, token), J_ij = 1 − JSD(softmax(Q_i) ‖
+         * softmax(K_j)) in bits (with its diagonal), h_i = entropy in bits of softmax(V_i), a
+         * multi-head penalty. Builds an (N, N, d) tensor per head.
+         */
+        PAPER_V1,
+        /**
+         * Paper v2: J = (S + Sᵀ)/2 without diagonal, S = QKᵀ/√d; h = (1/d)·V·e with a learned e;
+         * coupling weight c_q, linear weight c_l·N, multi-head penalty c_p·√(2/π)·N/(H−1).
+         */
+        PAPER_V2
+    }
+
+    /** What the heads output. */
+    public enum OutputMode {
+        /**
+         * The paper's output: per-token energy times a learned value direction, O_{t,i} = H_{t,i}·e
+         * (v2) or H_{t,i}·softmax(V_{t,i}) (v1). O(N·d) memory beyond the couplings.
+         */
+        PAPER,
+        /**
+         * This library's extension, a true attention layer: each query mixes the value vectors of
+         * the selected keys it may see, with weights softmax_j(−H_{t,j}/n_t + log w_{t,j}). Without
+         * a per-query mask every query gets the same mix (O(N·d) memory); with one, (N, N) weights.
+         */
+        VALUES
+    }
+
+    /** How paper-v2 couplings are handed to the solver. */
+    public enum CouplingForm {
+        /** FACTORED when N > 2d (a product J·x costs N·2d instead of N²), else DENSE. */
+        AUTO,
+        /** A dense N×N matrix per head. */
+        DENSE,
+        /** The factors Q, K per head: no N×N array anywhere (paper-v2 only). */
+        FACTORED
+    }
+
+    private final int embeddingSize;
+    private final int headCount;
+    private final int headSize;
+    private final Formulation formulation;
+    private final OutputMode outputMode;
+    private final int bits;
+    private final long seed;
+    private final int reads;
+    private final Duration timeLimit;
+    private final String backendName;
+    private final HeadTerms terms;
+    private final Object backendLock = new Object();
+    private volatile AnnealerBackend backend;
+
+    private final Linear keyProjection;
+    private final Linear queryProjection;
+    private final Linear valueProjection;
+    private final Linear resultProjection;
+    private final Dropout probabilityDropout;
+    private final ValueImportanceBlock valueImportance;
+
+    private QamaAttentionBlock(Builder b) {
+        super(VERSION);
+        this.embeddingSize = b.embeddingSize;
+        this.headCount = b.headCount;
+        this.headSize = b.embeddingSize / b.headCount;
+        this.formulation = b.formulation;
+        this.outputMode = b.outputMode;
+        this.bits = b.bits;
+        this.seed = b.seed;
+        this.reads = b.reads;
+        this.timeLimit = b.timeLimit;
+        this.backendName = b.backendName;
+        this.backend = b.backend;
+        this.terms = b.terms();
+        keyProjection = addChildBlock("keyProjection", projection());
+        queryProjection = addChildBlock("queryProjection", projection());
+        valueProjection = addChildBlock("valueProjection", projection());
+        resultProjection = addChildBlock("resultProjection", projection());
+        probabilityDropout =
+                addChildBlock(
+                        "probabilityDropout",
+                        Dropout.builder().optRate(b.attentionProbsDropoutProb).build());
+        valueImportance =
+                formulation == Formulation.PAPER_V2
+                        ? addChildBlock("valueImportance", new ValueImportanceBlock(headSize))
+                        : null;
+    }
+
+    private Linear projection() {
+        return Linear.builder().setUnits(embeddingSize).optBias(true).build();
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The key projection (Linear E → E with bias). */
+    public Linear getKeyProjection() {
+        return keyProjection;
+    }
+
+    /** The query projection (Linear E → E with bias). */
+    public Linear getQueryProjection() {
+        return queryProjection;
+    }
+
+    /** The value projection (Linear E → E with bias). */
+    public Linear getValueProjection() {
+        return valueProjection;
+    }
+
+    /** The result projection (Linear E → E with bias). */
+    public Linear getResultProjection() {
+        return resultProjection;
+    }
+
+    /** E. */
+    public int getEmbeddingSize() {
+        return embeddingSize;
+    }
+
+    /** H. */
+    public int getHeadCount() {
+        return headCount;
+    }
+
+    /** The formulation. */
+    public Formulation getFormulation() {
+        return formulation;
+    }
+
+    /** The output mode. */
+    public OutputMode getOutputMode() {
+        return outputMode;
+    }
+
+    /** Soft-selection bits q per (head, token). */
+    public int getBits() {
+        return bits;
+    }
+
+    /**
+     * The backend; a backend given by name (or the default) is created on first use and kept.
+     *
+     * @throws IllegalArgumentException or IllegalStateException if it cannot be created
+     */
+    public AnnealerBackend getBackend() {
+        AnnealerBackend b = backend;
+        if (b == null) {
+            synchronized (backendLock) {
+                b = backend;
+                if (b == null) {
+                    b =
+                            backendName == null
+                                    ? Annealers.createDefault()
+                                    : Annealers.create(backendName);
+                    backend = b;
+                }
+            }
+        }
+        return b;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        if (inputShapes.length == 1 || inputShapes.length == 2) {
+            return new Shape[] {inputShapes[0]};
+        } else if (inputShapes.length == 3 || inputShapes.length == 4) {
+            return new Shape[] {inputShapes[1]};
+        }
+        throw new IllegalArgumentException(
+                "Invalid number of input shapes: " + inputShapes.length + ", must be 1-4.");
+    }
+
+    @Override
+    public void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape projectionShape = new Shape(-1L, embeddingSize);
+        int c = 0;
+        for (Block child : children.values()) {
+            if (c++ < DJL_CHILDREN) {
+                child.initialize(manager, DataType.FLOAT32, projectionShape);
+            }
+        }
+        if (valueImportance != null) {
+            valueImportance.initialize(manager, DataType.FLOAT32, new Shape(headSize));
+        }
+    }
+
+    /**
+     * Writes DJL's layout (version, input shapes, the five children of DJL's block), then, for
+     * paper-v2, {@link #MARKER} and the valueImportance child.
+     */
+    @Override
+    public void saveParameters(DataOutputStream os) throws IOException {
+        os.write(version);
+        saveMetadata(os);
+        int c = 0;
+        for (Block child : children.values()) {
+            if (c++ < DJL_CHILDREN) {
+                child.saveParameters(os);
+            }
+        }
+        if (valueImportance != null) {
+            os.writeInt(MARKER);
+            valueImportance.saveParameters(os);
+        }
+    }
+
+    /**
+     * Reads a file of this block or of DJL's {@code ScaledDotProductAttentionBlock}. After DJL's
+     * five children, the paper-v2 vector e is read if {@link #MARKER} follows; otherwise (a DJL
+     * file) e is reset to ones. To look ahead without consuming a sibling's bytes the stream must
+     * support mark/reset (DJL's {@code Model.load} wraps it in a BufferedInputStream); without it,
+     * a DJL file is recognised only at the end of the stream.
+     */
+    @Override
+    public void loadParameters(NDManager manager, DataInputStream is)
+            throws IOException, MalformedModelException {
+        byte loadVersion = is.readByte();
+        loadMetadata(loadVersion, is);
+        int c = 0;
+        for (Block child : children.values()) {
+            if (c++ < DJL_CHILDREN) {
+                child.loadParameters(manager, is);
+            }
+        }
+        if (valueImportance != null) {
+            if (markerFollows(is)) {
+                valueImportance.loadParameters(manager, is);
+            } else {
+                valueImportance.importance().close();
+                valueImportance.importance().initialize(manager, DataType.FLOAT32);
+            }
+        }
+    }
+
+    private static boolean markerFollows(DataInputStream is)
+            throws IOException, MalformedModelException {
+        if (is.markSupported()) {
+            is.mark(Integer.BYTES);
+            try {
+                if (is.readInt() == MARKER) {
+                    return true;
+                }
+            } catch (EOFException e) {
+                // a DJL file ending here
+            }
+            is.reset();
+            return false;
+        }
+        if (is.available() <= 0) {
+            return false;
+        }
+        int m = is.readInt();
+        if (m != MARKER) {
+            throw new MalformedModelException(
+                    "QamaAttentionBlock: expected the value-importance marker after the"
+                            + " projections, got 0x"
+                            + Integer.toHexString(m)
+                            + "; to load a DJL ScaledDotProductAttentionBlock file inside a larger"
+                            + " model, pass a stream that supports mark/reset");
+        }
+        return true;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        Inputs in = Inputs.parse(inputs, embeddingSize, headCount);
+        long B = in.batch;
+        long N = in.tokens;
+        long H = headCount;
+        long d = headSize;
+        NDArray keys = keyProjection.forward(ps, new NDList(in.keys), training, params).head();
+        NDArray queries =
+                queryProjection.forward(ps, new NDList(in.queries), training, params).head();
+        NDArray values =
+                valueProjection.forward(ps, new NDList(in.values), training, params).head();
+        // (B, N, E) -> (B, N, H, d) -> (B, H, N, d)
+        NDArray kh = keys.reshape(B, N, H, d).transpose(0, 2, 1, 3);
+        NDArray qh = queries.reshape(B, N, H, d).transpose(0, 2, 1, 3);
+        NDArray vh = values.reshape(B, N, H, d).transpose(0, 2, 1, 3);
+        NDArray e =
+                valueImportance == null
+                        ? null
+                        : ps.getValue(valueImportance.importance(), kh.getDevice(), training);
+        HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e);
+
+        float[] w = solve(p, in);
+        NDManager manager = kh.getManager();
+        NDArray wArr = manager.create(w, new Shape(B, H, N)); // constant: no gradient
+        NDArray tok = p.tokenEnergies(wArr); // (B, H, N)
+
+        NDArray heads; // (B, H, N, d)
+        if (outputMode == OutputMode.PAPER) {
+            NDArray dropped =
+                    probabilityDropout.forward(ps, new NDList(tok), training).singletonOrThrow();
+            heads = dropped.expandDims(3).mul(p.directions());
+        } else {
+            heads = mixValues(ps, training, in, w, tok, vh);
+        }
+        NDArray merged = heads.transpose(0, 2, 1, 3).reshape(B, N, (long) embeddingSize);
+        return resultProjection.forward(ps, new NDList(merged), training, params);
+    }
+
+    /** Builds the B problems, solves them in one call and returns w (B, H, N) row-major. */
+    private float[] solve(HeadTerms.Prepared p, Inputs in) {
+        int batch = in.batch;
+        int tokens = in.tokens;
+        List<AttentionProblem> problems = new ArrayList<>(batch);
+        for (int b = 0; b < batch; b++) {
+            problems.add(p.problem(b, in.maskedTokens[b]));
+        }
+        long requestSeed = Seeds.forStream(seed, in.maskHash);
+        SolveRequest request =
+                SolveRequest.builder(problems)
+                        .seed(requestSeed)
+                        .reads(reads)
+                        .timeLimit(timeLimit)
+                        .build();
+        AnnealerBackend solver = getBackend();
+        BatchResult result = solver.solve(request);
+        if (result.size() != batch) {
+            throw new IllegalStateException(
+                    "backend '"
+                            + solver.name()
+                            + "' returned "
+                            + result.size()
+                            + " results for "
+                            + batch
+                            + " problems");
+        }
+        float[] w = new float[batch * headCount * tokens];
+        for (int b = 0; b < batch; b++) {
+            AttentionProblem problem = problems.get(b);
+            byte[] x = result.get(b).best();
+            problem.checkState(x); // a backend that selects a masked token is a bug
+            double[] wb = problem.weights(x);
+            for (int k = 0; k < wb.length; k++) {
+                w[b * wb.length + k] = (float) wb[k];
+            }
+        }
+        return w;
+    }
+
+    /**
+     * VALUES: out_{t,i} = Σ_j α_{t,i,j} V_{t,j}, α_{t,i,·} = softmax over the keys j that query i
+     * keeps and that are selected (w_{t,j} > 0) of s_{t,j} + log w_{t,j}, s = −H/n_t with n_t =
+     * max(1, Σ_j w_{t,j}); a query with no such key outputs 0.
+     */
+    private NDArray mixValues(
+            ParameterStore ps, boolean training, Inputs in, float[] w, NDArray tok, NDArray vh) {
+        int B = in.batch;
+        int H = headCount;
+        int N = in.tokens;
+        int R = in.pairKeep == null ? 1 : N; // query rows that differ
+        float[] offset = new float[B * H * R * N];
+        float[] rowAny = new float[B * H * R];
+        float[] count = new float[B * H];
+        for (int b = 0; b < B; b++) {
+            for (int t = 0; t < H; t++) {
+                int wBase = (b * H + t) * N;
+                double n = 0;
+                for (int j = 0; j < N; j++) {
+                    n += w[wBase + j];
+                }
+                count[b * H + t] = (float) Math.max(1.0, n);
+                for (int r = 0; r < R; r++) {
+                    int oBase = ((b * H + t) * R + r) * N;
+                    boolean any = false;
+                    for (int j = 0; j < N; j++) {
+                        boolean keep =
+                                w[wBase + j] > 0
+                                        && (in.pairKeep == null
+                                                || in.pairKeep[(b * N + r) * N + j]);
+                        offset[oBase + j] = keep ? (float) Math.log(w[wBase + j]) : -1e9f;
+                        any |= keep;
+                    }
+                    rowAny[(b * H + t) * R + r] = any ? 1f : 0f;
+                }
+            }
+        }
+        NDManager m = vh.getManager();
+        NDArray scores = tok.neg().div(m.create(count, new Shape(B, H, 1))); // (B, H, N)
+        NDArray logits = scores.expandDims(2).add(m.create(offset, new Shape(B, H, R, N)));
+        NDArray alpha = logits.softmax(3).mul(m.create(rowAny, new Shape(B, H, R, 1)));
+        alpha = probabilityDropout.forward(ps, new NDList(alpha), training).singletonOrThrow();
+        NDArray mixed = alpha.matMul(vh); // (B, H, R, d)
+        return R == N ? mixed : mixed.broadcast(B, H, N, headSize);
+    }
+
+    @Override
+    public String toString() {
+        return "QamaAttentionBlock(E="
+                + embeddingSize
+                + ", H="
+                + headCount
+                + ", "
+                + formulation
+                + ", q="
+                + bits
+                + ", "
+                + outputMode
+                + ")";
+    }
+
+    /**
+     * A builder. Required: {@link #setEmbeddingSize}, {@link #setHeadCount}. Coefficients left
+     * unset take the defaults of the formulation.
+     */
+    public static final class Builder {
+        private int embeddingSize;
+        private int headCount;
+        private float attentionProbsDropoutProb = 0.1f;
+        private Formulation formulation = Formulation.PAPER_V2;
+        private OutputMode outputMode = OutputMode.PAPER;
+        private CouplingForm couplingForm = CouplingForm.AUTO;
+        private int bits;
+        private double couplingScale = Double.NaN;
+        private double linearScale = Double.NaN;
+        private double penaltyScale = Double.NaN;
+        private long seed;
+        private int reads = 1;
+        private Duration timeLimit;
+        private String backendName;
+        private AnnealerBackend backend;
+
+        private Builder() {}
+
+        /** E, the embedding size; must be divisible by the head count. */
+        public Builder setEmbeddingSize(int embeddingSize) {
+            this.embeddingSize = embeddingSize;
+            return this;
+        }
+
+        /** H, the number of heads. */
+        public Builder setHeadCount(int headCount) {
+            this.headCount = headCount;
+            return this;
+        }
+
+        /**
+         * The dropout rate in [0, 1) (default 0.1, as DJL): on the mixing weights α (VALUES) or on
+         * the per-token energies (PAPER); either way it removes whole tokens.
+         */
+        public Builder optAttentionProbsDropoutProb(float rate) {
+            this.attentionProbsDropoutProb = rate;
+            return this;
+        }
+
+        /** The formulation (default {@link Formulation#PAPER_V2}). */
+        public Builder optFormulation(Formulation formulation) {
+            this.formulation = formulation;
+            return this;
+        }
+
+        /** The output mode (default {@link OutputMode#PAPER}). */
+        public Builder optOutputMode(OutputMode mode) {
+            this.outputMode = mode;
+            return this;
+        }
+
+        /** How paper-v2 couplings reach the solver (default {@link CouplingForm#AUTO}). */
+        public Builder optCouplingForm(CouplingForm form) {
+            this.couplingForm = form;
+            return this;
+        }
+
+        /** Soft-selection bits q in [1, 16] (default 1 for paper-v2, 4 for paper-v1). */
+        public Builder optBits(int q) {
+            this.bits = q;
+            return this;
+        }
+
+        /** The coupling scale: c_q (v2, default 1.0) or c_J (v1, default 1.0). */
+        public Builder optCouplingScale(double scale) {
+            this.couplingScale = scale;
+            return this;
+        }
+
+        /**
+         * The linear scale: c_l (v2, default 0.16; the linear weight is c_l·N) or c_h (v1, default
+         * 1.0).
+         */
+        public Builder optLinearScale(double scale) {
+            this.linearScale = scale;
+            return this;
+        }
+
+        /**
+         * The multi-head penalty scale: c_p (v2, default 0.8; ρ = c_p·√(2/π)·N/(H−1)) or λ_MH (v1,
+         * default 2; ρ = λ_MH/(H(H−1)/2)). No penalty with one head.
+         */
+        public Builder optPenaltyScale(double scale) {
+            this.penaltyScale = scale;
+            return this;
+        }
+
+        /** The backend instance (not closed by the block). */
+        public Builder optBackend(AnnealerBackend backend) {
+            if (backend == null) {
+                throw new IllegalArgumentException("backend is null");
+            }
+            this.backend = backend;
+            this.backendName = null;
+            return this;
+        }
+
+        /**
+         * The backend by name (see {@link Annealers}); it is created on the first forward pass.
+         * Without any optBackend, {@link Annealers#createDefault()} is used.
+         *
+         * @throws IllegalArgumentException listing the known names if none answers to it
+         */
+        public Builder optBackend(String name) {
+            Annealers.provider(name); // fail early on a typo
+            this.backendName = name;
+            this.backend = null;
+            return this;
+        }
+
+        /** The root seed of the solver (default 0); see the class javadoc. */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Reads per problem (default 1); the best is used. */
+        public Builder optReads(int reads) {
+            this.reads = reads;
+            return this;
+        }
+
+        /** A time limit per backend call, or null for none (default). */
+        public Builder optTimeLimit(Duration limit) {
+            this.timeLimit = limit;
+            return this;
+        }
+
+        private HeadTerms terms() {
+            if (formulation == Formulation.PAPER_V2) {
+                return new PaperV2Terms(
+                        bits,
+                        or(couplingScale, 1.0),
+                        or(linearScale, 0.16),
+                        or(penaltyScale, 0.8),
+                        couplingForm);
+            }
+            return new PaperV1Terms(
+                    bits, or(couplingScale, 1.0), or(linearScale, 1.0), or(penaltyScale, 2.0));
+        }
+
+        private static double or(double v, double dflt) {
+            return Double.isNaN(v) ? dflt : v;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws IllegalStateException if E or H is not set
+         * @throws IllegalArgumentException naming the bad value otherwise
+         */
+        public QamaAttentionBlock build() {
+            if (embeddingSize < 1) {
+                throw new IllegalStateException(
+                        "Embedding size not initialized (got " + embeddingSize + ")");
+            }
+            if (headCount < 1) {
+                throw new IllegalStateException(
+                        "Head count not initialized (got " + headCount + ")");
+            }
+            if (embeddingSize % headCount != 0) {
+                throw new IllegalArgumentException(
+                        "Embedding Size ("
+                                + embeddingSize
+                                + ") is not divisible by head count ("
+                                + headCount
+                                + ")");
+            }
+            if (!(attentionProbsDropoutProb >= 0 && attentionProbsDropoutProb < 1)) {
+                throw new IllegalArgumentException(
+                        "attention dropout probability must be in [0, 1), got "
+                                + attentionProbsDropoutProb);
+            }
+            if (formulation == null || outputMode == null || couplingForm == null) {
+                throw new IllegalArgumentException(
+                        "formulation, output mode and coupling form must not be null (got "
+                                + formulation
+                                + ", "
+                                + outputMode
+                                + ", "
+                                + couplingForm
+                                + ")");
+            }
+            if (bits == 0) {
+                bits = formulation == Formulation.PAPER_V2 ? 1 : 4;
+            }
+            AttentionProblem.bitWeights(bits); // validates q
+            if (formulation == Formulation.PAPER_V1 && couplingForm == CouplingForm.FACTORED) {
+                throw new IllegalArgumentException(
+                        "coupling form FACTORED needs the paper-v2 formulation (paper-v1's"
+                                + " Jensen–Shannon couplings are not low-rank)");
+            }
+            check(couplingScale, "coupling scale");
+            check(linearScale, "linear scale");
+            check(penaltyScale, "penalty scale");
+            if (!Double.isNaN(penaltyScale) && penaltyScale < 0) {
+                throw new IllegalArgumentException(
+                        "penalty scale must be >= 0, got " + penaltyScale);
+            }
+            if (reads < 1) {
+                throw new IllegalArgumentException("reads must be >= 1, got " + reads);
+            }
+            if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
+                throw new IllegalArgumentException("time limit must be positive, got " + timeLimit);
+            }
+            return new QamaAttentionBlock(this);
+        }
+
+        private static void check(double v, String what) {
+            if (Double.isInfinite(v)) {
+                throw new IllegalArgumentException(what + " must be finite, got " + v);
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.qama.djl;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.transformer.ScaledDotProductAttentionBlock;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.qama.djl.QamaAttentionBlock.CouplingForm;
+import dev.qama.djl.QamaAttentionBlock.Formulation;
+import dev.qama.djl.QamaAttentionBlock.OutputMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Not a test: prints the time of one forward + backward pass of the block with a backend that
+ * returns a fixed state (so the figure is the DJL-side overhead of QAMA, without any solver), next
+ * to DJL's block. Run with {@code -Dqama.probe=true -Dtest=OverheadProbe}.
+ */
+@EnabledIfSystemProperty(named = "qama.probe", matches = "true")
+class OverheadProbe {
+    static final int B = 16;
+    static final int N = 49;
+    static final int E = 64;
+    static final int H = 8;
+
+    @Test
+    void printOverhead() {
+        time(
+                "classical",
+                ScaledDotProductAttentionBlock.builder()
+                        .setEmbeddingSize(E)
+                        .setHeadCount(H)
+                        .build());
+        for (Formulation f : Formulation.values()) {
+            for (OutputMode m : OutputMode.values()) {
+                for (CouplingForm c :
+                        new CouplingForm[] {CouplingForm.DENSE, CouplingForm.FACTORED}) {
+                    if (f == Formulation.PAPER_V1 && c == CouplingForm.FACTORED) {
+                        continue;
+                    }
+                    time(
+                            f + "/" + m + "/" + c,
+                            QamaAttentionBlock.builder()
+                                    .setEmbeddingSize(E)
+                                    .setHeadCount(H)
+                                    .optFormulation(f)
+                                    .optOutputMode(m)
+                                    .optCouplingForm(c)
+                                    .optBackend(new ExactTestBackend(QamaGradientTest::pattern))
+                                    .build());
+                }
+            }
+        }
+    }
+
+    static void time(String name, Block block) {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Shape in = new Shape(B, N, E);
+            block.initialize(m, DataType.FLOAT32, in);
+            ParameterStore ps = new ParameterStore(m, false);
+            int reps = 40;
+            long best = Long.MAX_VALUE;
+            for (int r = 0; r < reps; r++) {
+                try (NDManager sub = m.newSubManager()) {
+                    NDArray x = sub.randomNormal(in);
+                    long t0 = System.nanoTime();
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray out = block.forward(ps, new NDList(x), true).head();
+                        gc.backward(out.sum());
+                    }
+                    best = Math.min(best, System.nanoTime() - t0);
+                }
+            }
+            System.out.printf(
+                    "probe %-28s %8.2f ms (best of %d, B=%d N=%d E=%d H=%d)%n",
+                    name, best / 1e6, reps, B, N, E, H);
+        }
+    }
+}

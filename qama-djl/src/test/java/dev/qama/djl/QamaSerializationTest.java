@@ -1,0 +1,241 @@
+package dev.qama.djl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.transformer.ScaledDotProductAttentionBlock;
+import ai.djl.nn.transformer.TransformerEncoderBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.qama.djl.QamaAttentionBlock.Formulation;
+import dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FilterInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Parameter files: our round trip, and compatibility with DJL's blocks both ways. */
+class QamaSerializationTest {
+    static final int B = 2;
+    static final int N = 5;
+    static final int E = 8;
+    static final int H = 2;
+    static final Shape IN = new Shape(B, N, E);
+    static NDManager manager;
+
+    @BeforeAll
+    static void start() {
+        manager = NDManager.newBaseManager("PyTorch");
+    }
+
+    @AfterAll
+    static void stop() {
+        manager.close();
+    }
+
+    static QamaAttentionBlock qama(Formulation f) {
+        return QamaAttentionBlock.builder()
+                .setEmbeddingSize(E)
+                .setHeadCount(H)
+                .optFormulation(f)
+                .optAttentionProbsDropoutProb(0f)
+                .optBackend(new ExactTestBackend())
+                .build();
+    }
+
+    static byte[] save(Block block) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream os = new DataOutputStream(bytes)) {
+            block.saveParameters(os);
+        }
+        return bytes.toByteArray();
+    }
+
+    static void load(Block block, InputStream in) throws Exception {
+        block.loadParameters(manager, new DataInputStream(in));
+    }
+
+    static float[] forward(Block block, NDArray x) {
+        return block.forward(new ParameterStore(manager, false), new NDList(x), false)
+                .head()
+                .toFloatArray();
+    }
+
+    /** Parameter values by their path in the block tree, in order. */
+    static List<float[]> values(Block block) {
+        return block.getParameters().stream()
+                .map(p -> p.getValue().getArray().toFloatArray())
+                .toList();
+    }
+
+    static List<String> names(Block block) {
+        return block.getParameters().stream().map(Pair::getKey).toList();
+    }
+
+    static void scaleImportance(QamaAttentionBlock block, float factor) {
+        Parameter e = block.getParameters().get("06valueImportance_importance");
+        e.getArray().muli(factor);
+    }
+
+    @Test
+    void roundTripRestoresEveryParameterAndTheOutput() throws Exception {
+        for (Formulation f : Formulation.values()) {
+            QamaAttentionBlock a = qama(f);
+            manager.getEngine().setRandomSeed(11);
+            a.initialize(manager, DataType.FLOAT32, IN);
+            if (f == Formulation.PAPER_V2) {
+                scaleImportance(a, -0.5f);
+            }
+            QamaAttentionBlock b = qama(f);
+            manager.getEngine().setRandomSeed(12);
+            b.initialize(manager, DataType.FLOAT32, IN);
+            NDArray x = manager.randomNormal(IN);
+            assertNotEquals(forward(a, x)[0], forward(b, x)[0]);
+            load(b, new ByteArrayInputStream(save(a)));
+            assertArrayEquals(forward(a, x), forward(b, x), 0f, f.toString());
+            List<float[]> va = values(a);
+            List<float[]> vb = values(b);
+            for (int i = 0; i < va.size(); i++) {
+                assertArrayEquals(va.get(i), vb.get(i), 0f);
+            }
+        }
+    }
+
+    @Test
+    void childrenAndParameterNamesAreDjlsFollowedByOurs() {
+        ScaledDotProductAttentionBlock djl =
+                ScaledDotProductAttentionBlock.builder()
+                        .setEmbeddingSize(E)
+                        .setHeadCount(H)
+                        .build();
+        QamaAttentionBlock ours = qama(Formulation.PAPER_V2);
+        List<String> djlNames = names(djl);
+        List<String> ourNames = names(ours);
+        assertEquals(djlNames, ourNames.subList(0, djlNames.size()));
+        assertEquals(
+                List.of("06valueImportance_importance"),
+                ourNames.subList(djlNames.size(), ourNames.size()));
+        assertEquals(djlNames, names(qama(Formulation.PAPER_V1)));
+    }
+
+    @Test
+    void aFileOfDjlsBlockLoadsIntoOursAndOursIntoDjls() throws Exception {
+        ScaledDotProductAttentionBlock djl =
+                ScaledDotProductAttentionBlock.builder()
+                        .setEmbeddingSize(E)
+                        .setHeadCount(H)
+                        .build();
+        manager.getEngine().setRandomSeed(21);
+        djl.initialize(manager, DataType.FLOAT32, IN);
+        byte[] djlFile = save(djl);
+        int projections = names(djl).size();
+
+        // DJL -> ours, with a mark-capable stream and with a plain stream ending at the file's end
+        for (boolean markable : new boolean[] {true, false}) {
+            QamaAttentionBlock ours = qama(Formulation.PAPER_V2);
+            manager.getEngine().setRandomSeed(22);
+            ours.initialize(manager, DataType.FLOAT32, IN);
+            scaleImportance(ours, 3f);
+            InputStream in = new ByteArrayInputStream(djlFile);
+            if (!markable) {
+                in =
+                        new FilterInputStream(in) {
+                            @Override
+                            public boolean markSupported() {
+                                return false;
+                            }
+                        };
+            }
+            load(ours, in);
+            List<float[]> vd = values(djl);
+            List<float[]> vo = values(ours);
+            for (int i = 0; i < projections; i++) {
+                assertArrayEquals(vd.get(i), vo.get(i), 0f, names(djl).get(i));
+            }
+            assertArrayEquals(new float[] {1, 1, 1, 1}, vo.get(projections), 0f, "e reset to ones");
+            forward(ours, manager.randomNormal(IN)); // usable
+        }
+
+        // ours -> DJL
+        QamaAttentionBlock ours = qama(Formulation.PAPER_V2);
+        manager.getEngine().setRandomSeed(23);
+        ours.initialize(manager, DataType.FLOAT32, IN);
+        ScaledDotProductAttentionBlock other =
+                ScaledDotProductAttentionBlock.builder()
+                        .setEmbeddingSize(E)
+                        .setHeadCount(H)
+                        .build();
+        other.initialize(manager, DataType.FLOAT32, IN);
+        load(other, new ByteArrayInputStream(save(ours)));
+        List<float[]> vo = values(ours);
+        List<float[]> vt = values(other);
+        for (int i = 0; i < projections; i++) {
+            assertArrayEquals(vo.get(i), vt.get(i), 0f);
+        }
+    }
+
+    @Test
+    void aDjlEncoderModelFileLoadsIntoAQamaEncoder(@TempDir Path dir) throws Exception {
+        Shape in = new Shape(B, N, E);
+        float[] reference;
+        NDArray x = manager.randomNormal(in);
+        try (Model model = Model.newInstance("encoder", "PyTorch")) {
+            TransformerEncoderBlock djl =
+                    new TransformerEncoderBlock(E, H, 16, 0f, Activation::relu);
+            model.setBlock(djl);
+            manager.getEngine().setRandomSeed(31);
+            djl.initialize(model.getNDManager(), DataType.FLOAT32, in);
+            model.save(dir, "encoder");
+            reference = forward(djl, x);
+        }
+        assertEquals(1, Files.list(dir).filter(p -> p.toString().endsWith(".params")).count());
+        // the same file into our encoder with classical attention: identical output
+        try (Model model = Model.newInstance("encoder", "PyTorch")) {
+            QamaTransformerEncoderBlock ours =
+                    new QamaTransformerEncoderBlock(
+                            E, H, 16, 0f, Activation::relu, AttentionFactory.classical());
+            model.setBlock(ours);
+            model.load(dir, "encoder");
+            assertArrayEquals(reference, forward(ours, x), 1e-4f);
+        }
+        // and into our encoder with QAMA attention: loads (e = ones) and runs
+        try (Model model = Model.newInstance("encoder", "PyTorch")) {
+            QamaTransformerEncoderBlock ours =
+                    new QamaTransformerEncoderBlock(
+                            E,
+                            H,
+                            16,
+                            0f,
+                            Activation::relu,
+                            AttentionFactory.qama(b -> b.optBackend(new ExactTestBackend())));
+            model.setBlock(ours);
+            model.load(dir, "encoder");
+            float[] out = forward(ours, x);
+            assertEquals(reference.length, out.length);
+            Parameter e = ours.getParameters().get("01selfAttention_06valueImportance_importance");
+            assertArrayEquals(new float[] {1, 1, 1, 1}, e.getArray().toFloatArray(), 0f);
+            // the projections came from the file
+            Parameter kw = ours.getParameters().get("01selfAttention_01keyProjection_weight");
+            assertEquals(new Shape(E, E), kw.getArray().getShape());
+        }
+    }
+}

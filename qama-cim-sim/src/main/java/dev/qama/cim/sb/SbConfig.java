@@ -1,0 +1,124 @@
+package dev.qama.cim.sb;
+
+import dev.qama.cim.Knob;
+import dev.qama.cim.kernel.Kernels;
+import dev.qama.core.spi.BackendOptions;
+import java.util.Set;
+
+/**
+ * The knobs of {@link SimulatedBifurcation}, validated on construction (messages quote the bad
+ * value). Backend option keys are given in brackets.
+ *
+ * @param variant ballistic or discrete
+ * @param steps [{@code steps}] time steps of the pump ramp, default 1000 (Goto et al.). More steps
+ *     give a slower, more adiabatic bifurcation and lower energies, at linear cost.
+ * @param dt [{@code dt}] time step, default 1 (the papers use 0.5–1.25; both variants are stable at
+ *     1 with the walls). Larger steps reach the walls sooner with fewer steps but skip over
+ *     structure; smaller steps need more steps for the same ramp.
+ * @param a0 [{@code a0}] the detuning a0 (also the final pump value and the x-update factor),
+ *     default 1 as in the papers; the pump ramps linearly from 0 to a0.
+ * @param xi0 [{@code xi0}] coupling scale ξ0; 0 (default) means automatic: 0.5·√(n−1)/√(Σ J_ij² +
+ *     2·Σ h_i²) over ordered pairs (Goto et al.'s 0.5/(σ√n); the linear terms counted as couplings
+ *     to an auxiliary spin). Too large freezes early into poor states, too small bifurcates late.
+ * @param initAmplitude [{@code init-amplitude}] initial x and y are uniform in ±this, default 0.1;
+ *     it seeds the symmetry breaking of each replica (different replicas, different outcomes).
+ * @param evalInterval [{@code eval-interval}] read out sign(x) and record energies every this many
+ *     steps (and after the last), default 5. Ballistic SB pays one extra coupling product per
+ *     read-out; discrete SB gets it free. Smaller intervals catch more transient good states.
+ * @param patience [{@code patience}] stop early once the best energy over all replicas has not
+ *     improved for this many read-outs (status CONVERGED); 0 disables, default 0 (the pump ramp is
+ *     what makes SB converge; stopping before the ramp ends trades quality for time).
+ * @param replicas [{@code replicas}] trajectories run side by side (a GEMM over replicas); 0
+ *     (default) means one per requested read. More replicas than reads keeps the best reads.
+ * @param kernel [{@code kernel}] auto (default), scalar or vector.
+ */
+public record SbConfig(
+        SimulatedBifurcation.Variant variant,
+        int steps,
+        double dt,
+        double a0,
+        double xi0,
+        double initAmplitude,
+        int evalInterval,
+        int patience,
+        int replicas,
+        Kernels.Mode kernel) {
+
+    /** Option keys understood by {@link #fromOptions}, plus {@code threads}. */
+    public static final Set<String> KEYS =
+            Set.of(
+                    "steps",
+                    "dt",
+                    "a0",
+                    "xi0",
+                    "init-amplitude",
+                    "eval-interval",
+                    "patience",
+                    "replicas",
+                    "kernel",
+                    "threads");
+
+    /** Validates every knob. */
+    public SbConfig {
+        if (variant == null) {
+            throw new IllegalArgumentException("SB variant is null");
+        }
+        if (kernel == null) {
+            throw new IllegalArgumentException("kernel mode is null");
+        }
+        Knob.range("steps", steps, 1, 100_000_000);
+        Knob.positive("dt", dt, 100);
+        Knob.positive("a0", a0, 1e6);
+        Knob.range("xi0", xi0, 0, 1e12);
+        Knob.positive("init-amplitude", initAmplitude, 1);
+        Knob.range("eval-interval", evalInterval, 1, 100_000_000);
+        Knob.range("patience", patience, 0, 100_000_000);
+        Knob.range("replicas", replicas, 0, 1 << 16);
+    }
+
+    /** The defaults for a variant. */
+    public static SbConfig defaults(SimulatedBifurcation.Variant variant) {
+        return new SbConfig(variant, 1000, 1.0, 1.0, 0.0, 0.1, 5, 0, 0, Kernels.Mode.AUTO);
+    }
+
+    /** The defaults overridden by backend options (unknown keys are an error). */
+    public static SbConfig fromOptions(SimulatedBifurcation.Variant variant, BackendOptions o) {
+        o.requireOnly(KEYS);
+        SbConfig d = defaults(variant);
+        return new SbConfig(
+                variant,
+                o.getInt("steps", d.steps, 1, 100_000_000),
+                o.getDouble("dt", d.dt, Double.MIN_VALUE, 100),
+                o.getDouble("a0", d.a0, Double.MIN_VALUE, 1e6),
+                o.getDouble("xi0", d.xi0, 0, 1e12),
+                o.getDouble("init-amplitude", d.initAmplitude, Double.MIN_VALUE, 1),
+                o.getInt("eval-interval", d.evalInterval, 1, 100_000_000),
+                o.getInt("patience", d.patience, 0, 100_000_000),
+                o.getInt("replicas", d.replicas, 0, 1 << 16),
+                Kernels.parseMode(o.getString("kernel", "auto")));
+    }
+
+    /** A copy with another step count. */
+    public SbConfig withSteps(int s) {
+        return new SbConfig(
+                variant, s, dt, a0, xi0, initAmplitude, evalInterval, patience, replicas, kernel);
+    }
+
+    /** A copy with another replica count. */
+    public SbConfig withReplicas(int r) {
+        return new SbConfig(
+                variant, steps, dt, a0, xi0, initAmplitude, evalInterval, patience, r, kernel);
+    }
+
+    /** A copy with another patience. */
+    public SbConfig withPatience(int p) {
+        return new SbConfig(
+                variant, steps, dt, a0, xi0, initAmplitude, evalInterval, p, replicas, kernel);
+    }
+
+    /** A copy with another kernel mode. */
+    public SbConfig withKernel(Kernels.Mode k) {
+        return new SbConfig(
+                variant, steps, dt, a0, xi0, initAmplitude, evalInterval, patience, replicas, k);
+    }
+}

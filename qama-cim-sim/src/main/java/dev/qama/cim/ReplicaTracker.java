@@ -88,6 +88,69 @@ public final class ReplicaTracker {
         return out;
     }
 
+    /** Writes each replica's best state so far into s (n×R, ±1 as floats). */
+    public void loadBest(float[] s) {
+        for (int m = 0; m < n * reps; m++) {
+            s[m] = signs[m];
+        }
+    }
+
+    /**
+     * Greedy single-flip descent on R sign states at once: in every round each replica flips its
+     * free spin with the largest energy decrease (ΔE_v = −2·s_v·g_v in spin form), then the
+     * gradient is recomputed with one batched product; it ends when no replica can improve, after
+     * {@code maxRounds} rounds, or when {@code stop} says so. The results are recorded in the
+     * tracker.
+     *
+     * @param system the spin system
+     * @param s n×R sign states, modified in place
+     * @param g n×R workspace (overwritten with the gradient at the final s)
+     * @param e R workspace (energies)
+     * @param maxRounds the most flips per replica
+     * @param stop polled every round
+     */
+    public void descend(
+            SpinSystem system,
+            float[] s,
+            float[] g,
+            double[] e,
+            int maxRounds,
+            dev.qama.core.spi.StopCondition stop) {
+        int r = reps;
+        int[] free = system.freeSpins();
+        system.gradient(s, g);
+        for (int round = 0; round < maxRounds; round++) {
+            if (stop.shouldStop()) {
+                break;
+            }
+            boolean any = false;
+            for (int c = 0; c < r; c++) {
+                int bestV = -1;
+                float bestGain = 0f;
+                float scale = 0f;
+                for (int v : free) {
+                    float gv = g[v * r + c];
+                    scale = Math.max(scale, Math.abs(gv));
+                    float gain = 2f * s[v * r + c] * gv; // −ΔE of flipping v
+                    if (gain > bestGain) {
+                        bestGain = gain;
+                        bestV = v;
+                    }
+                }
+                if (bestV >= 0 && bestGain > 1e-5f * (1f + scale)) {
+                    s[bestV * r + c] = -s[bestV * r + c];
+                    any = true;
+                }
+            }
+            if (!any) {
+                break;
+            }
+            system.gradient(s, g);
+        }
+        system.energies(s, g, e);
+        update(s, e);
+    }
+
     /** Writes sign(x) into s for every spin and replica (x &gt; 0 → +1, otherwise −1). */
     public static void sign(float[] x, float[] s, int length) {
         for (int m = 0; m < length; m++) {

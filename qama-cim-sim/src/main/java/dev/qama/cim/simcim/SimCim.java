@@ -178,6 +178,10 @@ public final class SimCim {
         sys.gradient(s, g);
         sys.energies(s, g, e);
         tracker.update(s, e);
+        if (config.polishRounds() > 0) {
+            tracker.loadBest(s);
+            tracker.descend(sys, s, g, e, config.polishRounds(), stop);
+        }
         return SolveResult.of(problem, tracker.states(sys, reads), status, seed);
     }
 }

@@ -145,6 +145,7 @@ public final class ReplicaTracker {
             if (!any) {
                 break;
             }
+
             system.gradient(s, g);
         }
         system.energies(s, g, e);

@@ -50,6 +50,7 @@ final class AttentionSystem extends SpinSystem {
     private final float[] cw;
     private final float[] omega;
     private final float[] colsum;
+    private float[] constants; // q = 1: per-(head, token) constant of the gradient, H×N×R
 
     AttentionSystem(AttentionProblem p, int reps, Kernels.Mode mode) {
         super(p.numVariables(), reps);
@@ -77,7 +78,7 @@ final class AttentionSystem extends SpinSystem {
             diag[t] = p.diagonal(t);
             lin[t] = p.linear(t);
             double aa = (double) a * a / 4;
-            sq += aa * 2 * p.coupling(t).sumSquaresUpper() * u2 * u2;
+            sq += aa * 2 * upperSquares(p.coupling(t)) * u2 * u2;
             if (diag[t] != null) {
                 for (float d : diag[t]) {
                     sq += aa * d * d * (u2 * u2 - u4);
@@ -98,6 +99,7 @@ final class AttentionSystem extends SpinSystem {
             }
         }
         this.free = java.util.Arrays.copyOf(fr, nf);
+        setFreeRuns(free);
         this.w = new float[tokens * reps];
         this.cw = new float[tokens * reps];
         this.omega = new float[tokens * reps];
@@ -120,6 +122,52 @@ final class AttentionSystem extends SpinSystem {
         setLinearAndOffset(h, 0.5 * c);
     }
 
+    /**
+     * Σ_{i&lt;j} C_ij²; for a low-rank coupling from r×r Gram matrices accumulated in float (a
+     * heuristic input, and O(n·r²) in the core's double loops was a visible share of a small
+     * solve).
+     */
+    static double upperSquares(dev.qama.core.model.Coupling c) {
+        if (!(c instanceof dev.qama.core.model.LowRankCoupling l)) {
+            return c.sumSquaresUpper();
+        }
+        int n = l.size();
+        int r = l.rank();
+        float[] fa = l.factorA();
+        float[] fb = l.factorB();
+        float[] ba = new float[r * r];
+        float[] aa = new float[r * r];
+        float[] bb = new float[r * r];
+        for (int i = 0; i < n; i++) {
+            int o = i * r;
+            for (int c1 = 0; c1 < r; c1++) {
+                float ac = fa[o + c1];
+                float bc = fb[o + c1];
+                int g = c1 * r;
+                for (int e = 0; e < r; e++) {
+                    ba[g + e] += bc * fa[o + e];
+                    aa[g + e] += ac * fa[o + e];
+                    bb[g + e] += bc * fb[o + e];
+                }
+            }
+        }
+        double t1 = 0;
+        double t2 = 0;
+        for (int c1 = 0; c1 < r; c1++) {
+            for (int e = 0; e < r; e++) {
+                t1 += (double) ba[c1 * r + e] * ba[e * r + c1];
+                t2 += (double) aa[c1 * r + e] * bb[e * r + c1];
+            }
+        }
+        double s = l.scale();
+        double full = s * s * (2 * t1 + 2 * t2);
+        double diagSq = 0;
+        for (double v : l.removedDiagonal()) {
+            diagSq += v * v;
+        }
+        return Math.max(0, (full - diagSq) / 2);
+    }
+
     @Override
     public boolean isFixed(int v) {
         return masked[(v / bits) % tokens];
@@ -137,6 +185,10 @@ final class AttentionSystem extends SpinSystem {
 
     @Override
     public void gradient(float[] x, float[] g) {
+        if (bits == 1) {
+            gradientOneBit(x, g);
+            return;
+        }
         int r = reps;
         int q = bits;
         int nt = tokens;
@@ -188,6 +240,59 @@ final class AttentionSystem extends SpinSystem {
                         }
                         g[o + c] = gv;
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * q = 1 (paper-v2): w = x̃ and the same-token term is a constant −(a/2)·D, so every loop is a
+     * flat pass over the N×R block of a head (the per-token constants are expanded once).
+     */
+    private void gradientOneBit(float[] x, float[] g) {
+        int len = tokens * reps;
+        if (constants == null) {
+            constants = new float[heads * len];
+            for (int t = 0; t < heads; t++) {
+                float[] d = diag[t];
+                float[] h = lin[t];
+                for (int i = 0; i < tokens; i++) {
+                    float c = -0.5f * b * h[i] - (d == null ? 0f : 0.5f * a * d[i]);
+                    for (int r = 0; r < reps; r++) {
+                        constants[t * len + i * reps + r] = c;
+                    }
+                }
+            }
+        }
+        float[] cs = colsum;
+        if (cs != null) {
+            // Σ_t x̃ = (Σ_t x + H)/2
+            java.util.Arrays.fill(cs, 0.5f * heads);
+            for (int t = 0; t < heads; t++) {
+                int base = t * len;
+                for (int m = 0; m < len; m++) {
+                    cs[m] += 0.5f * x[base + m];
+                }
+            }
+        }
+        float minusA = -a;
+        float halfRho = 0.5f * rho;
+        float[] wv = w;
+        float[] cwv = cw;
+        float[] cst = constants;
+        for (int t = 0; t < heads; t++) {
+            int base = t * len;
+            for (int m = 0; m < len; m++) {
+                wv[m] = 0.5f * (x[base + m] + 1f);
+            }
+            kernels[t].multiply(wv, cwv);
+            if (cs != null) {
+                for (int m = 0; m < len; m++) {
+                    g[base + m] = minusA * cwv[m] + cst[base + m] + halfRho * (cs[m] - wv[m]);
+                }
+            } else {
+                for (int m = 0; m < len; m++) {
+                    g[base + m] = minusA * cwv[m] + cst[base + m];
                 }
             }
         }

@@ -30,6 +30,7 @@ final class IsingSystem extends SpinSystem {
         for (int v = 0; v < n; v++) {
             free[v] = v;
         }
+        setFreeRuns(free);
     }
 
     @Override

@@ -143,8 +143,8 @@ final class ScalarKernels {
     }
 
     /**
-     * Low-rank J = s(ABᵀ + BAᵀ) − diag: P = AᵀX, Q = BᵀX (r×R), then Y = s(A·Q + B·P) − diag∘X,
-     * O(n·r·R).
+     * Low-rank J = s(ABᵀ + BAᵀ) − diag: P = AᵀX, Q = BᵀX (r×R, stored R×r), then Y = s(A·Q + B·P) −
+     * diag∘X, O(n·r·R).
      */
     static final class LowRank implements CouplingKernel {
         private final int n;
@@ -192,19 +192,18 @@ final class ScalarKernels {
         public void multiply(float[] x, float[] y) {
             int r = reps;
             int rk = rank;
+            // P and Q are stored replica-major (R×r) so the inner loops run along the rank
             Arrays.fill(p, 0f);
             Arrays.fill(q, 0f);
             for (int k = 0; k < n; k++) {
                 int xo = k * r;
                 int fo = k * rk;
-                for (int c = 0; c < rk; c++) {
-                    float ac = a[fo + c];
-                    float bc = b[fo + c];
-                    int po = c * r;
-                    for (int t = 0; t < r; t++) {
-                        float xv = x[xo + t];
-                        p[po + t] += ac * xv;
-                        q[po + t] += bc * xv;
+                for (int t = 0; t < r; t++) {
+                    float xv = x[xo + t];
+                    int po = t * rk;
+                    for (int c = 0; c < rk; c++) {
+                        p[po + c] += a[fo + c] * xv;
+                        q[po + c] += b[fo + c] * xv;
                     }
                 }
             }
@@ -213,9 +212,10 @@ final class ScalarKernels {
                 int fo = i * rk;
                 float di = diag[i];
                 for (int t = 0; t < r; t++) {
+                    int po = t * rk;
                     float acc = 0f;
                     for (int c = 0; c < rk; c++) {
-                        acc += a[fo + c] * q[c * r + t] + b[fo + c] * p[c * r + t];
+                        acc += a[fo + c] * q[po + c] + b[fo + c] * p[po + c];
                     }
                     y[yo + t] = s * acc - di * x[yo + t];
                 }

@@ -29,6 +29,7 @@ public abstract class SpinSystem {
 
     private double[] linear;
     private double offset;
+    private int[] runs = new int[0];
 
     /**
      * @param n spins
@@ -65,6 +66,29 @@ public abstract class SpinSystem {
     protected final void setLinearAndOffset(double[] h, double c) {
         this.linear = h;
         this.offset = c;
+    }
+
+    /** Sets the free runs from the ascending list of free spins (subclass constructors). */
+    protected final void setFreeRuns(int[] freeSpins) {
+        int[] out = new int[2 * freeSpins.length];
+        int m = 0;
+        for (int k = 0; k < freeSpins.length; k++) {
+            if (m > 0 && out[m - 1] == freeSpins[k]) {
+                out[m - 1]++;
+            } else {
+                out[m++] = freeSpins[k];
+                out[m++] = freeSpins[k] + 1;
+            }
+        }
+        this.runs = java.util.Arrays.copyOf(out, m);
+    }
+
+    /**
+     * The free spins as maximal runs: pairs (start, end) with spins start … end − 1 free, so update
+     * loops stream over contiguous n×R blocks.
+     */
+    public final int[] freeRuns() {
+        return runs;
     }
 
     /** n. */

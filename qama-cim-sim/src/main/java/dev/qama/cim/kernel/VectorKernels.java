@@ -31,7 +31,7 @@ final class VectorKernels {
     }
 
     static CouplingKernel lowRank(LowRankCoupling c, int reps) {
-        return reps >= L ? new LowRank(c, reps) : new Wrapped(new ScalarKernels.LowRank(c, reps));
+        return reps >= L ? new LowRank(c, reps) : new LowRankFew(c, reps);
     }
 
     /** A scalar kernel used where vectors over the replica axis do not fit (R below the width). */
@@ -360,6 +360,139 @@ final class VectorKernels {
                         acc += a[fo + c] * q[c * r + t] + b[fo + c] * p[c * r + t];
                     }
                     y[yo + t] = s * acc - diag[i] * x[yo + t];
+                }
+            }
+        }
+    }
+
+    /**
+     * Low-rank J with few replicas: the factors are kept transposed (r×n), so both thin products
+     * run along the n tokens: P_tc = A_c·x_t and Q_tc = B_c·x_t are dot products, and y_t = s·Σ_c
+     * (Q_tc A_c + P_tc B_c) − diag∘x_t is a sum of 2r vector AXPYs.
+     */
+    static final class LowRankFew implements CouplingKernel {
+        private final int n;
+        private final int rank;
+        private final int reps;
+        private final float[] at; // r×n
+        private final float[] bt; // r×n
+        private final float s;
+        private final float[] diag;
+        private final float[] xc; // one column of X
+        private final float[] yc; // one column of Y
+        private final float[] p; // Aᵀx, padded to whole vectors
+        private final float[] q; // Bᵀx
+
+        LowRankFew(LowRankCoupling c, int reps) {
+            this.n = c.size();
+            this.rank = c.rank();
+            this.reps = reps;
+            float[] a = c.factorA();
+            float[] b = c.factorB();
+            this.at = new float[rank * n];
+            this.bt = new float[rank * n];
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < rank; k++) {
+                    at[k * n + i] = a[i * rank + k];
+                    bt[k * n + i] = b[i * rank + k];
+                }
+            }
+            this.s = (float) c.scale();
+            double[] d = c.removedDiagonal();
+            this.diag = new float[n];
+            for (int i = 0; i < n; i++) {
+                diag[i] = (float) d[i];
+            }
+            this.xc = new float[n];
+            this.yc = new float[n];
+            this.p = new float[rank];
+            this.q = new float[rank];
+        }
+
+        @Override
+        public int size() {
+            return n;
+        }
+
+        @Override
+        public int replicas() {
+            return reps;
+        }
+
+        @Override
+        public boolean vectorized() {
+            return true;
+        }
+
+        @Override
+        public void multiply(float[] x, float[] y) {
+            int r = reps;
+            int rk = rank;
+            int bound = SPECIES.loopBound(n);
+            for (int t = 0; t < r; t++) {
+                float[] xv = x;
+                float[] yv = y;
+                if (r > 1) {
+                    for (int i = 0; i < n; i++) {
+                        xc[i] = x[i * r + t];
+                    }
+                    xv = xc;
+                    yv = yc;
+                }
+                {
+                    // P = Aᵀx, Q = Bᵀx as dot products along the tokens
+                    for (int c = 0; c < rk; c++) {
+                        int o = c * n;
+                        FloatVector pa = FloatVector.zero(SPECIES);
+                        FloatVector pb = FloatVector.zero(SPECIES);
+                        int k = 0;
+                        for (; k < bound; k += L) {
+                            FloatVector xk = FloatVector.fromArray(SPECIES, xv, k);
+                            pa = FloatVector.fromArray(SPECIES, at, o + k).fma(xk, pa);
+                            pb = FloatVector.fromArray(SPECIES, bt, o + k).fma(xk, pb);
+                        }
+                        float pp = pa.reduceLanes(VectorOperators.ADD);
+                        float qq = pb.reduceLanes(VectorOperators.ADD);
+                        for (; k < n; k++) {
+                            pp += at[o + k] * xv[k];
+                            qq += bt[o + k] * xv[k];
+                        }
+                        p[c] = pp;
+                        q[c] = qq;
+                    }
+                }
+                // y = −diag∘x + s·Σ_c (Q_c·A_c + P_c·B_c), along the tokens
+                int i = 0;
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(SPECIES, diag, i)
+                            .mul(FloatVector.fromArray(SPECIES, xv, i))
+                            .neg()
+                            .intoArray(yv, i);
+                }
+                for (; i < n; i++) {
+                    yv[i] = -diag[i] * xv[i];
+                }
+                for (int c = 0; c < rk; c++) {
+                    int o = c * n;
+                    float sq = s * q[c];
+                    float sp = s * p[c];
+                    FloatVector vq = FloatVector.broadcast(SPECIES, sq);
+                    FloatVector vp = FloatVector.broadcast(SPECIES, sp);
+                    int k = 0;
+                    for (; k < bound; k += L) {
+                        FloatVector acc = FloatVector.fromArray(SPECIES, yv, k);
+                        acc = FloatVector.fromArray(SPECIES, at, o + k).fma(vq, acc);
+                        acc = FloatVector.fromArray(SPECIES, bt, o + k).fma(vp, acc);
+                        acc.intoArray(yv, k);
+                    }
+                    for (; k < n; k++) {
+                        yv[k] += at[o + k] * sq + bt[o + k] * sp;
+                    }
+                }
+                if (r > 1) {
+                    for (int j = 0; j < n; j++) {
+                        y[j * r + t] = yc[j];
+                    }
                 }
             }
         }

@@ -49,6 +49,7 @@ public final class SimCim {
         int n = sys.size();
         int r = sys.replicas();
         int[] free = sys.freeSpins();
+        int[] runs = sys.freeRuns();
         java.util.Arrays.fill(v, 0f);
         for (int k = 0; k < free.length; k++) {
             int i = free[k];
@@ -114,6 +115,7 @@ public final class SimCim {
         float[] s = new float[len];
         double[] e = new double[reps];
         int[] free = sys.freeSpins();
+        int[] runs = sys.freeRuns();
         double rho = spectralRadius(sys, x, g);
         if (!(rho > 0)) {
             // no coupling: the field alone decides; scale it to order one
@@ -150,7 +152,7 @@ public final class SimCim {
                 sys.gradient(s, g);
                 sys.energies(s, g, e);
                 tracker.update(s, e);
-                if (patience > 0 && tracker.staleRounds() >= patience) {
+                if (patience > 0 && 2 * step >= steps && tracker.staleRounds() >= patience) {
                     status = SolveStatus.CONVERGED;
                     break;
                 }
@@ -158,9 +160,9 @@ public final class SimCim {
             sys.gradient(x, g);
             double phase = steps == 1 ? 1.0 : -3.0 + 6.0 * step / (steps - 1);
             float p = (float) (config.pump() * Math.tanh(phase));
-            for (int v : free) {
-                int o = v * reps;
-                for (int c = o; c < o + reps; c++) {
+            for (int k = 0; k < runs.length; k += 2) {
+                int end = runs[k + 1] * reps;
+                for (int c = runs[k] * reps; c < end; c++) {
                     float d = dt * (p * x[c] - kappa * g[c]);
                     if (sigma != 0f) {
                         d += sigma * (float) rng.nextGaussian();

@@ -30,8 +30,8 @@ import java.util.Set;
  *     middle of the ramp and the gain at the end is pump + 1). Measured above: 1 beats 2 and 4.
  * @param evalInterval [{@code eval-interval}] read-out interval in steps, default 5 (one extra
  *     coupling product each).
- * @param patience [{@code patience}] stop after this many read-outs without improvement; 0
- *     (default) disables.
+ * @param patience [{@code patience}] stop after this many read-outs without improvement, counted in
+ *     the second half of the run only (as for SB); 0 (default) disables.
  * @param replicas [{@code replicas}] trajectories side by side; 0 (default) = reads.
  * @param polishRounds [{@code polish-rounds}] greedy single-flip descent rounds applied to each
  *     replica's best state at the end, default 50; 0 disables (see {@link

@@ -50,6 +50,7 @@ final class AttentionSystem extends SpinSystem {
     private final float[] cw;
     private final float[] omega;
     private final float[] colsum;
+    private final boolean vector;
     private float[] constants; // q = 1: per-(head, token) constant of the gradient, H×N×R
 
     AttentionSystem(AttentionProblem p, int reps, Kernels.Mode mode) {
@@ -69,6 +70,7 @@ final class AttentionSystem extends SpinSystem {
         this.a = (float) p.couplingWeight();
         this.b = (float) p.linearWeight();
         this.rho = (float) p.penaltyWeight();
+        this.vector = Updates.useVector(mode);
         this.kernels = new CouplingKernel[heads];
         this.diag = new float[heads][];
         this.lin = new float[heads][];
@@ -282,19 +284,9 @@ final class AttentionSystem extends SpinSystem {
         float[] cst = constants;
         for (int t = 0; t < heads; t++) {
             int base = t * len;
-            for (int m = 0; m < len; m++) {
-                wv[m] = 0.5f * (x[base + m] + 1f);
-            }
+            Updates.weights(vector, x, base, wv, len);
             kernels[t].multiply(wv, cwv);
-            if (cs != null) {
-                for (int m = 0; m < len; m++) {
-                    g[base + m] = minusA * cwv[m] + cst[base + m] + halfRho * (cs[m] - wv[m]);
-                }
-            } else {
-                for (int m = 0; m < len; m++) {
-                    g[base + m] = minusA * cwv[m] + cst[base + m];
-                }
-            }
+            Updates.attentionField(vector, g, base, cwv, cst, cs, wv, len, minusA, halfRho);
         }
     }
 

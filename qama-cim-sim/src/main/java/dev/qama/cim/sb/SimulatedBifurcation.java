@@ -2,6 +2,7 @@ package dev.qama.cim.sb;
 
 import dev.qama.cim.ReplicaTracker;
 import dev.qama.cim.kernel.SpinSystem;
+import dev.qama.cim.kernel.Updates;
 import dev.qama.core.model.Problem;
 import dev.qama.core.spi.SolveResult;
 import dev.qama.core.spi.SolveStatus;
@@ -92,7 +93,7 @@ public final class SimulatedBifurcation {
         if (reads < 1) {
             throw new IllegalArgumentException("reads must be >= 1, got " + reads);
         }
-        int reps = Math.max(reads, config.replicas());
+        int reps = config.replicasFor(problem, reads);
         if (problem.numVariables() == 0) {
             byte[][] empty = new byte[reads][0];
             return SolveResult.of(problem, empty, SolveStatus.COMPLETED, seed);
@@ -121,7 +122,8 @@ public final class SimulatedBifurcation {
         float a0 = (float) config.a0();
         float dt = (float) config.dt();
         boolean discrete = config.variant() == Variant.DISCRETE;
-        int steps = config.steps();
+        boolean vector = Updates.useVector(config.kernel());
+        int steps = config.stepsFor(problem);
         int interval = config.evalInterval();
         int patience = config.patience();
         ReplicaTracker tracker = new ReplicaTracker(n, reps);
@@ -153,20 +155,8 @@ public final class SimulatedBifurcation {
             float pump = a0 * (step + 1) / steps;
             float damp = a0 - pump;
             for (int k = 0; k < runs.length; k += 2) {
-                int end = runs[k + 1] * reps;
-                for (int c = runs[k] * reps; c < end; c++) {
-                    float yv = y[c] + (-damp * x[c] - xi * g[c]) * dt;
-                    float xv = x[c] + a0 * yv * dt;
-                    if (xv > 1f) {
-                        xv = 1f;
-                        yv = 0f;
-                    } else if (xv < -1f) {
-                        xv = -1f;
-                        yv = 0f;
-                    }
-                    x[c] = xv;
-                    y[c] = yv;
-                }
+                Updates.ballistic(
+                        vector, x, y, g, runs[k] * reps, runs[k + 1] * reps, damp, xi, dt, a0);
             }
         }
         ReplicaTracker.sign(x, s, len);

@@ -33,7 +33,10 @@ public final class CimBench {
                             args.length > 2 ? args[2] : "",
                             args.length > 3 ? Integer.parseInt(args[3]) : 49,
                             args.length > 4 ? Integer.parseInt(args[4]) : 5);
-            case "reference" -> reference(args.length > 1 ? args[1] : "steps=5000,replicas=32");
+            case "reference" ->
+                    reference(
+                            args.length > 1 ? args[1] : "steps=2000,replicas=32",
+                            args.length > 2 ? args[2] : "dsb");
             case "gset" ->
                     gset(
                             Path.of(args[1]),
@@ -76,11 +79,26 @@ public final class CimBench {
                             + " mean energy %.4f%n",
                     tokens, backend, options, best, sum / repeats, mean / repeats);
         }
+        // CPU time of the same batch on the calling thread (threads=1 solves inline): what the
+        // batch costs without the other processes of this shared machine; /2 for two cores
+        try (AnnealerBackend b = Annealers.create(backend, opts.with("threads", "1"))) {
+            java.lang.management.ThreadMXBean mx =
+                    java.lang.management.ManagementFactory.getThreadMXBean();
+            double bestCpu = Double.POSITIVE_INFINITY;
+            for (int rep = 0; rep < repeats; rep++) {
+                long c0 = mx.getCurrentThreadCpuTime();
+                b.solve(SolveRequest.builder(problems).seed(100 + rep).build());
+                bestCpu = Math.min(bestCpu, (mx.getCurrentThreadCpuTime() - c0) * 1e-6);
+            }
+            System.out.printf(
+                    "  one-thread CPU time per batch: min %.1f ms (%.1f ms per core on 2 cores)%n",
+                    bestCpu, bestCpu / 2);
+        }
     }
 
-    static void reference(String options) {
+    static void reference(String options, String backend) {
         List<AttentionProblem> problems = batch(49);
-        try (AnnealerBackend b = Annealers.create("dsb", BackendOptions.parse(options))) {
+        try (AnnealerBackend b = Annealers.create(backend, BackendOptions.parse(options))) {
             long t0 = System.nanoTime();
             BatchResult r = b.solve(SolveRequest.builder(problems).seed(7).build());
             double e = 0;
@@ -88,8 +106,8 @@ public final class CimBench {
                 e += r.get(k).bestEnergy();
             }
             System.out.printf(
-                    "reference dsb [%s]: mean energy %.4f (%.1f s)%n",
-                    options, e / r.size(), (System.nanoTime() - t0) * 1e-9);
+                    "reference %s [%s]: mean energy %.4f (%.1f s)%n",
+                    backend, options, e / r.size(), (System.nanoTime() - t0) * 1e-9);
         }
     }
 

@@ -11,7 +11,9 @@ import java.util.List;
 /** Quality sweep on the first 32 paper-v2 problems (deterministic), time per problem (noisy). */
 public final class Sweep {
     public static void main(String[] args) {
-        List<AttentionProblem> ps = PaperProblems.paperV2(128, 8, 49, 8, 12345).subList(0, 32);
+        List<AttentionProblem> ps =
+                PaperProblems.paperV2(128, 8, 49, 8, 12345)
+                        .subList(0, Integer.getInteger("count", 32));
         for (int k = 0; k < 4; k++) {
             SpinSystem sys = SpinSystem.of(ps.get(k), 1, Kernels.Mode.AUTO);
             System.out.printf(

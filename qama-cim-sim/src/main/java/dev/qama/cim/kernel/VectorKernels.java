@@ -380,8 +380,8 @@ final class VectorKernels {
         private final float[] diag;
         private final float[] xc; // one column of X
         private final float[] yc; // one column of Y
-        private final float[] p; // Aᵀx, padded to whole vectors
-        private final float[] q; // Bᵀx
+        private final float[] xd; // a second column of X
+        private final float[] yd; // a second column of Y
 
         LowRankFew(LowRankCoupling c, int reps) {
             this.n = c.size();
@@ -405,8 +405,8 @@ final class VectorKernels {
             }
             this.xc = new float[n];
             this.yc = new float[n];
-            this.p = new float[rank];
-            this.q = new float[rank];
+            this.xd = new float[n];
+            this.yd = new float[n];
         }
 
         @Override
@@ -427,72 +427,139 @@ final class VectorKernels {
         @Override
         public void multiply(float[] x, float[] y) {
             int r = reps;
-            int rk = rank;
+            if (r == 1) {
+                column(x, y);
+                return;
+            }
+            int t = 0;
+            for (; t + 1 < r; t += 2) {
+                for (int i = 0; i < n; i++) {
+                    xc[i] = x[i * r + t];
+                    xd[i] = x[i * r + t + 1];
+                }
+                pair(xc, yc, xd, yd);
+                for (int i = 0; i < n; i++) {
+                    y[i * r + t] = yc[i];
+                    y[i * r + t + 1] = yd[i];
+                }
+            }
+            if (t < r) {
+                for (int i = 0; i < n; i++) {
+                    xc[i] = x[i * r + t];
+                }
+                column(xc, yc);
+                for (int i = 0; i < n; i++) {
+                    y[i * r + t] = yc[i];
+                }
+            }
+        }
+
+        /** y = J·x for one contiguous column. */
+        private void column(float[] xv, float[] yv) {
             int bound = SPECIES.loopBound(n);
-            for (int t = 0; t < r; t++) {
-                float[] xv = x;
-                float[] yv = y;
-                if (r > 1) {
-                    for (int i = 0; i < n; i++) {
-                        xc[i] = x[i * r + t];
-                    }
-                    xv = xc;
-                    yv = yc;
+            int i = 0;
+            for (; i < bound; i += L) {
+                FloatVector.fromArray(SPECIES, diag, i)
+                        .mul(FloatVector.fromArray(SPECIES, xv, i))
+                        .neg()
+                        .intoArray(yv, i);
+            }
+            for (; i < n; i++) {
+                yv[i] = -diag[i] * xv[i];
+            }
+            for (int c = 0; c < rank; c++) {
+                int o = c * n;
+                FloatVector pa = FloatVector.zero(SPECIES);
+                FloatVector pb = FloatVector.zero(SPECIES);
+                int k = 0;
+                for (; k < bound; k += L) {
+                    FloatVector xk = FloatVector.fromArray(SPECIES, xv, k);
+                    pa = FloatVector.fromArray(SPECIES, at, o + k).fma(xk, pa);
+                    pb = FloatVector.fromArray(SPECIES, bt, o + k).fma(xk, pb);
                 }
-                {
-                    // P = Aᵀx, Q = Bᵀx as dot products along the tokens
-                    for (int c = 0; c < rk; c++) {
-                        int o = c * n;
-                        FloatVector pa = FloatVector.zero(SPECIES);
-                        FloatVector pb = FloatVector.zero(SPECIES);
-                        int k = 0;
-                        for (; k < bound; k += L) {
-                            FloatVector xk = FloatVector.fromArray(SPECIES, xv, k);
-                            pa = FloatVector.fromArray(SPECIES, at, o + k).fma(xk, pa);
-                            pb = FloatVector.fromArray(SPECIES, bt, o + k).fma(xk, pb);
-                        }
-                        float pp = pa.reduceLanes(VectorOperators.ADD);
-                        float qq = pb.reduceLanes(VectorOperators.ADD);
-                        for (; k < n; k++) {
-                            pp += at[o + k] * xv[k];
-                            qq += bt[o + k] * xv[k];
-                        }
-                        p[c] = pp;
-                        q[c] = qq;
-                    }
+                float p = pa.reduceLanes(VectorOperators.ADD);
+                float q = pb.reduceLanes(VectorOperators.ADD);
+                for (; k < n; k++) {
+                    p += at[o + k] * xv[k];
+                    q += bt[o + k] * xv[k];
                 }
-                // y = −diag∘x + s·Σ_c (Q_c·A_c + P_c·B_c), along the tokens
-                int i = 0;
-                for (; i < bound; i += L) {
-                    FloatVector.fromArray(SPECIES, diag, i)
-                            .mul(FloatVector.fromArray(SPECIES, xv, i))
-                            .neg()
-                            .intoArray(yv, i);
+                float sq = s * q;
+                float sp = s * p;
+                FloatVector vq = FloatVector.broadcast(SPECIES, sq);
+                FloatVector vp = FloatVector.broadcast(SPECIES, sp);
+                k = 0;
+                for (; k < bound; k += L) {
+                    FloatVector acc = FloatVector.fromArray(SPECIES, yv, k);
+                    acc = FloatVector.fromArray(SPECIES, at, o + k).fma(vq, acc);
+                    acc = FloatVector.fromArray(SPECIES, bt, o + k).fma(vp, acc);
+                    acc.intoArray(yv, k);
                 }
-                for (; i < n; i++) {
-                    yv[i] = -diag[i] * xv[i];
+                for (; k < n; k++) {
+                    yv[k] += at[o + k] * sq + bt[o + k] * sp;
                 }
-                for (int c = 0; c < rk; c++) {
-                    int o = c * n;
-                    float sq = s * q[c];
-                    float sp = s * p[c];
-                    FloatVector vq = FloatVector.broadcast(SPECIES, sq);
-                    FloatVector vp = FloatVector.broadcast(SPECIES, sp);
-                    int k = 0;
-                    for (; k < bound; k += L) {
-                        FloatVector acc = FloatVector.fromArray(SPECIES, yv, k);
-                        acc = FloatVector.fromArray(SPECIES, at, o + k).fma(vq, acc);
-                        acc = FloatVector.fromArray(SPECIES, bt, o + k).fma(vp, acc);
-                        acc.intoArray(yv, k);
-                    }
-                    for (; k < n; k++) {
-                        yv[k] += at[o + k] * sq + bt[o + k] * sp;
-                    }
+            }
+        }
+
+        /** Two columns at once: every factor load serves both. */
+        private void pair(float[] x0, float[] y0, float[] x1, float[] y1) {
+            int bound = SPECIES.loopBound(n);
+            int i = 0;
+            for (; i < bound; i += L) {
+                FloatVector d = FloatVector.fromArray(SPECIES, diag, i);
+                d.mul(FloatVector.fromArray(SPECIES, x0, i)).neg().intoArray(y0, i);
+                d.mul(FloatVector.fromArray(SPECIES, x1, i)).neg().intoArray(y1, i);
+            }
+            for (; i < n; i++) {
+                y0[i] = -diag[i] * x0[i];
+                y1[i] = -diag[i] * x1[i];
+            }
+            for (int c = 0; c < rank; c++) {
+                int o = c * n;
+                FloatVector pa0 = FloatVector.zero(SPECIES);
+                FloatVector pb0 = FloatVector.zero(SPECIES);
+                FloatVector pa1 = FloatVector.zero(SPECIES);
+                FloatVector pb1 = FloatVector.zero(SPECIES);
+                int k = 0;
+                for (; k < bound; k += L) {
+                    FloatVector av = FloatVector.fromArray(SPECIES, at, o + k);
+                    FloatVector bv = FloatVector.fromArray(SPECIES, bt, o + k);
+                    FloatVector xk0 = FloatVector.fromArray(SPECIES, x0, k);
+                    FloatVector xk1 = FloatVector.fromArray(SPECIES, x1, k);
+                    pa0 = av.fma(xk0, pa0);
+                    pb0 = bv.fma(xk0, pb0);
+                    pa1 = av.fma(xk1, pa1);
+                    pb1 = bv.fma(xk1, pb1);
                 }
-                if (r > 1) {
-                    for (int j = 0; j < n; j++) {
-                        y[j * r + t] = yc[j];
-                    }
+                float p0 = pa0.reduceLanes(VectorOperators.ADD);
+                float q0 = pb0.reduceLanes(VectorOperators.ADD);
+                float p1 = pa1.reduceLanes(VectorOperators.ADD);
+                float q1 = pb1.reduceLanes(VectorOperators.ADD);
+                for (; k < n; k++) {
+                    p0 += at[o + k] * x0[k];
+                    q0 += bt[o + k] * x0[k];
+                    p1 += at[o + k] * x1[k];
+                    q1 += bt[o + k] * x1[k];
+                }
+                float sq0 = s * q0;
+                float sp0 = s * p0;
+                float sq1 = s * q1;
+                float sp1 = s * p1;
+                FloatVector vq0 = FloatVector.broadcast(SPECIES, sq0);
+                FloatVector vp0 = FloatVector.broadcast(SPECIES, sp0);
+                FloatVector vq1 = FloatVector.broadcast(SPECIES, sq1);
+                FloatVector vp1 = FloatVector.broadcast(SPECIES, sp1);
+                k = 0;
+                for (; k < bound; k += L) {
+                    FloatVector av = FloatVector.fromArray(SPECIES, at, o + k);
+                    FloatVector bv = FloatVector.fromArray(SPECIES, bt, o + k);
+                    av.fma(vq0, bv.fma(vp0, FloatVector.fromArray(SPECIES, y0, k)))
+                            .intoArray(y0, k);
+                    av.fma(vq1, bv.fma(vp1, FloatVector.fromArray(SPECIES, y1, k)))
+                            .intoArray(y1, k);
+                }
+                for (; k < n; k++) {
+                    y0[k] += at[o + k] * sq0 + bt[o + k] * sp0;
+                    y1[k] += at[o + k] * sq1 + bt[o + k] * sp1;
                 }
             }
         }

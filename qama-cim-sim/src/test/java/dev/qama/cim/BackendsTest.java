@@ -51,10 +51,11 @@ class BackendsTest {
     /**
      * Heuristics, so: the exact optimum on at least 6 of the 7 problems and within 5 % everywhere.
      * (bSB misses problem 5, a q = 2 soft-selection instance where all its replicas fall into the
-     * same local minimum, 4.5 % above the optimum; dSB and SimCIM solve it.)
+     * same local minimum, 4.5 % above the optimum; dSB, "sb" (discrete on attention problems) and
+     * SimCIM solve it.)
      */
     @ParameterizedTest
-    @ValueSource(strings = {"sb", "dsb", "simcim"})
+    @ValueSource(strings = {"sb", "dsb", "bsb", "simcim"})
     void reachesTheBruteForceOptimumOnSmallProblems(String name) {
         List<Problem> problems = smallProblems();
         String steps = name.equals("simcim") ? "1000" : "400";
@@ -78,14 +79,14 @@ class BackendsTest {
                 }
             }
             assertTrue(exact >= problems.size() - 1, name + " exact on " + exact);
-            if (!name.equals("sb")) {
+            if (!name.equals("bsb")) {
                 assertEquals(problems.size(), exact, name);
             }
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sb", "dsb", "simcim"})
+    @ValueSource(strings = {"sb", "dsb", "bsb", "simcim"})
     void sameSeedSameResultsWhateverTheThreadCount(String name) {
         List<Problem> problems = smallProblems();
         SolveRequest req = SolveRequest.builder(problems).seed(77).reads(3).build();
@@ -106,7 +107,7 @@ class BackendsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sb", "dsb", "simcim"})
+    @ValueSource(strings = {"sb", "dsb", "bsb", "simcim"})
     void timeLimitAndCancellationReturnValidStates(String name) {
         Random rnd = new Random(4);
         BinaryQuadraticModel big =
@@ -147,7 +148,7 @@ class BackendsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sb", "dsb", "simcim"})
+    @ValueSource(strings = {"sb", "dsb", "bsb", "simcim"})
     void maskedBitsStayZeroAndZeroSizeProblemsAreTrivial(String name) {
         Random rnd = new Random(8);
         boolean[] mask = new boolean[7];
@@ -172,7 +173,7 @@ class BackendsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sb", "dsb", "simcim"})
+    @ValueSource(strings = {"sb", "dsb", "bsb", "simcim"})
     void badOptionsAreRejectedQuotingTheValue(String name) {
         String[][] bad = {
             {"steps", "-5"},
@@ -197,7 +198,7 @@ class BackendsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sb", "dsb", "simcim"})
+    @ValueSource(strings = {"sb", "dsb", "bsb", "simcim"})
     void scalarAndVectorKernelsReachTheSameOptimum(String name) {
         List<Problem> problems = smallProblems().subList(0, 5);
         SolveRequest req = SolveRequest.builder(problems).seed(3).reads(16).build();
@@ -209,5 +210,22 @@ class BackendsTest {
                 assertEquals(a.get(k).bestEnergy(), c.get(k).bestEnergy(), 1e-6, "#" + k);
             }
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void providersAreRegisteredAndSbRanksFirst() {
+        java.util.List<String> names = Annealers.names();
+        for (String n : new String[] {"sb", "dsb", "bsb", "simcim"}) {
+            assertTrue(names.contains(n), n + " in " + names);
+        }
+        int sb = Annealers.provider("sb").rank();
+        for (String n : new String[] {"dsb", "bsb", "simcim"}) {
+            assertTrue(Annealers.provider(n).rank() < sb, n);
+        }
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> backend("sb", Map.of("variant", "quantum")));
+        assertTrue(e.getMessage().contains("quantum"), e.getMessage());
     }
 }

@@ -11,7 +11,11 @@ import java.util.Set;
  * The knobs of {@link SimulatedBifurcation}, validated on construction (messages quote the bad
  * value). Backend option keys are given in brackets.
  *
- * @param variant ballistic or discrete
+ * @param variant [{@code variant}] ballistic, discrete or auto (the default of {@code "sb"}):
+ *     discrete for attention problems, ballistic for binary quadratic models. Measured: on 128
+ *     paper-v2 problems (H = 8, N = 49) at 100 steps, mean best energy with 2 replicas dSB −588.85
+ *     vs bSB −588.75, with 3 replicas −591.18 vs −589.46 (1 replica: −586.65 vs −587.30); on G22
+ *     with one read and 1000 steps bSB cuts 13306, dSB 13255 (both 13326–13334 with 32 replicas).
  * @param steps [{@code steps}] time steps of the pump ramp; 0 (default) means automatic: 1000 (Goto
  *     et al.) for binary quadratic models and {@value #ATTENTION_STEPS} for attention problems,
  *     which sit inside every forward pass. More steps give a slower, more adiabatic bifurcation and
@@ -71,6 +75,7 @@ public record SbConfig(
     /** Option keys understood by {@link #fromOptions}, plus {@code threads}. */
     public static final Set<String> KEYS =
             Set.of(
+                    "variant",
                     "steps",
                     "dt",
                     "a0",
@@ -112,7 +117,7 @@ public record SbConfig(
         o.requireOnly(KEYS);
         SbConfig d = defaults(variant);
         return new SbConfig(
-                variant,
+                parseVariant(o.getString("variant", variant.name())),
                 o.getInt("steps", d.steps, 0, 100_000_000),
                 o.getDouble("dt", d.dt, Double.MIN_VALUE, 100),
                 o.getDouble("a0", d.a0, Double.MIN_VALUE, 1e6),
@@ -123,6 +128,17 @@ public record SbConfig(
                 o.getInt("replicas", d.replicas, 0, 1 << 16),
                 o.getInt("polish-rounds", d.polishRounds, 0, 100_000_000),
                 Kernels.parseMode(o.getString("kernel", "auto")));
+    }
+
+    /** Parses a variant name (ballistic, discrete, auto), quoting a bad value. */
+    public static SimulatedBifurcation.Variant parseVariant(String text) {
+        for (SimulatedBifurcation.Variant v : SimulatedBifurcation.Variant.values()) {
+            if (v.name().equalsIgnoreCase(text)) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException(
+                "SB variant '" + text + "' is not one of ballistic, discrete, auto");
     }
 
     /** The step count used for {@code problem} (resolves 0 = automatic). */

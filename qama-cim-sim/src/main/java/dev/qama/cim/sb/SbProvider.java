@@ -4,7 +4,6 @@ import dev.qama.cim.AmplitudeBackend;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.AnnealerProvider;
 import dev.qama.core.spi.BackendOptions;
-import java.util.List;
 
 /**
  * Provider of {@code "sb"}: ballistic simulated bifurcation, the default backend (rank 100).
@@ -18,14 +17,9 @@ public final class SbProvider implements AnnealerProvider {
     }
 
     @Override
-    public List<String> aliases() {
-        return List.of("bsb");
-    }
-
-    @Override
     public String description() {
-        return "ballistic simulated bifurcation (Goto et al. 2021), batched replicas, structured"
-                + " attention kernel";
+        return "simulated bifurcation (Goto et al. 2021): discrete for attention problems, ballistic"
+                + " otherwise; batched replicas, structured attention kernel";
     }
 
     @Override
@@ -36,7 +30,7 @@ public final class SbProvider implements AnnealerProvider {
     @Override
     public AnnealerBackend create(BackendOptions options) {
         BackendOptions o = options == null ? BackendOptions.empty() : options;
-        SbConfig c = SbConfig.fromOptions(SimulatedBifurcation.Variant.BALLISTIC, o);
+        SbConfig c = SbConfig.fromOptions(SimulatedBifurcation.Variant.AUTO, o);
         return new SbBackend(name(), c, AmplitudeBackend.threadsOption(o));
     }
 }

@@ -43,7 +43,22 @@ public final class SimulatedBifurcation {
         /** bSB: the coupling force uses the continuous positions x. */
         BALLISTIC,
         /** dSB: the coupling force uses sign(x), which escapes shallow local minima better. */
-        DISCRETE
+        DISCRETE,
+        /**
+         * Discrete for attention problems, ballistic for binary quadratic models: the better of the
+         * two in this module's measurements of each kind (see {@link SbConfig#variant()}).
+         */
+        AUTO;
+
+        /** The variant used for {@code problem}. */
+        public Variant resolve(Problem problem) {
+            if (this != AUTO) {
+                return this;
+            }
+            return problem instanceof dev.qama.core.attention.AttentionProblem
+                    ? DISCRETE
+                    : BALLISTIC;
+        }
     }
 
     private final SbConfig config;
@@ -121,7 +136,7 @@ public final class SimulatedBifurcation {
         float xi = (float) (config.xi0() > 0 ? config.xi0() : autoXi0(sys)); // coupling scale ξ0
         float a0 = (float) config.a0();
         float dt = (float) config.dt();
-        boolean discrete = config.variant() == Variant.DISCRETE;
+        boolean discrete = config.variant().resolve(problem) == Variant.DISCRETE;
         boolean vector = Updates.useVector(config.kernel());
         int steps = config.stepsFor(problem);
         int interval = config.evalInterval();

@@ -45,6 +45,17 @@ public final class Updates {
         }
     }
 
+    /** s[m] = x[m] &gt; 0 ? +1 : −1 for m in [0, len) (the read-out of amplitudes). */
+    public static void sign(boolean vector, float[] x, float[] s, int len) {
+        if (vector) {
+            VectorUpdates.sign(x, s, len);
+            return;
+        }
+        for (int m = 0; m < len; m++) {
+            s[m] = x[m] > 0f ? 1f : -1f;
+        }
+    }
+
     /** w[m] = ½(x[off + m] + 1) for m in [0, len). */
     static void weights(boolean vector, float[] x, int off, float[] w, int len) {
         if (vector) {

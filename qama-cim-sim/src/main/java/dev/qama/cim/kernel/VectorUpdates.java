@@ -105,4 +105,19 @@ final class VectorUpdates {
             }
         }
     }
+
+    static void sign(float[] x, float[] s, int len) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        FloatVector minus = FloatVector.broadcast(SPECIES, -1f);
+        int m = 0;
+        int bound = SPECIES.loopBound(len);
+        for (; m < bound; m += L) {
+            VectorMask<Float> pos =
+                    FloatVector.fromArray(SPECIES, x, m).compare(VectorOperators.GT, 0f);
+            minus.blend(one, pos).intoArray(s, m);
+        }
+        for (; m < len; m++) {
+            s[m] = x[m] > 0f ? 1f : -1f;
+        }
+    }
 }

@@ -35,7 +35,12 @@ import java.util.SplittableRandom;
  * <p>Binary models are solved in spin form and converted back; attention problems use the
  * structured kernel of {@link dev.qama.cim.kernel.SpinSystem}, with masked bits fixed at 0. The
  * solve is deterministic for a given seed (one {@link SplittableRandom} for the whole replica
- * block).
+ * block). Warm starts ({@code SolveRequest.initialStates}) are ignored: SB needs small, random
+ * initial amplitudes to break the symmetry.
+ *
+ * <p>After the run, each replica's best state goes through a greedy single-flip descent (at most
+ * {@link SbConfig#polishRounds()} flips, one batched product per round), which removes the spins a
+ * finite run leaves against their field.
  */
 public final class SimulatedBifurcation {
     /** The SB variant. */
@@ -151,7 +156,7 @@ public final class SimulatedBifurcation {
             }
             boolean eval = step % interval == 0;
             if (discrete || eval) {
-                ReplicaTracker.sign(x, s, len);
+                Updates.sign(vector, x, s, len);
                 sys.gradient(s, g);
                 if (eval) {
                     sys.energies(s, g, e);

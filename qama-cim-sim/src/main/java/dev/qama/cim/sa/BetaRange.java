@@ -1,0 +1,182 @@
+package dev.qama.cim.sa;
+
+import dev.qama.core.attention.AttentionProblem;
+import dev.qama.core.model.BinaryQuadraticModel;
+import dev.qama.core.model.Coupling;
+import dev.qama.core.model.LowRankCoupling;
+import dev.qama.core.model.Problem;
+
+/**
+ * The inverse temperatures at which an anneal starts ({@code hot}, small β) and ends ({@code cold},
+ * large β), in the problem's own energy units.
+ *
+ * <h2>Default rule ({@link #defaultFor})</h2>
+ *
+ * In the spirit of dwave-samplers' default range, from bounds on the single-flip energy changes:
+ *
+ * <ul>
+ *   <li>ΔE_max = max over free variables i of the largest |ΔE_i| any state can give: span·(|h_i| +
+ *       Σ_j |J_ij|), with span = 2 for spins and 1 for bits;
+ *   <li>ΔE_min = span·(the smallest non-zero |J_ij|), or, if there is no coupling, span·(the
+ *       smallest non-zero |h_i|) — floored at 10⁻⁶·ΔE_max so that one tiny coefficient cannot push
+ *       the cold end out of sight;
+ *   <li>hot = ln 2 / ΔE_max: at the start even the largest uphill move is accepted with probability
+ *       ≥ 1/2;
+ *   <li>cold = ln(100·n) / ΔE_min, n the number of free variables: at the end the smallest uphill
+ *       move is accepted with probability 0.01/n, i.e. about once per 100 sweeps.
+ * </ul>
+ *
+ * A problem with no non-zero coefficient (every state has the same energy) gets hot = cold = 1. For
+ * an {@link AttentionProblem} the same rule is applied to the exported QUBO's coefficients,
+ * computed from the structure (never building the matrix): bit (t, i, k) has linear coefficient
+ * −b·h_{t,i}·u_k − a·D_{t,i}·u_k², couplings −2a·C_{t,ij}·u_k·u_l to other tokens of its head,
+ * −2a·D_{t,i}·u_k·u_l to its own other bits and ρ to its H − 1 copies in other heads. For a
+ * low-rank coupling above 512 rows the row sums and the smallest entry are taken over an evenly
+ * spaced sample of 512 rows (an exact pass would cost O(n²·r)).
+ *
+ * @param hot the initial β, positive and finite
+ * @param cold the final β, positive, finite and ≥ hot
+ */
+public record BetaRange(double hot, double cold) {
+    private static final int SAMPLE_ROWS = 512;
+    private static final double MIN_DELTA_FLOOR = 1e-6;
+
+    /** Validates the range. */
+    public BetaRange {
+        if (!Double.isFinite(hot) || hot <= 0) {
+            throw new IllegalArgumentException(
+                    "hot beta (start of the schedule) must be positive and finite, got " + hot);
+        }
+        if (!Double.isFinite(cold) || cold <= 0) {
+            throw new IllegalArgumentException(
+                    "cold beta (end of the schedule) must be positive and finite, got " + cold);
+        }
+        if (cold < hot) {
+            throw new IllegalArgumentException(
+                    "cold beta " + cold + " is smaller than hot beta " + hot + " (a heating run)");
+        }
+    }
+
+    /** The default range for a problem (see the class javadoc). */
+    public static BetaRange defaultFor(Problem problem) {
+        double[] d = deltaBounds(problem);
+        return fromDeltas(d[0], d[1], d[2]);
+    }
+
+    static BetaRange fromDeltas(double maxDelta, double minDelta, double freeCount) {
+        if (!(maxDelta > 0) || !(minDelta > 0)) {
+            return new BetaRange(1, 1);
+        }
+        double min = Math.max(minDelta, MIN_DELTA_FLOOR * maxDelta);
+        double hot = Math.log(2) / maxDelta;
+        double cold = Math.log(100 * Math.max(1, freeCount)) / min;
+        return new BetaRange(hot, Math.max(hot, cold));
+    }
+
+    /** {ΔE_max, ΔE_min (0 if no non-zero coefficient), free variable count} of the default rule. */
+    static double[] deltaBounds(Problem problem) {
+        if (problem instanceof BinaryQuadraticModel m) {
+            return bqmBounds(m);
+        }
+        if (problem instanceof AttentionProblem ap) {
+            return attentionBounds(ap);
+        }
+        throw new IllegalArgumentException(
+                "no default beta range for problem type " + problem.getClass().getName());
+    }
+
+    private static double[] bqmBounds(BinaryQuadraticModel m) {
+        int n = m.numVariables();
+        double span = m.vartype().high() - m.vartype().low();
+        RowStats st = rowStats(m.coupling());
+        double max = 0;
+        double minH = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            double hi = Math.abs(m.linear(i));
+            if (hi != 0) {
+                minH = Math.min(minH, hi);
+            }
+            if (!Double.isNaN(st.rowAbs[i])) {
+                max = Math.max(max, hi + st.rowAbs[i]);
+            }
+        }
+        double minCoef = st.minAbs > 0 ? st.minAbs : (minH < Double.POSITIVE_INFINITY ? minH : 0);
+        return new double[] {span * max, span * minCoef, n};
+    }
+
+    private static double[] attentionBounds(AttentionProblem p) {
+        int heads = p.heads();
+        int tokens = p.tokens();
+        int bits = p.bits();
+        double a = Math.abs(p.couplingWeight());
+        double b = p.linearWeight();
+        double rho = Math.abs(p.penaltyWeight());
+        double[] u = p.bitWeights();
+        double max = 0;
+        double min = Double.POSITIVE_INFINITY;
+        int free = 0;
+        if (heads > 1 && rho != 0) {
+            min = rho;
+        }
+        for (int t = 0; t < heads; t++) {
+            RowStats st = rowStats(p.coupling(t));
+            if (st.minAbs > 0 && a != 0) {
+                min = Math.min(min, 2 * a * st.minAbs * u[0] * u[0]);
+            }
+            float[] d = p.diagonal(t);
+            float[] h = p.linear(t);
+            for (int i = 0; i < tokens; i++) {
+                if (p.isMasked(i)) {
+                    continue;
+                }
+                double di = d == null ? 0 : d[i];
+                if (di != 0 && a != 0 && bits > 1) {
+                    min = Math.min(min, 2 * a * Math.abs(di) * u[0] * u[1]);
+                }
+                for (int k = 0; k < bits; k++) {
+                    free++;
+                    double lin = Math.abs(-b * h[i] * u[k] - p.couplingWeight() * di * u[k] * u[k]);
+                    if (lin != 0) {
+                        min = Math.min(min, lin);
+                    }
+                    if (Double.isNaN(st.rowAbs[i])) {
+                        continue;
+                    }
+                    double bound =
+                            lin
+                                    + 2 * a * u[k] * st.rowAbs[i]
+                                    + 2 * a * Math.abs(di) * u[k] * (1 - u[k])
+                                    + rho * (heads - 1);
+                    max = Math.max(max, bound);
+                }
+            }
+        }
+        return new double[] {max, min < Double.POSITIVE_INFINITY ? min : 0, free};
+    }
+
+    /** Σ_j |J_ij| per row (NaN for rows left out of a sample) and the smallest non-zero |J_ij|. */
+    private record RowStats(double[] rowAbs, double minAbs) {}
+
+    private static RowStats rowStats(Coupling c) {
+        int n = c.size();
+        if (c instanceof LowRankCoupling && n > SAMPLE_ROWS) {
+            int stride = (n + SAMPLE_ROWS - 1) / SAMPLE_ROWS;
+            double[] rows = new double[n];
+            java.util.Arrays.fill(rows, Double.NaN);
+            double min = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < n; i += stride) {
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    double v = Math.abs(c.get(i, j));
+                    s += v;
+                    if (v != 0) {
+                        min = Math.min(min, v);
+                    }
+                }
+                rows[i] = s;
+            }
+            return new RowStats(rows, min < Double.POSITIVE_INFINITY ? min : 0);
+        }
+        return new RowStats(c.absRowSums(), c.minAbsNonZero());
+    }
+}

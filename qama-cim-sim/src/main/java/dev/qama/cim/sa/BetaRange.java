@@ -3,8 +3,9 @@ package dev.qama.cim.sa;
 import dev.qama.core.attention.AttentionProblem;
 import dev.qama.core.model.BinaryQuadraticModel;
 import dev.qama.core.model.Coupling;
-import dev.qama.core.model.LowRankCoupling;
+import dev.qama.core.model.DenseCoupling;
 import dev.qama.core.model.Problem;
+import dev.qama.core.model.SparseCoupling;
 
 /**
  * The inverse temperatures at which an anneal starts ({@code hot}, small β) and ends ({@code cold},
@@ -30,9 +31,10 @@ import dev.qama.core.model.Problem;
  * an {@link AttentionProblem} the same rule is applied to the exported QUBO's coefficients,
  * computed from the structure (never building the matrix): bit (t, i, k) has linear coefficient
  * −b·h_{t,i}·u_k − a·D_{t,i}·u_k², couplings −2a·C_{t,ij}·u_k·u_l to other tokens of its head,
- * −2a·D_{t,i}·u_k·u_l to its own other bits and ρ to its H − 1 copies in other heads. For a
- * low-rank coupling above 512 rows the row sums and the smallest entry are taken over an evenly
- * spaced sample of 512 rows (an exact pass would cost O(n²·r)).
+ * −2a·D_{t,i}·u_k·u_l to its own other bits and ρ to its H − 1 copies in other heads (couplings to
+ * masked tokens, always 0, are left out). For a low-rank coupling above 512 rows the row sums and
+ * the smallest entry are taken over an evenly spaced sample of 512 rows (an exact pass would cost
+ * O(n²·r)).
  *
  * @param hot the initial β, positive and finite
  * @param cold the final β, positive, finite and ≥ hot
@@ -88,7 +90,7 @@ public record BetaRange(double hot, double cold) {
     private static double[] bqmBounds(BinaryQuadraticModel m) {
         int n = m.numVariables();
         double span = m.vartype().high() - m.vartype().low();
-        RowStats st = rowStats(m.coupling());
+        RowStats st = rowStats(m.coupling(), null);
         double max = 0;
         double minH = Double.POSITIVE_INFINITY;
         for (int i = 0; i < n; i++) {
@@ -118,8 +120,12 @@ public record BetaRange(double hot, double cold) {
         if (heads > 1 && rho != 0) {
             min = rho;
         }
+        boolean[] masked = new boolean[tokens];
+        for (int i = 0; i < tokens; i++) {
+            masked[i] = p.isMasked(i);
+        }
         for (int t = 0; t < heads; t++) {
-            RowStats st = rowStats(p.coupling(t));
+            RowStats st = rowStats(p.coupling(t), masked);
             if (st.minAbs > 0 && a != 0) {
                 min = Math.min(min, 2 * a * st.minAbs * u[0] * u[0]);
             }
@@ -157,26 +163,57 @@ public record BetaRange(double hot, double cold) {
     /** Σ_j |J_ij| per row (NaN for rows left out of a sample) and the smallest non-zero |J_ij|. */
     private record RowStats(double[] rowAbs, double minAbs) {}
 
-    private static RowStats rowStats(Coupling c) {
+    /** Row statistics over the columns not in {@code skip} (null: every column). */
+    private static RowStats rowStats(Coupling c, boolean[] skip) {
         int n = c.size();
-        if (c instanceof LowRankCoupling && n > SAMPLE_ROWS) {
-            int stride = (n + SAMPLE_ROWS - 1) / SAMPLE_ROWS;
-            double[] rows = new double[n];
-            java.util.Arrays.fill(rows, Double.NaN);
-            double min = Double.POSITIVE_INFINITY;
-            for (int i = 0; i < n; i += stride) {
+        double[] rows = new double[n];
+        double min = Double.POSITIVE_INFINITY;
+        if (c instanceof DenseCoupling dc) {
+            float[] data = dc.data();
+            for (int i = 0; i < n; i++) {
                 double s = 0;
                 for (int j = 0; j < n; j++) {
-                    double v = Math.abs(c.get(i, j));
-                    s += v;
-                    if (v != 0) {
+                    double v = Math.abs(data[i * n + j]);
+                    if (v != 0 && (skip == null || !skip[j])) {
+                        s += v;
                         min = Math.min(min, v);
                     }
                 }
                 rows[i] = s;
             }
-            return new RowStats(rows, min < Double.POSITIVE_INFINITY ? min : 0);
+        } else if (c instanceof SparseCoupling sc) {
+            int[] rs = sc.rowStart();
+            int[] cols = sc.columns();
+            float[] vals = sc.values();
+            for (int i = 0; i < n; i++) {
+                double s = 0;
+                for (int k = rs[i]; k < rs[i + 1]; k++) {
+                    double v = Math.abs(vals[k]);
+                    if (v != 0 && (skip == null || !skip[cols[k]])) {
+                        s += v;
+                        min = Math.min(min, v);
+                    }
+                }
+                rows[i] = s;
+            }
+        } else {
+            int stride = n > SAMPLE_ROWS ? (n + SAMPLE_ROWS - 1) / SAMPLE_ROWS : 1;
+            java.util.Arrays.fill(rows, Double.NaN);
+            for (int i = 0; i < n; i += stride) {
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    if (skip != null && skip[j]) {
+                        continue;
+                    }
+                    double v = Math.abs(c.get(i, j));
+                    if (v != 0) {
+                        s += v;
+                        min = Math.min(min, v);
+                    }
+                }
+                rows[i] = s;
+            }
         }
-        return new RowStats(c.absRowSums(), c.minAbsNonZero());
+        return new RowStats(rows, min < Double.POSITIVE_INFINITY ? min : 0);
     }
 }

@@ -19,8 +19,13 @@ import dev.qama.core.model.SparseCoupling;
  *   <li>ΔE_max = max over free variables i of the largest |ΔE_i| any state can give: span·(|h_i| +
  *       Σ_j |J_ij|), with span = 2 for spins and 1 for bits;
  *   <li>ΔE_min = span·(the smallest non-zero |J_ij|), or, if there is no coupling, span·(the
- *       smallest non-zero |h_i|) — floored at 10⁻⁶·ΔE_max so that one tiny coefficient cannot push
- *       the cold end out of sight;
+ *       smallest non-zero |h_i|) — floored at 1 % of ΔE_max. Without the floor, continuous-valued
+ *       coefficients (whose smallest entry is arbitrarily small) push the cold end far past
+ *       freezing and waste the last part of the schedule: on the paper's attention problems (H = 8,
+ *       N = 49) the un-floored rule gives β_cold ≈ 22 000, the floored one ≈ 8.5, and the mean best
+ *       energy after 200 sweeps improves by about 0.6 % (cold ends between 3 and 10 all do about
+ *       equally well), while BiqMac be100 (integer coefficients, where the floor does not bind)
+ *       succeeds equally often with any cold end from 0.16 to 4.6;
  *   <li>hot = ln 2 / ΔE_max: at the start even the largest uphill move is accepted with probability
  *       ≥ 1/2;
  *   <li>cold = ln(100·n) / ΔE_min, n the number of free variables: at the end the smallest uphill
@@ -41,7 +46,7 @@ import dev.qama.core.model.SparseCoupling;
  */
 public record BetaRange(double hot, double cold) {
     private static final int SAMPLE_ROWS = 512;
-    private static final double MIN_DELTA_FLOOR = 1e-6;
+    private static final double MIN_DELTA_FLOOR = 1e-2;
 
     /** Validates the range. */
     public BetaRange {

@@ -388,6 +388,17 @@ class SimulatedAnnealingTest {
         r = BetaRange.defaultFor(m);
         assertEquals(Math.log(2) / 2.5, r.hot(), 1e-15);
         assertEquals(Math.log(200) / 2, r.cold(), 1e-12);
+        // a tiny coupling does not push the cold end out of sight: ΔE_min floored at 1 % of ΔE_max
+        BinaryQuadraticModel tiny =
+                BinaryQuadraticModel.of(
+                        Vartype.SPIN,
+                        new float[3],
+                        SparseCoupling.builder(3).add(0, 1, 1.0).add(1, 2, 1e-8).build(),
+                        0);
+        r = BetaRange.defaultFor(tiny);
+        double maxDelta = 2 * (1 + (double) 1e-8f);
+        assertEquals(Math.log(2) / maxDelta, r.hot(), 1e-12);
+        assertEquals(Math.log(300) / (0.01 * maxDelta), r.cold(), 1e-9);
         // attention: the structural bound equals the exported QUBO's
         AttentionProblem p = TestProblems.randomAttention(3, 6, 2, new int[] {0, 1, 2}, true, 1, 9);
         double[] structural = BetaRange.deltaBounds(p);

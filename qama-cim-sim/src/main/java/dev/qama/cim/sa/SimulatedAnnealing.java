@@ -24,15 +24,17 @@ import java.util.SplittableRandom;
  * accepts it with probability min(1, exp(−β ΔE)). The kernels keep local fields on primitive arrays
  * so a proposal costs O(1) (O(r) for a factored low-rank coupling) and an accepted flip O(n) dense,
  * O(degree) sparse, O(r) factored; attention problems use the token-field kernel (O(N) per flip,
- * never the (H·N·q)² matrix). Bits of masked tokens are never proposed. Each read returns the best
- * state it visited (checked after every accepted flip), not its last one.
+ * never the (H·N·q)² matrix). Bits of masked tokens are never proposed. Each read keeps the best
+ * state it visited (checked after every accepted flip), not its last one, and by default polishes
+ * it with a zero-temperature quench ({@code polish}).
  *
  * <h2>Knobs (builder method / {@link BackendOptions} key)</h2>
  *
  * <ul>
  *   <li>{@code sweeps} (default 1000, ≥ 0): sweeps per read. 1000 is dwave-samplers' default and
  *       reaches the optimum of 100-variable BiqMac instances most of the time; cost is linear in
- *       it, quality improves roughly logarithmically. 0 returns the initial states.
+ *       it, quality improves roughly logarithmically. 0 returns the initial states (quenched if
+ *       {@code polish}).
  *   <li>{@code beta0}, {@code beta1} (default: derived per problem by {@link
  *       BetaRange#defaultFor}): the hot and cold ends of the schedule, given together. The default
  *       adapts to the problem's scale; set them to reuse a tuned range across similar problems.
@@ -50,6 +52,10 @@ import java.util.SplittableRandom;
  *   <li>{@code order} (default {@code sequential}; or {@code random}): see {@link SweepOrder}.
  *   <li>{@code lowrank} (default {@code auto}; or {@code dense}, {@code factored}): see {@link
  *       LowRankMode}.
+ *   <li>{@code polish} (default true): after the schedule, zero-temperature sweeps from the read's
+ *       best state until no single flip lowers the energy, so every returned state is a 1-flip
+ *       local minimum whatever the cold end of the schedule. Costs a few sweeps; set false to study
+ *       the raw Metropolis chain (the returned state is then the best one visited).
  *   <li>{@code threads} (default: available processors, ≥ 1): problems of a batch run in parallel;
  *       the reads of one problem run one after another on one thread. Results do not depend on it.
  * </ul>
@@ -82,6 +88,7 @@ public final class SimulatedAnnealing extends AbstractBatchBackend {
                     "patience",
                     "order",
                     "lowrank",
+                    "polish",
                     "threads");
 
     private static final double IMPROVEMENT_TOLERANCE = 1e-9;
@@ -93,6 +100,7 @@ public final class SimulatedAnnealing extends AbstractBatchBackend {
     private final int patience;
     private final SweepOrder order;
     private final LowRankMode lowRank;
+    private final boolean polish;
 
     private SimulatedAnnealing(Builder b) {
         super(b.threads);
@@ -103,6 +111,7 @@ public final class SimulatedAnnealing extends AbstractBatchBackend {
         this.patience = b.patience;
         this.order = b.order;
         this.lowRank = b.lowRank;
+        this.polish = b.polish;
     }
 
     /** A builder with every knob at its default. */
@@ -128,6 +137,7 @@ public final class SimulatedAnnealing extends AbstractBatchBackend {
         b.optPatience(options.getInt("patience", 0, 0, Integer.MAX_VALUE));
         b.optOrder(SweepOrder.parse(options.getString("order", "sequential"), "order"));
         b.optLowRank(LowRankMode.parse(options.getString("lowrank", "auto"), "lowrank"));
+        b.optPolish(options.getBoolean("polish", true));
         String betas = options.getString("betas", null);
         String type = options.getString("schedule", null);
         boolean hasRange =
@@ -259,6 +269,11 @@ public final class SimulatedAnnealing extends AbstractBatchBackend {
         return lowRank;
     }
 
+    /** Whether each read ends with a zero-temperature quench. */
+    public boolean polish() {
+        return polish;
+    }
+
     /** The β of every sweep this backend runs on {@code problem}. */
     public double[] schedule(Problem problem) {
         if (scheduleType == ScheduleType.CUSTOM) {
@@ -292,6 +307,8 @@ public final class SimulatedAnnealing extends AbstractBatchBackend {
         }
         Kernel k = Kernels.create(problem, lowRank);
         double[] betas = k.free.length == 0 ? new double[0] : schedule(problem);
+        double quenchTol =
+                polish && k.free.length > 0 ? 1e-12 * BetaRange.deltaBounds(problem)[0] : 0;
         boolean random = order == SweepOrder.RANDOM;
         byte[][] out = new byte[reads][];
         byte[] init = new byte[k.n];
@@ -329,12 +346,36 @@ public final class SimulatedAnnealing extends AbstractBatchBackend {
                     }
                 }
             }
-            out[r] = k.bestState();
+            if (polish && stopped == null) {
+                k.start(k.bestState());
+                quench(k, quenchTol);
+                out[r] = k.x.clone();
+            } else {
+                out[r] = k.bestState();
+            }
         }
         if (stopped != null) {
             status = status.worst(stopped);
         }
         return SolveResult.of(problem, out, status, seed);
+    }
+
+    /**
+     * Zero-temperature sweeps in index order, flipping every free variable whose flip lowers the
+     * energy by more than tol, until a sweep changes nothing: the state ends at a 1-flip local
+     * minimum. Each flip lowers the energy by more than tol, so it terminates.
+     */
+    static void quench(Kernel k, double tol) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int v : k.free) {
+                if (k.delta(v) < -tol) {
+                    k.flip(v);
+                    changed = true;
+                }
+            }
+        }
     }
 
     @Override
@@ -350,6 +391,8 @@ public final class SimulatedAnnealing extends AbstractBatchBackend {
                 + order
                 + ", lowrank="
                 + lowRank
+                + ", polish="
+                + polish
                 + ", threads="
                 + threads()
                 + "]";
@@ -364,6 +407,7 @@ public final class SimulatedAnnealing extends AbstractBatchBackend {
         private int patience;
         private SweepOrder order = SweepOrder.SEQUENTIAL;
         private LowRankMode lowRank = LowRankMode.AUTO;
+        private boolean polish = true;
         private int threads = defaultThreads();
 
         private Builder() {}
@@ -427,6 +471,12 @@ public final class SimulatedAnnealing extends AbstractBatchBackend {
                 throw new IllegalArgumentException("low-rank mode is null");
             }
             this.lowRank = mode;
+            return this;
+        }
+
+        /** Whether each read ends with a zero-temperature quench (default true). */
+        public Builder optPolish(boolean polish) {
+            this.polish = polish;
             return this;
         }
 

@@ -316,6 +316,36 @@ class SimulatedAnnealingTest {
     }
 
     @Test
+    void polishEndsEveryReadAtAOneFlipLocalMinimum() {
+        List<Problem> ps =
+                List.of(
+                        TestProblems.denseGaussian(Vartype.SPIN, 40, 70),
+                        TestProblems.biqmacLike(40, 0.5, 71),
+                        TestProblems.randomAttention(3, 8, 2, new int[] {0, 2}, true, 4, 72));
+        // a schedule far too hot to settle by itself
+        SimulatedAnnealing hot =
+                SimulatedAnnealing.fromOptions(BackendOptions.parse("betas=1e-4;1e-4,threads=1"));
+        SimulatedAnnealing raw =
+                SimulatedAnnealing.fromOptions(
+                        BackendOptions.parse("betas=1e-4;1e-4,threads=1,polish=false"));
+        int rawNotLocal = 0;
+        try (hot;
+                raw) {
+            BatchResult a = solve(hot, ps, 3, 1);
+            BatchResult b = solve(raw, ps, 3, 1);
+            for (int k = 0; k < ps.size(); k++) {
+                for (int i = 0; i < 3; i++) {
+                    assertTrue(TestProblems.bestFlipGain(ps.get(k), a.get(k).state(i)) > -1e-9);
+                    if (TestProblems.bestFlipGain(ps.get(k), b.get(k).state(i)) < -1e-9) {
+                        rawNotLocal++;
+                    }
+                }
+            }
+        }
+        assertTrue(rawNotLocal > 0, "without polish a hot chain should end off a local minimum");
+    }
+
+    @Test
     void patienceStopsEarlyWithConvergedStatus() {
         BinaryQuadraticModel chain = TestProblems.ferroChain(20);
         try (SimulatedAnnealing b =
@@ -375,10 +405,11 @@ class SimulatedAnnealingTest {
     void defaultBetaRangeFollowsTheDocumentedRule() {
         BinaryQuadraticModel chain = TestProblems.ferroChain(10);
         BetaRange r = BetaRange.defaultFor(chain);
-        // ΔE_max = 2·(0 + 2·1) = 4, ΔE_min = 2·1
-        assertEquals(Math.log(2) / 4, r.hot(), 1e-15);
+        // ΔE_max = 2·(0 + 2·1) = 4, ΔE_min = 2·1, ΔE_rms = 2·√2
+        assertEquals(Math.log(2) / (2 * Math.sqrt(2)), r.hot(), 1e-15);
         assertEquals(Math.log(100 * 10) / 2, r.cold(), 1e-12);
-        // BINARY: span 1; h = 0.5 and J = 2 → ΔE_max = 2.5, ΔE_min = 2 (couplings only)
+        // BINARY: span 1; h = 0.5 and J = 2 → ΔE_max = 2.5, ΔE_min = 2 (couplings only),
+        // ΔE_rms = √(0.25 + 4)
         BinaryQuadraticModel m =
                 BinaryQuadraticModel.of(
                         Vartype.BINARY,
@@ -386,7 +417,7 @@ class SimulatedAnnealingTest {
                         DenseCoupling.ofSymmetric(2, new float[] {0, 2, 2, 0}),
                         0);
         r = BetaRange.defaultFor(m);
-        assertEquals(Math.log(2) / 2.5, r.hot(), 1e-15);
+        assertEquals(Math.log(2) / Math.sqrt(4.25), r.hot(), 1e-15);
         assertEquals(Math.log(200) / 2, r.cold(), 1e-12);
         // a tiny coupling does not push the cold end out of sight: ΔE_min floored at 1 % of ΔE_max
         BinaryQuadraticModel tiny =
@@ -397,7 +428,7 @@ class SimulatedAnnealingTest {
                         0);
         r = BetaRange.defaultFor(tiny);
         double maxDelta = 2 * (1 + (double) 1e-8f);
-        assertEquals(Math.log(2) / maxDelta, r.hot(), 1e-12);
+        assertEquals(Math.log(2) / 2, r.hot(), 1e-12);
         assertEquals(Math.log(300) / (0.01 * maxDelta), r.cold(), 1e-9);
         // attention: the structural bound equals the exported QUBO's
         AttentionProblem p = TestProblems.randomAttention(3, 6, 2, new int[] {0, 1, 2}, true, 1, 9);
@@ -405,6 +436,7 @@ class SimulatedAnnealingTest {
         double[] exported = BetaRange.deltaBounds(p.freeModel(64).model());
         assertEquals(exported[0], structural[0], 1e-4 * exported[0]);
         assertEquals(exported[2], structural[2]);
+        assertEquals(exported[3], structural[3], 1e-4 * exported[3]);
         assertTrue(structural[1] > 0 && structural[1] <= exported[1] * (1 + 1e-4));
     }
 
@@ -452,6 +484,7 @@ class SimulatedAnnealingTest {
         assertMessage("patience=-3", "-3");
         assertMessage("threads=0", "threads=0");
         assertMessage("sweep=10", "sweep");
+        assertMessage("polish=yes", "yes");
         IllegalArgumentException e =
                 assertThrows(
                         IllegalArgumentException.class,

@@ -116,22 +116,27 @@ public final class SaMeasurements {
         SolveRequest req = SolveRequest.builder(ps).reads(reads).seed(1).build();
         backend.solve(req); // warm-up
         double[] times = new double[repeats];
+        double[] cpu = new double[repeats];
         BatchResult r = null;
         for (int i = 0; i < repeats; i++) {
             long t0 = System.nanoTime();
+            long c0 = processCpuNanos();
             r = backend.solve(SolveRequest.builder(ps).reads(reads).seed(2 + i).build());
             times[i] = (System.nanoTime() - t0) * 1e-6;
+            cpu[i] = (processCpuNanos() - c0) * 1e-6;
         }
         Arrays.sort(times);
+        Arrays.sort(cpu);
         double[] best = new double[ps.size()];
         for (int k = 0; k < ps.size(); k++) {
             best[k] = r.get(k).bestEnergy();
         }
         System.out.printf(
                 Locale.ROOT,
-                "%-42s %9.1f ms/batch  mean best energy %.4f  status %s%n",
+                "%-42s %9.1f ms/batch wall %9.1f ms CPU  mean best energy %.4f  status %s%n",
                 label,
                 times[repeats / 2],
+                cpu[repeats / 2],
                 mean(best),
                 r.status());
         backend.close();
@@ -186,6 +191,16 @@ public final class SaMeasurements {
         }
     }
 
+    /** CPU time of the whole process (all threads), or 0 if the JVM cannot tell. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return 0;
+    }
+
     private static void biqmac(Path dir, int runs) throws Exception {
         Map<String, Double> known = new LinkedHashMap<>();
         for (String line : Files.readAllLines(dir.resolve("best-known.csv"))) {
@@ -214,6 +229,7 @@ public final class SaMeasurements {
             int hits = 0;
             int total = 0;
             double ms = 0;
+            double cpuMs = 0;
             StringBuilder per = new StringBuilder();
             for (Map.Entry<String, Double> e : known.entrySet()) {
                 BinaryQuadraticModel m =
@@ -223,6 +239,7 @@ public final class SaMeasurements {
                 double gap = 0;
                 for (int run = 0; run < runs; run++) {
                     long t0 = System.nanoTime();
+                    long c0 = processCpuNanos();
                     BatchResult r =
                             b.solve(
                                     SolveRequest.builder(List.of(m))
@@ -230,6 +247,7 @@ public final class SaMeasurements {
                                             .seed(run)
                                             .build());
                     ms += (System.nanoTime() - t0) * 1e-6;
+                    cpuMs += (processCpuNanos() - c0) * 1e-6;
                     double best = r.get(0).bestEnergy();
                     if (best <= e.getValue() + 1e-6) {
                         h++;
@@ -250,11 +268,12 @@ public final class SaMeasurements {
             b.close();
             System.out.printf(
                     Locale.ROOT,
-                    "%-36s reads=%d  success %5.1f%%  %7.2f ms/run |%s%n",
+                    "%-36s reads=%d  success %5.1f%%  %7.2f ms/run wall %7.2f ms CPU |%s%n",
                     parts[0] + " " + optReads[0],
                     reads,
                     100.0 * hits / total,
                     ms / total,
+                    cpuMs / total,
                     per);
         }
     }

@@ -307,7 +307,7 @@ final class AttentionKernel extends Kernel {
             double de = delta(v);
             if (de > 0) {
                 double bde = beta * de;
-                if (bde > MAX_BETA_DELTA || rng.nextDouble() >= Math.exp(-bde)) {
+                if (bde > MAX_BETA_DELTA || !metropolis(rng.nextDouble(), bde)) {
                     continue;
                 }
             }

@@ -70,7 +70,7 @@ final class DenseKernel extends Kernel {
             double de = f[v] * dz;
             if (de > 0) {
                 double bde = beta * de;
-                if (bde > MAX_BETA_DELTA || rng.nextDouble() >= Math.exp(-bde)) {
+                if (bde > MAX_BETA_DELTA || !metropolis(rng.nextDouble(), bde)) {
                     continue;
                 }
             }

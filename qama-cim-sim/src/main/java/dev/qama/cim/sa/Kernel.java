@@ -88,6 +88,25 @@ abstract class Kernel {
      */
     abstract void sweep(double beta, SplittableRandom rng, boolean random);
 
+    /**
+     * The Metropolis test u &lt; exp(−x) for x &gt; 0, without calling {@code Math.exp} when a
+     * cheap bound decides: 1 − x + x²/2 − x³/6 ≤ exp(−x) ≤ 1/(1 + x + x²/2 + x³/6 + x⁴/24) for x ≥
+     * 0 (Taylor remainders), so u below the lower bound accepts and u above the upper bound
+     * rejects; only the few u in between need the exponential. The decision equals {@code u <
+     * Math.exp(-x)} except when u lies within rounding (about 1e−16) of exp(−x).
+     */
+    static boolean metropolis(double u, double x) {
+        double x2 = x * x;
+        double x3 = x2 * x;
+        if (u < 1 - x + 0.5 * x2 - x3 * (1.0 / 6)) {
+            return true;
+        }
+        if (u * (1 + x + 0.5 * x2 + x3 * (1.0 / 6) + x2 * x2 * (1.0 / 24)) >= 1) {
+            return false;
+        }
+        return u < Math.exp(-x);
+    }
+
     /** Saves the current state as the best one before a move leaves it. */
     final void saveBest() {
         System.arraycopy(x, 0, best, 0, n);

@@ -92,7 +92,7 @@ final class LowRankKernel extends Kernel {
             double de = field(v) * dz;
             if (de > 0) {
                 double bde = beta * de;
-                if (bde > MAX_BETA_DELTA || rng.nextDouble() >= Math.exp(-bde)) {
+                if (bde > MAX_BETA_DELTA || !metropolis(rng.nextDouble(), bde)) {
                     continue;
                 }
             }

@@ -527,6 +527,22 @@ class SimulatedAnnealingTest {
     }
 
     @Test
+    void boundedMetropolisTestDecidesLikeTheExponential() {
+        SplittableRandom rng = new SplittableRandom(12);
+        int mismatches = 0;
+        for (int k = 0; k < 1_000_000; k++) {
+            double x = k % 2 == 0 ? 40 * rng.nextDouble() : 0.5 * rng.nextDouble();
+            double u = rng.nextDouble();
+            if (Kernel.metropolis(u, x) != (u < Math.exp(-x))) {
+                mismatches++;
+            }
+        }
+        assertEquals(0, mismatches);
+        assertTrue(Kernel.metropolis(0.3, 1e-3));
+        assertTrue(!Kernel.metropolis(0.5, 5));
+    }
+
+    @Test
     void stopConditionNeverIsNotStopping() {
         assertNotEquals(null, StopCondition.never());
         assertEquals(null, StopCondition.never().reason());

@@ -7,10 +7,11 @@ import dev.qama.core.model.DenseCoupling;
 
 /**
  * The paper-v1 terms (QAMA v1, arXiv 2504.11083v1), with the known defects of the authors' code
- * handled as documented in docs/math-djl.md: per head, J_ij = 1 − JSD(softmax(Q_i) ‖ softmax(K_j))
- * in bits (a similarity in [0, 1], not the raw divergence; not symmetric, with a diagonal), h_i =
- * the entropy in bits of softmax(V_i), q soft-selection bits per token, coupling weight a = c_J,
- * linear weight b = c_h, penalty ρ = λ_MH / (H(H−1)/2) (0 when H = 1). No BatchNorm of J and h.
+ * handled as documented in docs/math.md (section "The DJL block"): per head, J_ij = 1 −
+ * JSD(softmax(Q_i) ‖ softmax(K_j)) in bits (a similarity in [0, 1], not the raw divergence; not
+ * symmetric, with a diagonal), h_i = the entropy in bits of softmax(V_i), q soft-selection bits per
+ * token, coupling weight a = c_J, linear weight b = c_h, penalty ρ = λ_MH / (H(H−1)/2) (0 when H =
+ * 1). No BatchNorm of J and h.
  *
  * <p>The energy uses only the symmetric part of J: Σ_ij J_ij w_i w_j = Σ_{i≠j} C_ij w_i w_j + Σ_i
  * J_ii w_i² with C = (J + Jᵀ)/2 off the diagonal. Building J needs an (N, N, d) tensor per head.

@@ -65,7 +65,7 @@ import java.util.List;
  * </ol>
  *
  * The formulas, their gradients and the cost of every option are in docs/djl-integration.md and
- * docs/math-djl.md.
+ * docs/math.md (section "The DJL block").
  *
  * <h2>Parameters and serialisation</h2>
  *

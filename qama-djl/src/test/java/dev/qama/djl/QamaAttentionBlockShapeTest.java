@@ -198,10 +198,12 @@ class QamaAttentionBlockShapeTest {
         ExactTestBackend denseBackend = new ExactTestBackend();
         ExactTestBackend factoredBackend = new ExactTestBackend();
         QamaAttentionBlock dense =
-                base(denseBackend).optCouplingForm(QamaAttentionBlock.CouplingForm.DENSE).build();
+                base(denseBackend)
+                        .optCouplingForm(dev.qama.core.formulation.CouplingForm.DENSE)
+                        .build();
         QamaAttentionBlock factored =
                 base(factoredBackend)
-                        .optCouplingForm(QamaAttentionBlock.CouplingForm.FACTORED)
+                        .optCouplingForm(dev.qama.core.formulation.CouplingForm.LOW_RANK)
                         .build();
         NDArray x = x(14);
         run(dense, new NDList(x));
@@ -275,7 +277,7 @@ class QamaAttentionBlockShapeTest {
         }
         assertEquals(new Shape(1, n, 16), out.getShape());
         AttentionProblem p = backend.seen.get(0);
-        assertTrue(p.coupling(0) instanceof dev.qama.core.model.LowRankCoupling, "AUTO, N > 2d");
+        assertTrue(p.coupling(0) instanceof dev.qama.core.model.LowRankCoupling, "AUTO, 4d < N");
         assertTrue(p.isMasked(n - 1) && !p.isMasked(0));
         float[] g = x.getGradient().toFloatArray();
         for (int a = 0; a < 16; a++) {
@@ -287,10 +289,11 @@ class QamaAttentionBlockShapeTest {
     void withoutABackendTheDefaultProviderIsUsedOnFirstUse() {
         QamaAttentionBlock block =
                 QamaAttentionBlock.builder().setEmbeddingSize(E).setHeadCount(H).build();
-        // highest-ranked provider on the test class path: ExactTestProvider
+        // the highest-ranked provider on the test class path (qama-cim-sim's "sb")
         NDArray out = run(block, new NDList(x(13))).head();
         assertEquals(new Shape(B, N, E), out.getShape());
-        assertEquals("test-exact", block.getBackend().name());
+        assertEquals(dev.qama.core.spi.Annealers.defaultName(), block.getBackend().name());
+        assertEquals("sb", block.getBackend().name());
         assertTrue(block.getBackend() == block.getBackend(), "created once");
     }
 
@@ -357,9 +360,10 @@ class QamaAttentionBlockShapeTest {
                         () ->
                                 base(new ExactTestBackend())
                                         .optFormulation(Formulation.PAPER_V1)
-                                        .optCouplingForm(QamaAttentionBlock.CouplingForm.FACTORED)
+                                        .optCouplingForm(
+                                                dev.qama.core.formulation.CouplingForm.LOW_RANK)
                                         .build());
-        assertTrue(e.getMessage().contains("FACTORED"), e.getMessage());
+        assertTrue(e.getMessage().contains("LOW_RANK"), e.getMessage());
         e =
                 assertThrows(
                         IllegalArgumentException.class,

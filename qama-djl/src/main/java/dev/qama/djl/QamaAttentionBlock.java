@@ -472,7 +472,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
      * keeps and that are selected (w_{t,j} > 0) of s_{t,j} + log w_{t,j}, s = −H/n_t with n_t =
      * max(1, Σ_j w_{t,j}); a query with no such key outputs 0.
      */
-    private NDArray mixValues(
+    NDArray mixValues(
             ParameterStore ps, boolean training, Inputs in, float[] w, NDArray tok, NDArray vh) {
         int B = in.batch;
         int H = headCount;

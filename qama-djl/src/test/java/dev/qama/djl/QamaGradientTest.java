@@ -339,6 +339,127 @@ class QamaGradientTest {
         }
     }
 
+    /**
+     * VALUES: the output depends on the per-token energies H through the softmax mix. With g =
+     * ∂L/∂H taken by autograd at H (a leaf), autograd of the whole output with respect to Q, K (and
+     * e, which enters only through H) equals qama-core's token-weighted gradient(in, b, x, g).
+     */
+    @ParameterizedTest
+    @CsvSource({"PAPER_V2", "PAPER_V1"})
+    void valuesOutputGradientIsTheTokenWeightedCoreGradient(Formulation f) {
+        QamaAttentionBlock block =
+                QamaAttentionBlock.builder()
+                        .setEmbeddingSize(H * D)
+                        .setHeadCount(H)
+                        .optAttentionProbsDropoutProb(0f)
+                        .optFormulation(f)
+                        .optBits(f == Formulation.PAPER_V2 ? 1 : 2)
+                        .optCouplingScale(1.2)
+                        .optLinearScale(0.9)
+                        .optOutputMode(OutputMode.VALUES)
+                        .optBackend(new ExactTestBackend(QamaGradientTest::pattern))
+                        .build();
+        HeadTerms t =
+                f == Formulation.PAPER_V2
+                        ? new PaperV2Terms((PaperV2Formulation) block.getCoreFormulation())
+                        : new PaperV1Terms((PaperV1Formulation) block.getCoreFormulation());
+        assertEquals(
+                1.2,
+                ((f == Formulation.PAPER_V2)
+                        ? ((PaperV2Formulation) block.getCoreFormulation()).couplingWeight()
+                        : ((PaperV1Formulation) block.getCoreFormulation()).couplingScale()));
+        int size = B * H * N * D;
+        float[] q = random(size, 11, 1);
+        float[] k = random(size, 12, 1);
+        float[] v = random(size, 13, 1);
+        float[] e = f == Formulation.PAPER_V2 ? random(D, 14, 1) : null;
+        float[] cot = random(size, 15, 1);
+        float[] keep = new float[B * N];
+        for (int m = 0; m < keep.length; m++) {
+            keep[m] = MASK[m] ? 0f : 1f;
+        }
+        Inputs in =
+                Inputs.parse(
+                        new NDList(manager.zeros(new Shape(B, N, H * D)), arr(keep, B, N)),
+                        H * D,
+                        H);
+        ParameterStore ps = new ParameterStore(manager, false);
+        HeadTerms.Prepared p0 = prepare(manager, t, q, k, v, e, in.flatMask());
+        byte[][] x = new byte[B][];
+        float[] w = new float[B * H * N];
+        for (int b = 0; b < B; b++) {
+            AttentionProblem problem = p0.problem(b);
+            x[b] = pattern(problem);
+            double[] wb = problem.weights(x[b]);
+            for (int i = 0; i < wb.length; i++) {
+                w[b * wb.length + i] = (float) wb[i];
+            }
+        }
+        NDArray wArr = arr(w, B, H, N);
+        float[] tokValues = p0.tokenEnergies(wArr).toFloatArray();
+        // pass 1: g = ∂L/∂H
+        float[] g;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray tokLeaf = arr(tokValues, B, H, N);
+            tokLeaf.setRequiresGradient(true);
+            NDArray mixed = block.mixValues(ps, false, in, w, tokLeaf, arr(v, B, H, N, D));
+            gc.backward(mixed.mul(arr(cot, B, H, N, D)).sum());
+            g = tokLeaf.getGradient().toFloatArray();
+        }
+        // pass 2: the whole output
+        NDArray qa = arr(q, B, H, N, D);
+        NDArray ka = arr(k, B, H, N, D);
+        NDArray va = arr(v, B, H, N, D);
+        NDArray ea = e == null ? null : arr(e, D);
+        float[] gq;
+        float[] gk;
+        float[] ge = null;
+        HeadTerms.Prepared p;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            for (NDArray a : new NDArray[] {qa, ka, va, ea}) {
+                if (a != null) {
+                    a.setRequiresGradient(true);
+                }
+            }
+            p = t.prepare(qa, ka, va, ea, in.flatMask());
+            NDArray tok = p.tokenEnergies(wArr);
+            NDArray mixed = block.mixValues(ps, false, in, w, tok, va);
+            churnDirectMemory();
+            gc.backward(mixed.mul(arr(cot, B, H, N, D)).sum());
+            gq = qa.getGradient().toFloatArray();
+            gk = ka.getGradient().toFloatArray();
+            if (ea != null) {
+                ge = ea.getGradient().toFloatArray();
+            }
+        }
+        double maxG = 0;
+        double[] de = new double[D];
+        for (int b = 0; b < B; b++) {
+            double[] tw = new double[H * N];
+            for (int i = 0; i < H * N; i++) {
+                tw[i] = g[b * H * N + i];
+                maxG = Math.max(maxG, Math.abs(tw[i]));
+            }
+            AttentionGradient cg = p.formulation().gradient(p.inputs(), b, x[b], tw);
+            for (int m = 0; m < H * N * D; m++) {
+                int idx = b * H * N * D + m;
+                assertEquals(cg.dQ()[m], gq[idx], 1e-4 * Math.max(1, Math.abs(cg.dQ()[m])), "dQ");
+                assertEquals(cg.dK()[m], gk[idx], 1e-4 * Math.max(1, Math.abs(cg.dK()[m])), "dK");
+            }
+            if (e != null) {
+                for (int a = 0; a < D; a++) {
+                    de[a] += cg.dValueImportance()[a];
+                }
+            }
+        }
+        assertTrue(maxG > 1e-3, "the token weights must not vanish, max " + maxG);
+        if (e != null) {
+            for (int a = 0; a < D; a++) {
+                assertEquals(de[a], ge[a], 1e-4 * Math.max(1, Math.abs(de[a])), "de");
+            }
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"PAPER_V2, PAPER", "PAPER_V2, VALUES", "PAPER_V1, PAPER", "PAPER_V1, VALUES"})
     void blockGradientEqualsFiniteDifferencesAtAFixedSelection(Formulation f, OutputMode mode) {

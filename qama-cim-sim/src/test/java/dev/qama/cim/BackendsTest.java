@@ -228,4 +228,28 @@ class BackendsTest {
                         () -> backend("sb", Map.of("variant", "quantum")));
         assertTrue(e.getMessage().contains("quantum"), e.getMessage());
     }
+
+    @org.junit.jupiter.api.Test
+    void restartsKeepTheBestOfAllRunsDeterministically() {
+        Random rnd = new Random(21);
+        BinaryQuadraticModel m =
+                TestProblems.model(Vartype.SPIN, TestProblems.dense(60, rnd), 0.2, rnd);
+        SolveRequest req = SolveRequest.builder(List.of(m)).seed(5).reads(2).build();
+        double one;
+        double three;
+        byte[] again;
+        byte[] first;
+        try (AnnealerBackend b = backend("bsb", Map.of("steps", "50"))) {
+            one = b.solve(req).get(0).bestEnergy();
+        }
+        try (AnnealerBackend b = backend("bsb", Map.of("steps", "50", "restarts", "3"))) {
+            BatchResult r = b.solve(req);
+            three = r.get(0).bestEnergy();
+            first = r.get(0).best();
+            again = b.solve(req).get(0).best();
+        }
+        // run 0 of the restarted solve is the single run, so the best can only improve
+        assertTrue(three <= one + 1e-9, three + " > " + one);
+        assertArrayEquals(first, again);
+    }
 }

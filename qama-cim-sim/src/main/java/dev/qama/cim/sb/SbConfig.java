@@ -48,6 +48,11 @@ import java.util.Set;
  *     a greedy single-flip descent of at most this many flips (one batched product per round),
  *     default 50; 0 disables. It removes the few spins a finite-length run leaves on the wrong side
  *     of their field, for far less than the cost of more steps.
+ * @param restarts [{@code restarts}] how many times the whole pump schedule is run, each from new
+ *     random amplitudes (the RNG stream continues), keeping each replica's best state over all
+ *     runs; default 1. With a time limit, a large value means "best of as many runs as fit": the
+ *     run in progress at the deadline is cut short and the best states so far are returned. (A time
+ *     limit alone with a huge step count is a poor idea: the ramp never completes.)
  * @param kernel [{@code kernel}] auto (default), scalar or vector.
  */
 public record SbConfig(
@@ -61,6 +66,7 @@ public record SbConfig(
         int patience,
         int replicas,
         int polishRounds,
+        int restarts,
         Kernels.Mode kernel) {
 
     /** Automatic step count for attention problems. */
@@ -85,6 +91,7 @@ public record SbConfig(
                     "patience",
                     "replicas",
                     "polish-rounds",
+                    "restarts",
                     "kernel",
                     "threads");
 
@@ -105,11 +112,12 @@ public record SbConfig(
         Knob.range("patience", patience, 0, 100_000_000);
         Knob.range("replicas", replicas, 0, 1 << 16);
         Knob.range("polish-rounds", polishRounds, 0, 100_000_000);
+        Knob.range("restarts", restarts, 1, Integer.MAX_VALUE);
     }
 
     /** The defaults for a variant. */
     public static SbConfig defaults(SimulatedBifurcation.Variant variant) {
-        return new SbConfig(variant, 0, 1.0, 1.0, 0.0, 0.1, 5, 0, 0, 50, Kernels.Mode.AUTO);
+        return new SbConfig(variant, 0, 1.0, 1.0, 0.0, 0.1, 5, 0, 0, 50, 1, Kernels.Mode.AUTO);
     }
 
     /** The defaults overridden by backend options (unknown keys are an error). */
@@ -127,6 +135,7 @@ public record SbConfig(
                 o.getInt("patience", d.patience, 0, 100_000_000),
                 o.getInt("replicas", d.replicas, 0, 1 << 16),
                 o.getInt("polish-rounds", d.polishRounds, 0, 100_000_000),
+                o.getInt("restarts", d.restarts, 1, Integer.MAX_VALUE),
                 Kernels.parseMode(o.getString("kernel", "auto")));
     }
 
@@ -171,6 +180,7 @@ public record SbConfig(
                 patience,
                 replicas,
                 polishRounds,
+                restarts,
                 kernel);
     }
 
@@ -187,6 +197,7 @@ public record SbConfig(
                 patience,
                 r,
                 polishRounds,
+                restarts,
                 kernel);
     }
 
@@ -203,6 +214,24 @@ public record SbConfig(
                 p,
                 replicas,
                 polishRounds,
+                restarts,
+                kernel);
+    }
+
+    /** A copy with another restart count. */
+    public SbConfig withRestarts(int r) {
+        return new SbConfig(
+                variant,
+                steps,
+                dt,
+                a0,
+                xi0,
+                initAmplitude,
+                evalInterval,
+                patience,
+                replicas,
+                polishRounds,
+                r,
                 kernel);
     }
 
@@ -219,6 +248,7 @@ public record SbConfig(
                 patience,
                 replicas,
                 polishRounds,
+                restarts,
                 k);
     }
 }

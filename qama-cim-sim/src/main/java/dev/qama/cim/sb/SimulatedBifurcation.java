@@ -130,14 +130,6 @@ public final class SimulatedBifurcation {
         int[] runs = sys.freeRuns();
         SplittableRandom rng = new SplittableRandom(seed);
         float amp = (float) config.initAmplitude();
-        java.util.Arrays.fill(x, -1f);
-        for (int v : free) {
-            int o = v * reps;
-            for (int c = 0; c < reps; c++) {
-                x[o + c] = (float) ((2 * rng.nextDouble() - 1) * amp);
-                y[o + c] = (float) ((2 * rng.nextDouble() - 1) * amp);
-            }
-        }
         float xi = (float) (config.xi0() > 0 ? config.xi0() : autoXi0(sys)); // coupling scale ξ0
         float a0 = (float) config.a0();
         float dt = (float) config.dt();
@@ -148,41 +140,65 @@ public final class SimulatedBifurcation {
         int patience = config.patience();
         ReplicaTracker tracker = new ReplicaTracker(n, reps);
         SolveStatus status = SolveStatus.COMPLETED;
-        for (int step = 0; step < steps; step++) {
-            SolveStatus reason = stop.reason();
-            if (reason != null) {
-                status = reason;
+        for (int run = 0; run < config.restarts(); run++) {
+            if (run > 0 && stop.shouldStop()) {
                 break;
             }
-            boolean eval = step % interval == 0;
-            if (discrete || eval) {
-                Updates.sign(vector, x, s, len);
-                sys.gradient(s, g);
-                if (eval) {
-                    sys.energies(s, g, e);
-                    tracker.update(s, e);
-                    // amplitudes barely move before the bifurcation, so read-outs repeat then:
-                    // patience only counts in the second half of the ramp
-                    if (patience > 0 && 2 * step >= steps && tracker.staleRounds() >= patience) {
-                        status = SolveStatus.CONVERGED;
-                        break;
-                    }
+            status = SolveStatus.COMPLETED;
+            java.util.Arrays.fill(x, -1f);
+            java.util.Arrays.fill(y, 0f);
+            for (int v : free) {
+                int o = v * reps;
+                for (int c = 0; c < reps; c++) {
+                    x[o + c] = (float) ((2 * rng.nextDouble() - 1) * amp);
+                    y[o + c] = (float) ((2 * rng.nextDouble() - 1) * amp);
                 }
             }
-            if (!discrete) {
-                sys.gradient(x, g);
+            for (int step = 0; step < steps; step++) {
+                SolveStatus reason = stop.reason();
+                if (reason != null) {
+                    status = reason;
+                    break;
+                }
+                boolean eval = step % interval == 0;
+                if (discrete || eval) {
+                    Updates.sign(vector, x, s, len);
+                    sys.gradient(s, g);
+                    if (eval) {
+                        sys.energies(s, g, e);
+                        tracker.update(s, e);
+                        // amplitudes barely move before the bifurcation, so read-outs repeat
+                        // then: patience only counts in the second half of the ramp
+                        if (patience > 0
+                                && 2 * step >= steps
+                                && tracker.staleRounds() >= patience) {
+                            status = SolveStatus.CONVERGED;
+                            break;
+                        }
+                    }
+                }
+                if (!discrete) {
+                    sys.gradient(x, g);
+                }
+                float pump = a0 * (step + 1) / steps;
+                float damp = a0 - pump;
+                for (int k = 0; k < runs.length; k += 2) {
+                    Updates.ballistic(
+                            vector, x, y, g, runs[k] * reps, runs[k + 1] * reps, damp, xi, dt, a0);
+                }
             }
-            float pump = a0 * (step + 1) / steps;
-            float damp = a0 - pump;
-            for (int k = 0; k < runs.length; k += 2) {
-                Updates.ballistic(
-                        vector, x, y, g, runs[k] * reps, runs[k + 1] * reps, damp, xi, dt, a0);
+            Updates.sign(vector, x, s, len);
+            sys.gradient(s, g);
+            sys.energies(s, g, e);
+            tracker.update(s, e);
+            if (status == SolveStatus.TIME_LIMIT || status == SolveStatus.INTERRUPTED) {
+                break;
             }
         }
-        ReplicaTracker.sign(x, s, len);
-        sys.gradient(s, g);
-        sys.energies(s, g, e);
-        tracker.update(s, e);
+        SolveStatus reason = stop.reason();
+        if (reason != null) {
+            status = status.worst(reason);
+        }
         if (config.polishRounds() > 0) {
             tracker.loadBest(s);
             tracker.descend(sys, s, g, e, config.polishRounds(), stop);

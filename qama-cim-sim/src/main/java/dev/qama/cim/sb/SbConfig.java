@@ -22,9 +22,10 @@ import java.util.Set;
  *     lower energies, at linear cost. Measured on 32 paper-v2 problems (H = 8, N = 49, bSB, mean
  *     best energy): 100 steps −573.3, 200 steps −574.1, 1000 steps −575.3; 2 replicas × 100 steps
  *     −576.4 (so at equal cost, replicas beat steps).
- * @param dt [{@code dt}] time step, default 1 (the papers use 0.5–1.25; both variants are stable at
- *     1 with the walls). Larger steps reach the walls sooner with fewer steps but skip over
- *     structure; smaller steps need more steps for the same ramp.
+ * @param dt [{@code dt}] time step, default 1 (the papers use 0.5–1.25). For binary quadratic
+ *     models it is capped where the symplectic update would turn unstable (see {@link
+ *     SimulatedBifurcation}: 1.8/√(a0·(a0 + ξ0·ρ(J)))). Larger steps reach the walls sooner with
+ *     fewer steps but skip over structure; smaller steps need more steps for the same ramp.
  * @param a0 [{@code a0}] the detuning a0 (also the final pump value and the x-update factor),
  *     default 1 as in the papers; the pump ramps linearly from 0 to a0.
  * @param xi0 [{@code xi0}] coupling scale ξ0; 0 (default) means automatic: 0.5·√(n−1)/√(Σ J_ij²)

@@ -150,6 +150,19 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
                                 + maxVariables);
             }
         }
+        if (request.problems().isEmpty()) {
+            Map<String, Double> timing = new LinkedHashMap<>();
+            timing.put(BatchResult.TOTAL_SECONDS, (System.nanoTime() - t0) * 1e-9);
+            return new BatchResult(NAME, request.seed(), List.of(), timing);
+        }
+        Call call = new Call();
+        if (Thread.interrupted()) {
+            call.interrupted = true;
+        }
+        if (call.interrupted
+                || (request.cancellation() != null && request.cancellation().isCancelled())) {
+            return unsolved(request, t0, call);
+        }
         long tlMillis =
                 request.timeLimit() == null ? 0 : Math.max(1, request.timeLimit().toMillis());
         JobRequest jr =
@@ -176,8 +189,14 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
             attempts++;
             long a0 = System.nanoTime();
             try {
-                JobResult jres = runOnce(ep, body, id, deadlineNanos, request);
+                JobResult jres = runOnce(ep, body, id, deadlineNanos, request, call);
+                if (jres == null) {
+                    return unsolved(request, t0, call);
+                }
                 List<SolveResult> results = validate(ep, request, jres);
+                if (call.interrupted) {
+                    Thread.currentThread().interrupt();
+                }
                 long now = System.nanoTime();
                 Map<String, Double> timing = new LinkedHashMap<>();
                 timing.put(BatchResult.TOTAL_SECONDS, (now - t0) * 1e-9);
@@ -211,7 +230,10 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
                     if (remaining <= 0) {
                         break;
                     }
-                    sleep(Math.min(wait, remaining));
+                    if (!sleep(Math.min(wait, remaining))) {
+                        call.interrupted = true;
+                        return unsolved(request, t0, call);
+                    }
                 }
             } catch (Permanent e) {
                 LOG.log(
@@ -261,13 +283,54 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
         return (long) (capped * (0.5 + jitter.nextDouble()));
     }
 
-    private static void sleep(long nanos) {
+    /** Sleeps; false if interrupted. */
+    private static boolean sleep(long nanos) {
         try {
             Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            return true;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SolverException("remote backend: interrupted while backing off");
+            return false;
         }
+    }
+
+    /**
+     * The answer to a batch cancelled or interrupted before any server returned states: the warm
+     * start (or the all-low state) of each problem, with status INTERRUPTED, as the SPI asks for
+     * ("the best states seen so far"); no server result is claimed ({@code backend()} is {@code
+     * "remote"}).
+     */
+    private BatchResult unsolved(SolveRequest request, long t0, Call call) {
+        List<SolveResult> out = new ArrayList<>();
+        for (int k = 0; k < request.problems().size(); k++) {
+            Problem p = request.problems().get(k);
+            byte[] init = request.initialStates() == null ? null : request.initialStates().get(k);
+            byte[][] reads = new byte[request.reads()][];
+            for (int r = 0; r < reads.length; r++) {
+                if (init != null) {
+                    reads[r] = init.clone();
+                } else {
+                    reads[r] = new byte[p.numVariables()];
+                    java.util.Arrays.fill(reads[r], p.vartype().low());
+                }
+            }
+            out.add(
+                    SolveResult.of(
+                            p,
+                            reads,
+                            dev.qama.core.spi.SolveStatus.INTERRUPTED,
+                            request.problemSeed(k)));
+        }
+        if (call.interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Map<String, Double> timing = new LinkedHashMap<>();
+        timing.put(BatchResult.TOTAL_SECONDS, (System.nanoTime() - t0) * 1e-9);
+        return new BatchResult(NAME, request.seed(), out, timing);
+    }
+
+    /** Per-call state. */
+    private static final class Call {
+        boolean interrupted;
     }
 
     /** The base URI without a trailing slash. */
@@ -289,7 +352,9 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
         return b;
     }
 
-    private HttpResponse<byte[]> send(URI ep, HttpRequest r, long deadlineNanos) throws Transient {
+    /** Sends; null if the calling thread was interrupted (recorded in {@code call}). */
+    private HttpResponse<byte[]> send(URI ep, HttpRequest r, long deadlineNanos, Call call)
+            throws Transient {
         try {
             return http.send(r, HttpResponse.BodyHandlers.ofByteArray());
         } catch (java.net.http.HttpTimeoutException e) {
@@ -302,19 +367,25 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
                             + (e.getMessage() == null ? "" : ": " + e.getMessage()),
                     0);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SolverException("remote backend: interrupted while talking to " + ep);
+            call.interrupted = true;
+            return null;
         }
     }
 
-    private JobResult runOnce(URI ep, byte[] body, String id, long deadlineNanos, SolveRequest sr)
+    /** One attempt on one endpoint; null when interrupted or cancelled before any result. */
+    private JobResult runOnce(
+            URI ep, byte[] body, String id, long deadlineNanos, SolveRequest sr, Call call)
             throws Transient, Permanent {
         HttpRequest post =
                 req(ep, "/v1/jobs", deadlineNanos, Duration.ZERO)
                         .header("Content-Type", WireCodec.BINARY_TYPE)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                         .build();
-        HttpResponse<byte[]> r = send(ep, post, deadlineNanos);
+        HttpResponse<byte[]> r = send(ep, post, deadlineNanos, call);
+        if (r == null) {
+            cancelQuietly(ep, id);
+            return null;
+        }
         if (r.statusCode() != 200 && r.statusCode() != 202) {
             classify(r, "submit");
         }
@@ -330,25 +401,15 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
         boolean cancelSent = false;
         while (true) {
             if (!cancelSent
-                    && (Thread.currentThread().isInterrupted()
+                    && (call.interrupted
+                            || Thread.interrupted() && (call.interrupted = true)
                             || (sr.cancellation() != null && sr.cancellation().isCancelled()))) {
                 cancelSent = true;
-                HttpRequest del =
-                        req(ep, "/v1/jobs/" + id, deadlineNanos, Duration.ZERO).DELETE().build();
-                send(ep, del, deadlineNanos);
+                cancelQuietly(ep, id);
             }
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
-                try {
-                    send(
-                            ep,
-                            req(ep, "/v1/jobs/" + id, deadlineNanos, Duration.ZERO)
-                                    .DELETE()
-                                    .build(),
-                            System.nanoTime() + 1_000_000_000L);
-                } catch (Transient ignored) {
-                    // best effort: the job is abandoned anyway
-                }
+                cancelQuietly(ep, id);
                 Transient t = new Transient("batch deadline passed while waiting for job", 0);
                 t.deadlinePassed = true;
                 throw t;
@@ -363,7 +424,10 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
                             .header("Accept", WireCodec.BINARY_TYPE)
                             .GET()
                             .build();
-            HttpResponse<byte[]> g = send(ep, get, deadlineNanos);
+            HttpResponse<byte[]> g = send(ep, get, deadlineNanos, call);
+            if (g == null) {
+                continue; // interrupted: cancel on the next turn, then collect the states
+            }
             if (g.statusCode() == 404) {
                 throw new Transient("job " + id.substring(0, 12) + " unknown to the server", 0);
             }
@@ -391,9 +455,26 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
                         throw new Permanent("undecodable result: " + e.getMessage());
                     }
                 }
+                if (cancelSent) {
+                    return null; // cancelled before it ran: no states from the server
+                }
                 throw new Permanent("job " + state + " on the server without results");
             }
             // queued or running: poll again
+        }
+    }
+
+    private void cancelQuietly(URI ep, String id) {
+        try {
+            HttpRequest del =
+                    req(ep, "/v1/jobs/" + id, System.nanoTime() + 2_000_000_000L, Duration.ZERO)
+                            .DELETE()
+                            .build();
+            http.send(del, HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cancel of job {0} on {1} failed: {2}", id, ep, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

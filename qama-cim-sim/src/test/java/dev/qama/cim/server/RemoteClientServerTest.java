@@ -348,4 +348,22 @@ class RemoteClientServerTest {
                         new RemoteProvider()
                                 .create(BackendOptions.parse("endpoints=http://x:1,retries=-1")));
     }
+
+    @Test
+    void cpqcOverHttpSendsTheEightBitTaskAndNamesTheEndpoint() throws Exception {
+        AnnealerServer s = exactServer(1);
+        Problem p = RandomProblems.dense(Vartype.BINARY, 10, 12);
+        try (dev.qama.core.cpqc.CpqcBackend c =
+                dev.qama.core.cpqc.CpqcBackend.builder(
+                                new dev.qama.core.cpqc.RemoteTransport(client(s.uri()).build()))
+                        .allowPrecisionLoss(true)
+                        .build()) {
+            BatchResult r = c.solve(SolveRequest.builder(List.of(p)).reads(2).build());
+            assertEquals("cpqc[remote[" + s.uri() + "]]", r.backend());
+            double bound = r.timing().get("cpqc_energy_error_bound");
+            assertTrue(r.get(0).bestEnergy() <= Oracle.minimum(p) + 2 * bound + 1e-9);
+            assertEquals(p.energy(r.get(0).best()), r.get(0).bestEnergy(), 1e-12);
+        }
+        assertEquals(1, s.solvedJobs());
+    }
 }

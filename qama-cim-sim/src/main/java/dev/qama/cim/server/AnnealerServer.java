@@ -83,6 +83,9 @@ public final class AnnealerServer implements AutoCloseable {
         }
     }
 
+    /** The response header carrying the job id on binary results. */
+    public static final String JOB_ID_HEADER = "X-Qama-Job-Id";
+
     private final Builder cfg;
     private final Map<String, AnnealerBackend> backends;
     private final String defaultSolver;
@@ -148,6 +151,12 @@ public final class AnnealerServer implements AutoCloseable {
      */
     public AnnealerServer start() throws IOException {
         InetAddress host = InetAddress.getByName(cfg.host);
+        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's
+        // algorithm and delayed ACKs add ~40 ms to every small answer. The property is read once,
+        // when the first server is created in this JVM; an explicit setting is respected.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         http = HttpServer.create(new InetSocketAddress(host, cfg.port), 128);
         AtomicInteger n = new AtomicInteger();
         httpThreads =
@@ -476,6 +485,12 @@ public final class AnnealerServer implements AutoCloseable {
                 fresh = true;
             }
         }
+        String q = ex.getRequestURI().getQuery();
+        if (q != null && q.contains("wait=")) {
+            // submit-and-wait: answer like GET /v1/jobs/{id}?wait=… (one round trip for short jobs)
+            poll(ex, id);
+            return;
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
         m.put("state", job.state.json());
@@ -541,6 +556,7 @@ public final class AnnealerServer implements AutoCloseable {
                 && accept.contains(WireCodec.BINARY_TYPE)) {
             byte[] b = WireCodec.encodeResult(res);
             ex.getResponseHeaders().set("Content-Type", WireCodec.BINARY_TYPE);
+            ex.getResponseHeaders().set(JOB_ID_HEADER, id);
             ex.sendResponseHeaders(200, b.length);
             try (OutputStream o = ex.getResponseBody()) {
                 o.write(b);

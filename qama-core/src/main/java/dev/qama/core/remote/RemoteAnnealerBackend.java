@@ -376,9 +376,20 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
     private JobResult runOnce(
             URI ep, byte[] body, String id, long deadlineNanos, SolveRequest sr, Call call)
             throws Transient, Permanent {
+        long firstWait =
+                Math.max(
+                        1,
+                        Math.min(
+                                pollWait.toMillis(),
+                                (deadlineNanos - System.nanoTime()) / 1_000_000));
         HttpRequest post =
-                req(ep, "/v1/jobs", deadlineNanos, Duration.ZERO)
+                req(
+                                ep,
+                                "/v1/jobs?wait=" + firstWait + "ms",
+                                deadlineNanos,
+                                Duration.ofMillis(firstWait))
                         .header("Content-Type", WireCodec.BINARY_TYPE)
+                        .header("Accept", WireCodec.BINARY_TYPE)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                         .build();
         HttpResponse<byte[]> r = send(ep, post, deadlineNanos, call);
@@ -389,7 +400,17 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
         if (r.statusCode() != 200 && r.statusCode() != 202) {
             classify(r, "submit");
         }
-        String got = String.valueOf(json(r).get("id"));
+        String got =
+                r.headers()
+                        .firstValue(JOB_ID_HEADER)
+                        .orElseGet(
+                                () -> {
+                                    try {
+                                        return String.valueOf(json(r).get("id"));
+                                    } catch (Permanent e) {
+                                        return "(none: " + e.getMessage() + ")";
+                                    }
+                                });
         if (!got.equals(id)) {
             throw new Permanent(
                     "server job id "
@@ -397,6 +418,10 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
                             + " differs from the local content hash "
                             + id
                             + " (protocol mismatch)");
+        }
+        Poll first = interpret(r, false);
+        if (first.result != null) {
+            return first.result;
         }
         boolean cancelSent = false;
         while (true) {
@@ -434,34 +459,47 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
             if (g.statusCode() != 200) {
                 classify(g, "poll");
             }
-            String ct = g.headers().firstValue("Content-Type").orElse("");
-            if (ct.startsWith(WireCodec.BINARY_TYPE)) {
+            Poll p = interpret(g, cancelSent);
+            if (p.result != null || p.cancelledEmpty) {
+                return p.result;
+            }
+        }
+    }
+
+    /** The header carrying the job id on binary results. */
+    static final String JOB_ID_HEADER = "X-Qama-Job-Id";
+
+    /** What one 200 answer says: a result, a cancelled job without states, or still pending. */
+    private record Poll(JobResult result, boolean cancelledEmpty) {}
+
+    private static Poll interpret(HttpResponse<byte[]> g, boolean cancelSent) throws Permanent {
+        String ct = g.headers().firstValue("Content-Type").orElse("");
+        if (ct.startsWith(WireCodec.BINARY_TYPE)) {
+            try {
+                return new Poll(WireCodec.decodeResult(g.body()), false);
+            } catch (IllegalArgumentException e) {
+                throw new Permanent("undecodable result: " + e.getMessage());
+            }
+        }
+        Map<String, Object> st = json(g);
+        String state = String.valueOf(st.get("state"));
+        if (state.equals("failed")) {
+            throw new Permanent("job failed on the server: " + st.get("error"));
+        }
+        if (state.equals("done") || state.equals("cancelled")) {
+            if (st.containsKey("results")) {
                 try {
-                    return WireCodec.decodeResult(g.body());
+                    return new Poll(WireCodec.resultFromJson(st), false);
                 } catch (IllegalArgumentException e) {
                     throw new Permanent("undecodable result: " + e.getMessage());
                 }
             }
-            Map<String, Object> st = json(g);
-            String state = String.valueOf(st.get("state"));
-            if (state.equals("failed")) {
-                throw new Permanent("job failed on the server: " + st.get("error"));
+            if (cancelSent) {
+                return new Poll(null, true); // cancelled before it ran: no states from the server
             }
-            if (state.equals("done") || state.equals("cancelled")) {
-                if (st.containsKey("results")) {
-                    try {
-                        return WireCodec.resultFromJson(st);
-                    } catch (IllegalArgumentException e) {
-                        throw new Permanent("undecodable result: " + e.getMessage());
-                    }
-                }
-                if (cancelSent) {
-                    return null; // cancelled before it ran: no states from the server
-                }
-                throw new Permanent("job " + state + " on the server without results");
-            }
-            // queued or running: poll again
+            throw new Permanent("job " + state + " on the server without results");
         }
+        return new Poll(null, false); // queued or running
     }
 
     private void cancelQuietly(URI ep, String id) {

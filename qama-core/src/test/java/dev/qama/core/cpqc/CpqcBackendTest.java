@@ -217,6 +217,10 @@ class CpqcBackendTest {
                         s.filter(p -> p.getFileName().toString().equals("matrix.csv"))
                                 .filter(p -> !seen.contains(p))
                                 .toList();
+            } catch (java.io.IOException | java.io.UncheckedIOException notYet) {
+                // the directory does not exist yet, or a temporary file vanished mid-walk
+                Thread.sleep(10);
+                continue;
             }
             for (Path csv : csvs) {
                 seen.add(csv);

@@ -72,13 +72,19 @@ class RemoteClientServerTest {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         Set<String> seen = ConcurrentHashMap.newKeySet();
         List<Future<Integer>> fs = new ArrayList<>();
-        try (RemoteAnnealerBackend shared = client(a.uri(), b.uri()).build()) {
+        try {
             for (int c = 0; c < clients; c++) {
                 final int cid = c;
                 fs.add(
                         pool.submit(
                                 () -> {
                                     int ok = 0;
+                                    // each client its own backend (own HttpClient), starting at
+                                    // a different endpoint
+                                    RemoteAnnealerBackend shared =
+                                            cid % 2 == 0
+                                                    ? client(a.uri(), b.uri()).build()
+                                                    : client(b.uri(), a.uri()).build();
                                     for (int k = 0; k < batches; k++) {
                                         long seed = cid * 1000L + k;
                                         List<Problem> ps =
@@ -365,5 +371,53 @@ class RemoteClientServerTest {
             assertEquals(p.energy(r.get(0).best()), r.get(0).bestEnergy(), 1e-12);
         }
         assertEquals(1, s.solvedJobs());
+    }
+
+    @Test
+    void aServerReportingWrongEnergiesIsAnError() throws Exception {
+        // a fake server: answers every submit at once with the all-(+1) state and a wrong energy
+        com.sun.net.httpserver.HttpServer fake =
+                com.sun.net.httpserver.HttpServer.create(
+                        new java.net.InetSocketAddress(
+                                java.net.InetAddress.getLoopbackAddress(), 0),
+                        0);
+        fake.createContext(
+                "/",
+                ex -> {
+                    byte[] body = ex.getRequestBody().readAllBytes();
+                    dev.qama.core.remote.JobRequest req = WireCodec.decodeRequest(body);
+                    int n = req.problems().get(0).numVariables();
+                    byte[] s = new byte[n];
+                    java.util.Arrays.fill(s, (byte) 1);
+                    double truth = req.problems().get(0).energy(s);
+                    byte[] out =
+                            WireCodec.encodeResult(
+                                    new dev.qama.core.remote.JobResult(
+                                            "liar",
+                                            List.of(
+                                                    new dev.qama.core.remote.JobResult
+                                                            .ProblemResult(
+                                                            dev.qama.core.spi.SolveStatus.COMPLETED,
+                                                            new byte[][] {s},
+                                                            new double[] {truth - 1})),
+                                            0,
+                                            0));
+                    ex.getResponseHeaders().set("Content-Type", WireCodec.BINARY_TYPE);
+                    ex.getResponseHeaders().set("X-Qama-Job-Id", WireCodec.jobId(body));
+                    ex.sendResponseHeaders(200, out.length);
+                    ex.getResponseBody().write(out);
+                    ex.close();
+                });
+        fake.start();
+        try (RemoteAnnealerBackend c =
+                client(URI.create("http://127.0.0.1:" + fake.getAddress().getPort())).build()) {
+            Problem p = RandomProblems.dense(Vartype.SPIN, 5, 1);
+            SolverException e =
+                    assertThrows(
+                            SolverException.class, () -> c.solve(SolveRequest.of(List.of(p), 0)));
+            assertTrue(e.getMessage().contains("local energy"), e.getMessage());
+        } finally {
+            fake.stop(0);
+        }
     }
 }

@@ -52,7 +52,9 @@ import java.util.Map;
  * Problems of a batch are solved one after another (a machine runs one task at a time). {@code
  * BatchResult.backend()} is {@code "cpqc[" + what served the last task + "]"}, e.g. {@code
  * cpqc[file:/data/cpqc/qama-…]} or {@code cpqc[emulated:exact]}: it never names hardware that was
- * not contacted. The status of every result is COMPLETED (machines do not report more).
+ * not contacted. The status of every result is COMPLETED (machines do not report more). Each result
+ * has exactly {@code reads} states: the best of what the transport returned, repeated in order when
+ * it returned fewer (a solution file often holds one vector).
  */
 public final class CpqcBackend implements AnnealerBackend {
     private static final System.Logger LOG = System.getLogger(CpqcBackend.class.getName());

@@ -141,7 +141,9 @@ public final class FileExchangeTransport implements CpqcTransport {
         }
         try {
             String text = readStable(solution);
-            return new Answer(parseSolution(text, m.size(), solution.toString()), "file:" + td);
+            return new Answer(
+                    parseSolution(text, m.size(), solution.toString()),
+                    "file:" + td + ", no hardware contacted by this process");
         } catch (IOException e) {
             throw new SolverException("cannot read " + solution + ": " + e, e);
         }

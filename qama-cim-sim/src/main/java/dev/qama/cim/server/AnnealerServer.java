@@ -646,6 +646,7 @@ public final class AnnealerServer implements AutoCloseable {
                                                 ? Duration.ofMillis(req.timeLimitMillis())
                                                 : null)
                                 .cancellation(cancel)
+                                .initialStates(req.initialStates())
                                 .build();
                 BatchResult br = backend.solve(sr);
                 List<JobResult.ProblemResult> out = new ArrayList<>(br.size());

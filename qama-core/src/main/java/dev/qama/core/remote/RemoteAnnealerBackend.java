@@ -167,7 +167,12 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
                 request.timeLimit() == null ? 0 : Math.max(1, request.timeLimit().toMillis());
         JobRequest jr =
                 new JobRequest(
-                        request.problems(), request.seed(), request.reads(), tlMillis, solver);
+                        request.problems(),
+                        request.seed(),
+                        request.reads(),
+                        tlMillis,
+                        solver,
+                        request.initialStates());
         byte[] body = WireCodec.encodeRequest(jr);
         String id = WireCodec.jobId(body);
         long budget =

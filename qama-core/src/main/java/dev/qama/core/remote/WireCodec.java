@@ -28,8 +28,8 @@ import java.util.Map;
  * docs/remote-protocol.md}.
  *
  * <p>The job id is the lower-case hex SHA-256 of the canonical binary encoding of the request
- * (problems, seed, reads, time limit and solver name), so the same request always gets the same id,
- * whichever encoding it was sent in, and a retried submit is idempotent.
+ * (problems, seed, reads, time limit, solver name and warm starts), so the same request always gets
+ * the same id, whichever encoding it was sent in, and a retried submit is idempotent.
  *
  * <p>Decoding validates everything: lengths against the remaining bytes, enum tags, and the model
  * factories' checks (finite coefficients, symmetric dense couplings, …); any violation is a {@link
@@ -70,6 +70,16 @@ public final class WireCodec {
         for (Problem p : req.problems()) {
             problem(o, p);
         }
+        List<byte[]> init = req.initialStates();
+        o.u8(init == null ? 0 : 1);
+        if (init != null) {
+            for (byte[] s : init) {
+                o.u8(s == null ? 0 : 1);
+                if (s != null) {
+                    o.raw(s);
+                }
+            }
+        }
         return o.bytes();
     }
 
@@ -100,8 +110,26 @@ public final class WireCodec {
                 throw new WireFormatException("problem " + k + ": " + e.getMessage(), e);
             }
         }
+        int hasInit = in.u8();
+        List<byte[]> init = null;
+        if (hasInit == 1) {
+            init = new ArrayList<>();
+            for (int k = 0; k < count; k++) {
+                int present = in.u8();
+                if (present > 1) {
+                    throw new WireFormatException("initial state flag " + k + " is " + present);
+                }
+                init.add(present == 1 ? in.raw(ps.get(k).numVariables()) : null);
+            }
+        } else if (hasInit != 0) {
+            throw new WireFormatException("initial states flag is " + hasInit + ", not 0 or 1");
+        }
         in.end();
-        return new JobRequest(ps, seed, reads, tl, solver);
+        try {
+            return new JobRequest(ps, seed, reads, tl, solver, init);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("initial states: " + e.getMessage(), e);
+        }
     }
 
     /** The job id: hex SHA-256 of {@link #encodeRequest}. */
@@ -397,6 +425,13 @@ public final class WireCodec {
             ps.add(problemJson(p));
         }
         m.put("problems", ps);
+        if (req.initialStates() != null) {
+            List<Object> init = new ArrayList<>();
+            for (byte[] st : req.initialStates()) {
+                init.add(st == null ? null : Base64.getEncoder().encodeToString(st));
+            }
+            m.put("initialStates", init);
+        }
         return JsonValue.write(m);
     }
 
@@ -502,7 +537,20 @@ public final class WireCodec {
                 throw new WireFormatException("problem " + k + ": " + e.getMessage(), e);
             }
         }
-        return new JobRequest(out, seed, reads, tl, solver);
+        List<byte[]> init = null;
+        Object io = m.get("initialStates");
+        if (io != null) {
+            List<Object> il = asList(io, "initialStates");
+            init = new ArrayList<>();
+            for (int k = 0; k < il.size(); k++) {
+                init.add(il.get(k) == null ? null : bytes(il.get(k), "initialStates[" + k + "]"));
+            }
+        }
+        try {
+            return new JobRequest(out, seed, reads, tl, solver, init);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("initial states: " + e.getMessage(), e);
+        }
     }
 
     private static Problem problemFromJson(Map<String, Object> m) {

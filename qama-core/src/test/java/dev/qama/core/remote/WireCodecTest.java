@@ -77,6 +77,30 @@ class WireCodecTest {
     }
 
     @Test
+    void warmStartsTravelAndChangeTheId() {
+        List<Problem> ps = problems();
+        java.util.ArrayList<byte[]> init = new java.util.ArrayList<>();
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int k = 0; k < ps.size(); k++) {
+            init.add(k == 1 ? null : RandomProblems.state(ps.get(k), rnd));
+        }
+        JobRequest req = new JobRequest(ps, 1, 1, 0, "", init);
+        for (JobRequest r :
+                List.of(
+                        WireCodec.decodeRequest(WireCodec.encodeRequest(req)),
+                        WireCodec.requestFromJson(WireCodec.requestToJson(req)))) {
+            for (int k = 0; k < ps.size(); k++) {
+                if (k == 1) {
+                    assertEquals(null, r.initialStates().get(k));
+                } else {
+                    assertArrayEquals(init.get(k), r.initialStates().get(k));
+                }
+            }
+        }
+        assertNotEquals(WireCodec.jobId(req), WireCodec.jobId(new JobRequest(ps, 1, 1, 0, "")));
+    }
+
+    @Test
     void resultsRoundTrip() {
         JobResult r =
                 new JobResult(

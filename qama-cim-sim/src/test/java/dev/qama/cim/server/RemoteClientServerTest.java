@@ -420,4 +420,24 @@ class RemoteClientServerTest {
             fake.stop(0);
         }
     }
+
+    @Test
+    void oversizedBatchIsAClearPermanentError() throws Exception {
+        AnnealerServer s =
+                AnnealerServer.builder()
+                        .backend("exact", new BruteForceBackend(1))
+                        .maxBodyBytes(1000)
+                        .build()
+                        .start();
+        servers.add(s);
+        Problem p = RandomProblems.dense(Vartype.SPIN, 20, 1);
+        try (RemoteAnnealerBackend c = client(s.uri()).build()) {
+            SolverException e =
+                    assertThrows(
+                            SolverException.class, () -> c.solve(SolveRequest.of(List.of(p), 0)));
+            assertTrue(e.getMessage().contains("413"), e.getMessage());
+            assertTrue(e.getMessage().contains(s.uri().toString()), e.getMessage());
+        }
+        assertEquals(0, s.solvedJobs());
+    }
 }

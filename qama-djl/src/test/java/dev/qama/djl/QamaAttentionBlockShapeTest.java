@@ -287,10 +287,10 @@ class QamaAttentionBlockShapeTest {
     void withoutABackendTheDefaultProviderIsUsedOnFirstUse() {
         QamaAttentionBlock block =
                 QamaAttentionBlock.builder().setEmbeddingSize(E).setHeadCount(H).build();
-        // highest-ranked provider on the test class path: ExactTestProvider
         NDArray out = run(block, new NDList(x(13))).head();
         assertEquals(new Shape(B, N, E), out.getShape());
-        assertEquals("test-exact", block.getBackend().name());
+        // the highest-ranked provider on the test class path, whatever it is
+        assertEquals(dev.qama.core.spi.Annealers.defaultName(), block.getBackend().name());
         assertTrue(block.getBackend() == block.getBackend(), "created once");
     }
 

@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
             SolveCommand.class,
             SolversCommand.class,
             BenchCommand.class,
-            // later issues: TrainCommand, ServeCommand
+            ServeCommand.class,
+            // later issues: TrainCommand
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

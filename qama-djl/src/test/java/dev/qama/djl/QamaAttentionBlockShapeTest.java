@@ -289,11 +289,10 @@ class QamaAttentionBlockShapeTest {
     void withoutABackendTheDefaultProviderIsUsedOnFirstUse() {
         QamaAttentionBlock block =
                 QamaAttentionBlock.builder().setEmbeddingSize(E).setHeadCount(H).build();
-        // the highest-ranked provider on the test class path (qama-cim-sim's "sb")
         NDArray out = run(block, new NDList(x(13))).head();
         assertEquals(new Shape(B, N, E), out.getShape());
+        // the highest-ranked provider on the test class path, whatever it is
         assertEquals(dev.qama.core.spi.Annealers.defaultName(), block.getBackend().name());
-        assertEquals("sb", block.getBackend().name());
         assertTrue(block.getBackend() == block.getBackend(), "created once");
     }
 

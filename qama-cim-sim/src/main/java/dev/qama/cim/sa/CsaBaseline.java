@@ -51,7 +51,9 @@ import java.util.SplittableRandom;
  *       = 1000 against energies of order 1–100) a single problem's best energy often stalls for 50
  *       levels while the chain is still hot, so the per-problem counter stops much earlier than the
  *       batch-shared one did; {@code patience=0} disables early stopping and is the closer match to
- *       the original's behaviour on large batches.
+ *       the original's behaviour on large batches (measured on the paper's attention problems, B =
+ *       128, N = 49, q = 1: mean best energy −484.2 with patience 50, −491.7 with 0; BiqMac be100:
+ *       optimum in 25 % vs 38 % of runs; docs/benchmarks-sa.md).
  *   <li>Energies in double precision (the original used float32); proposals over free bits only.
  * </ul>
  *

@@ -32,9 +32,10 @@ import java.util.SplittableRandom;
  *
  * <ul>
  *   <li>{@code sweeps} (default 1000, ≥ 0): sweeps per read. 1000 is dwave-samplers' default and
- *       reaches the optimum of 100-variable BiqMac instances most of the time; cost is linear in
- *       it, quality improves roughly logarithmically. 0 returns the initial states (quenched if
- *       {@code polish}).
+ *       reached the best-known value of BiqMac be100.1–5 in 100 of 100 runs (200 sweeps: 93 of 100;
+ *       docs/benchmarks-sa.md); cost is linear in it, quality improves roughly logarithmically
+ *       (paper attention problems: within 0.3 % of the best known energy at 1000 sweeps, 0.75 % at
+ *       200, 1.7 % at 50). 0 returns the initial states (quenched if {@code polish}).
  *   <li>{@code beta0}, {@code beta1} (default: derived per problem by {@link
  *       BetaRange#defaultFor}): the hot and cold ends of the schedule, given together. The default
  *       adapts to the problem's scale; set them to reuse a tuned range across similar problems.

@@ -197,6 +197,10 @@ public final class CsaBaseline extends AbstractBatchBackend {
             spin = true;
         }
         Kernel k = Kernels.create(work, LowRankMode.AUTO);
+        byte[] warm =
+                spin && initial != null
+                        ? BinaryQuadraticModel.convertState(initial, Vartype.SPIN, Vartype.BINARY)
+                        : initial;
         int m = k.free.length;
         double tol = 1e-12 * BetaRange.deltaBounds(work)[0];
         byte[][] out = new byte[reads][];
@@ -206,16 +210,7 @@ public final class CsaBaseline extends AbstractBatchBackend {
         SolveStatus stopped = null;
         for (int r = 0; r < reads; r++) {
             SplittableRandom rng = new SplittableRandom(Seeds.forStream(seed, r));
-            if (r == 0 && initial != null) {
-                byte[] s =
-                        spin
-                                ? BinaryQuadraticModel.convertState(
-                                        initial, Vartype.SPIN, Vartype.BINARY)
-                                : initial;
-                System.arraycopy(s, 0, init, 0, k.n);
-            } else {
-                k.randomState(rng, init);
-            }
+            k.readStart(r, warm, rng, init);
             if (stopped == null) {
                 stopped = stop.reason();
             }

@@ -317,11 +317,7 @@ public final class SimulatedAnnealing extends AbstractBatchBackend {
         SolveStatus stopped = null;
         for (int r = 0; r < reads; r++) {
             SplittableRandom rng = new SplittableRandom(Seeds.forStream(seed, r));
-            if (r == 0 && initial != null) {
-                System.arraycopy(initial, 0, init, 0, k.n);
-            } else {
-                k.randomState(rng, init);
-            }
+            k.readStart(r, initial, rng, init);
             if (stopped != null) {
                 out[r] = init.clone();
                 continue;

@@ -3,8 +3,6 @@ package dev.qama.cim.sa;
 import dev.qama.core.model.BinaryQuadraticModel;
 import dev.qama.core.model.Problem;
 import dev.qama.core.model.Vartype;
-import dev.qama.core.spi.AbstractBatchBackend;
-import dev.qama.core.spi.BackendCapabilities;
 import dev.qama.core.spi.BackendOptions;
 import dev.qama.core.spi.Seeds;
 import dev.qama.core.spi.SolveResult;
@@ -82,7 +80,7 @@ import java.util.SplittableRandom;
  * local search, with status TIME_LIMIT or INTERRUPTED. A read that ended by patience reports
  * CONVERGED.
  */
-public final class CsaBaseline extends AbstractBatchBackend {
+public final class CsaBaseline extends KernelBackend {
     /** The name this backend is registered under. */
     public static final String NAME = "csa";
 
@@ -158,16 +156,6 @@ public final class CsaBaseline extends AbstractBatchBackend {
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public BackendCapabilities capabilities() {
-        return new BackendCapabilities(Integer.MAX_VALUE, 0, false, true, false);
-    }
-
-    @Override
-    public boolean isCapable(Problem problem) {
-        return Kernels.supports(problem);
     }
 
     /** The number of temperature levels of a full anneal: #{k ≥ 0 : t0·α^k &gt; cutoff}. */

@@ -3,8 +3,6 @@ package dev.qama.cim.sa;
 import dev.qama.core.model.BinaryQuadraticModel;
 import dev.qama.core.model.Problem;
 import dev.qama.core.model.Vartype;
-import dev.qama.core.spi.AbstractBatchBackend;
-import dev.qama.core.spi.BackendCapabilities;
 import dev.qama.core.spi.BackendOptions;
 import dev.qama.core.spi.Seeds;
 import dev.qama.core.spi.SolveResult;
@@ -82,7 +80,7 @@ import java.util.SplittableRandom;
  * local search, with status TIME_LIMIT or INTERRUPTED. A read that ended by patience reports
  * CONVERGED.
  */
-public final class CsaBaseline extends AbstractBatchBackend {
+public final class CsaBaseline extends KernelBackend {
     /** The name this backend is registered under. */
     public static final String NAME = "csa";
 
@@ -160,16 +158,6 @@ public final class CsaBaseline extends AbstractBatchBackend {
         return NAME;
     }
 
-    @Override
-    public BackendCapabilities capabilities() {
-        return new BackendCapabilities(Integer.MAX_VALUE, 0, false, true, false);
-    }
-
-    @Override
-    public boolean isCapable(Problem problem) {
-        return Kernels.supports(problem);
-    }
-
     /** The number of temperature levels of a full anneal: #{k ≥ 0 : t0·α^k &gt; cutoff}. */
     public int levels() {
         int count = 0;
@@ -197,6 +185,10 @@ public final class CsaBaseline extends AbstractBatchBackend {
             spin = true;
         }
         Kernel k = Kernels.create(work, LowRankMode.AUTO);
+        byte[] warm =
+                spin && initial != null
+                        ? BinaryQuadraticModel.convertState(initial, Vartype.SPIN, Vartype.BINARY)
+                        : initial;
         int m = k.free.length;
         double tol = 1e-12 * BetaRange.deltaBounds(work)[0];
         byte[][] out = new byte[reads][];
@@ -206,16 +198,7 @@ public final class CsaBaseline extends AbstractBatchBackend {
         SolveStatus stopped = null;
         for (int r = 0; r < reads; r++) {
             SplittableRandom rng = new SplittableRandom(Seeds.forStream(seed, r));
-            if (r == 0 && initial != null) {
-                byte[] s =
-                        spin
-                                ? BinaryQuadraticModel.convertState(
-                                        initial, Vartype.SPIN, Vartype.BINARY)
-                                : initial;
-                System.arraycopy(s, 0, init, 0, k.n);
-            } else {
-                k.randomState(rng, init);
-            }
+            k.readStart(r, warm, rng, init);
             if (stopped == null) {
                 stopped = stop.reason();
             }

@@ -1,8 +1,6 @@
 package dev.qama.cim.sa;
 
 import dev.qama.core.model.Problem;
-import dev.qama.core.spi.AbstractBatchBackend;
-import dev.qama.core.spi.BackendCapabilities;
 import dev.qama.core.spi.BackendOptions;
 import dev.qama.core.spi.Seeds;
 import dev.qama.core.spi.SolveResult;
@@ -71,7 +69,7 @@ import java.util.SplittableRandom;
  *
  * <p>Instances are immutable apart from their worker pool and thread-safe.
  */
-public final class SimulatedAnnealing extends AbstractBatchBackend {
+public final class SimulatedAnnealing extends KernelBackend {
     /** The name this backend is registered under. */
     public static final String NAME = "sa";
 
@@ -230,16 +228,6 @@ public final class SimulatedAnnealing extends AbstractBatchBackend {
         return NAME;
     }
 
-    @Override
-    public BackendCapabilities capabilities() {
-        return new BackendCapabilities(Integer.MAX_VALUE, 0, false, true, false);
-    }
-
-    @Override
-    public boolean isCapable(Problem problem) {
-        return Kernels.supports(problem);
-    }
-
     /** Sweeps per read (the custom schedule's length if one is set). */
     public int sweeps() {
         return sweeps;
@@ -317,11 +305,7 @@ public final class SimulatedAnnealing extends AbstractBatchBackend {
         SolveStatus stopped = null;
         for (int r = 0; r < reads; r++) {
             SplittableRandom rng = new SplittableRandom(Seeds.forStream(seed, r));
-            if (r == 0 && initial != null) {
-                System.arraycopy(initial, 0, init, 0, k.n);
-            } else {
-                k.randomState(rng, init);
-            }
+            k.readStart(r, initial, rng, init);
             if (stopped != null) {
                 out[r] = init.clone();
                 continue;

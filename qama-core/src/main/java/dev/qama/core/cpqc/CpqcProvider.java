@@ -66,12 +66,7 @@ public final class CpqcProvider implements AnnealerProvider {
     public AnnealerBackend create(BackendOptions options) {
         BackendOptions o = options == null ? BackendOptions.empty() : options;
         o.requireOnly(KEYS);
-        for (String k : KEYS) {
-            String v = System.getProperty("qama.cpqc." + k);
-            if (v != null && !o.asMap().containsKey(k)) {
-                o = o.with(k, v);
-            }
-        }
+        o = o.withSystemProperties("qama.cpqc.", KEYS);
         String t = o.getString("transport", "file");
         CpqcTransport transport;
         switch (t) {

@@ -2,11 +2,7 @@ package dev.qama.core.cpqc;
 
 import dev.qama.core.remote.RemoteAnnealerBackend;
 import dev.qama.core.spi.BatchResult;
-import dev.qama.core.spi.SolveRequest;
-import dev.qama.core.spi.SolveResult;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Sends the rounded task (a SPIN model over n+1 spins with integer couplings and no linear terms)
@@ -29,18 +25,6 @@ public final class RemoteTransport implements CpqcTransport {
 
     @Override
     public Answer solve(IsingMapping m, String task, int reads, long seed, Duration timeLimit) {
-        BatchResult r =
-                remote.solve(
-                        SolveRequest.builder(List.of(m.integerModel(false)))
-                                .seed(seed)
-                                .reads(reads)
-                                .timeLimit(timeLimit)
-                                .build());
-        SolveResult s = r.get(0);
-        List<byte[]> out = new ArrayList<>();
-        for (int k = 0; k < s.size(); k++) {
-            out.add(s.state(k));
-        }
-        return new Answer(out, r.backend());
+        return BackendTasks.solve(remote, m, reads, seed, timeLimit, BatchResult::backend);
     }
 }

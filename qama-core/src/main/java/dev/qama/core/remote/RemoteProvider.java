@@ -81,12 +81,7 @@ public final class RemoteProvider implements AnnealerProvider {
     public AnnealerBackend create(BackendOptions options) {
         BackendOptions o = options == null ? BackendOptions.empty() : options;
         o.requireOnly(KEYS);
-        for (String k : KEYS) {
-            String v = System.getProperty(PREFIX + k);
-            if (v != null && !o.asMap().containsKey(k)) {
-                o = o.with(k, v);
-            }
-        }
+        o = o.withSystemProperties(PREFIX, KEYS);
         String eps = o.getString("endpoints", "");
         if (eps.isBlank()) {
             throw new IllegalArgumentException(

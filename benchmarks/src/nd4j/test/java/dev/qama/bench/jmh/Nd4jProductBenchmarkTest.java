@@ -10,7 +10,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class Nd4jProductBenchmarkTest {
 
     @ParameterizedTest
-    @CsvSource({"qama, 1", "qama, 8", "nd4j-gemm, 1", "nd4j-gemm, 8", "nd4j-mmul, 3", "nd4j-roundtrip, 8"})
+    @CsvSource({
+        "qama, 1",
+        "qama, 8",
+        "nd4j-gemm, 1",
+        "nd4j-gemm, 8",
+        "nd4j-mmul, 3",
+        "nd4j-roundtrip, 8"
+    })
     void productEqualsNaiveProduct(String impl, int reps) {
         Nd4jProductBenchmark b = new Nd4jProductBenchmark();
         b.n = 17;

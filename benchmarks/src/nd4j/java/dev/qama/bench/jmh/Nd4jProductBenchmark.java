@@ -3,7 +3,8 @@ package dev.qama.bench.jmh;
 import dev.qama.cim.kernel.CouplingKernel;
 import dev.qama.cim.kernel.Kernels;
 import dev.qama.core.model.DenseCoupling;
-
+import java.nio.FloatBuffer;
+import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,9 +19,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.nio.FloatBuffer;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The batched dense coupling product Y = J·X (n×n times n×R, float) with ND4J 1.0.0-M2.1 (native

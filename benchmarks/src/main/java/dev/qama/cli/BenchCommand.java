@@ -34,7 +34,11 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Solver benchmarks: attention batches and benchmark instances.",
-        subcommands = {BenchCommand.Attention.class, BenchCommand.Instance.class})
+        subcommands = {
+            BenchCommand.Attention.class,
+            BenchCommand.Instance.class,
+            LongSeqBenchCommand.LongSeq.class
+        })
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

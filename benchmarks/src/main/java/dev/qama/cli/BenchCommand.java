@@ -45,7 +45,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new UserException(
-                "bench: missing a benchmark: attention or instance (see 'qama bench --help')");
+                "bench: missing a benchmark: attention, instance or long-seq (see 'qama bench --help')");
     }
 
     private static List<SolverSpec> parseSolvers(List<String> texts) {

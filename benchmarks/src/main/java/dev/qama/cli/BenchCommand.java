@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BenchCommand.Attention.class,
             BenchCommand.Instance.class,
-            BenchRemoteCommand.class
+            BenchRemoteCommand.class,
+            LongSeqBenchCommand.LongSeq.class
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -45,7 +46,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new UserException(
-                "bench: missing a benchmark: attention or instance (see 'qama bench --help')");
+                "bench: missing a benchmark: attention, instance or long-seq (see 'qama bench --help')");
     }
 
     private static List<SolverSpec> parseSolvers(List<String> texts) {

@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
             SolveCommand.class,
             SolversCommand.class,
             BenchCommand.class,
-            // later issues: TrainCommand, ServeCommand
+            TrainCommand.class,
+            // later issues: ServeCommand
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

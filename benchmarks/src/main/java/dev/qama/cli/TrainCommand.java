@@ -611,14 +611,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (max >= set.count()) {
             return set;
         }
-        double frac = 1.0 - (double) max / set.count();
-        int[][] s =
-                Split.stratified(
+        return set.select(
+                Split.stratifiedSubset(
                         set.labels(),
                         set.classes(),
-                        Math.max(1e-9, frac),
-                        dev.qama.core.spi.Seeds.forStream(seed, stream));
-        return set.select(s[0]);
+                        max,
+                        dev.qama.core.spi.Seeds.forStream(seed, stream)));
     }
 
     private static ImageSet withClasses(ImageSet s, int classes) {

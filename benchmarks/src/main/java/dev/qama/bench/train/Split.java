@@ -48,6 +48,41 @@ public final class Split {
         return new int[][] {tr, te};
     }
 
+    /**
+     * A balanced subset of exactly min(max, n) indices: each class shuffled with its own seeded
+     * stream, then the classes taken in turns (round-robin) until {@code max} indices are taken;
+     * the result is shuffled.
+     */
+    public static int[] stratifiedSubset(int[] labels, int classes, int max, long seed) {
+        List<int[]> members = new ArrayList<>();
+        int[] counts = new int[classes];
+        for (int l : labels) {
+            counts[l]++;
+        }
+        for (int c = 0; c < classes; c++) {
+            members.add(new int[counts[c]]);
+        }
+        int[] fill = new int[classes];
+        for (int i = 0; i < labels.length; i++) {
+            members.get(labels[i])[fill[labels[i]]++] = i;
+        }
+        for (int c = 0; c < classes; c++) {
+            shuffle(members.get(c), Seeds.forStream(seed, c));
+        }
+        int take = Math.min(max, labels.length);
+        int[] out = new int[take];
+        int k = 0;
+        for (int round = 0; k < take; round++) {
+            for (int c = 0; c < classes && k < take; c++) {
+                if (round < members.get(c).length) {
+                    out[k++] = members.get(c)[round];
+                }
+            }
+        }
+        shuffle(out, Seeds.forStream(seed, classes));
+        return out;
+    }
+
     /** Shuffles {@code a} in place with a generator seeded by {@code seed}. */
     public static void shuffle(int[] a, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);

@@ -223,8 +223,7 @@ public final class TextData {
             throw new IllegalArgumentException(
                     "--max-train and --max-test must be at least 1," + " got " + max);
         }
-        double frac = 1.0 - (double) max / t.labels().length;
-        return select(t, Split.stratified(t.labels(), classes, frac, seed)[0]);
+        return select(t, Split.stratifiedSubset(t.labels(), classes, max, seed));
     }
 
     private static Examples examples(String name, Texts t, Tokenizer tok, int length, int classes) {

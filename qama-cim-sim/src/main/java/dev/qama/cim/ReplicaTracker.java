@@ -1,0 +1,161 @@
+package dev.qama.cim;
+
+import dev.qama.cim.kernel.SpinSystem;
+import java.util.Arrays;
+
+/**
+ * Keeps, for each of R replicas, the lowest-energy sign state read out so far, and counts the
+ * evaluation rounds since the best energy over all replicas last improved (for early stopping).
+ * Solvers return these best states, never merely the last ones.
+ */
+public final class ReplicaTracker {
+    private final int n;
+    private final int reps;
+    private final double[] best;
+    private final byte[] signs; // n×R
+    private double globalBest = Double.POSITIVE_INFINITY;
+    private int stale;
+
+    /**
+     * @param n spins
+     * @param reps replicas
+     */
+    public ReplicaTracker(int n, int reps) {
+        this.n = n;
+        this.reps = reps;
+        this.best = new double[reps];
+        Arrays.fill(best, Double.POSITIVE_INFINITY);
+        this.signs = new byte[n * reps];
+    }
+
+    /**
+     * Records one read-out.
+     *
+     * @param s n×R sign states (±1 as floats)
+     * @param energies their R energies
+     */
+    public void update(float[] s, double[] energies) {
+        int r = reps;
+        double round = Double.POSITIVE_INFINITY;
+        for (int c = 0; c < r; c++) {
+            double e = energies[c];
+            round = Math.min(round, e);
+            if (e < best[c]) {
+                best[c] = e;
+                for (int v = 0; v < n; v++) {
+                    signs[v * r + c] = (byte) (s[v * r + c] > 0 ? 1 : -1);
+                }
+            }
+        }
+        // relative tolerance: float gradients make energies of the same state differ slightly
+        if (round < globalBest - 1e-6 * Math.max(1.0, Math.abs(globalBest))) {
+            globalBest = round;
+            stale = 0;
+        } else {
+            stale++;
+        }
+    }
+
+    /** Evaluation rounds since the best energy over all replicas last improved. */
+    public int staleRounds() {
+        return stale;
+    }
+
+    /** The best energy seen (as estimated by the solver, in float precision). */
+    public double bestEnergy() {
+        return globalBest;
+    }
+
+    /**
+     * The best states of the {@code count} best replicas (lowest estimated energy first, ties by
+     * replica index), in the problem's domain.
+     */
+    public byte[][] states(SpinSystem system, int count) {
+        Integer[] order = new Integer[reps];
+        for (int c = 0; c < reps; c++) {
+            order[c] = c;
+        }
+        Arrays.sort(order, (p, q) -> Double.compare(best[p], best[q]));
+        byte[][] out = new byte[count][];
+        byte[] sv = new byte[n];
+        for (int k = 0; k < count; k++) {
+            int c = order[k];
+            for (int v = 0; v < n; v++) {
+                sv[v] = signs[v * reps + c];
+            }
+            out[k] = system.toState(sv);
+        }
+        return out;
+    }
+
+    /** Writes each replica's best state so far into s (n×R, ±1 as floats). */
+    public void loadBest(float[] s) {
+        for (int m = 0; m < n * reps; m++) {
+            s[m] = signs[m];
+        }
+    }
+
+    /**
+     * Greedy single-flip descent on R sign states at once: in every round each replica flips its
+     * free spin with the largest energy decrease (ΔE_v = −2·s_v·g_v in spin form), then the
+     * gradient is recomputed with one batched product; it ends when no replica can improve, after
+     * {@code maxRounds} rounds, or when {@code stop} says so. The results are recorded in the
+     * tracker.
+     *
+     * @param system the spin system
+     * @param s n×R sign states, modified in place
+     * @param g n×R workspace (overwritten with the gradient at the final s)
+     * @param e R workspace (energies)
+     * @param maxRounds the most flips per replica
+     * @param stop polled every round
+     */
+    public void descend(
+            SpinSystem system,
+            float[] s,
+            float[] g,
+            double[] e,
+            int maxRounds,
+            dev.qama.core.spi.StopCondition stop) {
+        int r = reps;
+        int[] free = system.freeSpins();
+        system.gradient(s, g);
+        for (int round = 0; round < maxRounds; round++) {
+            if (stop.shouldStop()) {
+                break;
+            }
+            boolean any = false;
+            for (int c = 0; c < r; c++) {
+                int bestV = -1;
+                float bestGain = 0f;
+                float scale = 0f;
+                for (int v : free) {
+                    float gv = g[v * r + c];
+                    scale = Math.max(scale, Math.abs(gv));
+                    float gain = 2f * s[v * r + c] * gv; // −ΔE of flipping v
+                    if (gain > bestGain) {
+                        bestGain = gain;
+                        bestV = v;
+                    }
+                }
+                if (bestV >= 0 && bestGain > 1e-5f * (1f + scale)) {
+                    s[bestV * r + c] = -s[bestV * r + c];
+                    any = true;
+                }
+            }
+            if (!any) {
+                break;
+            }
+
+            system.gradient(s, g);
+        }
+        system.energies(s, g, e);
+        update(s, e);
+    }
+
+    /** Writes sign(x) into s for every spin and replica (x &gt; 0 → +1, otherwise −1). */
+    public static void sign(float[] x, float[] s, int length) {
+        for (int m = 0; m < length; m++) {
+            s[m] = x[m] > 0f ? 1f : -1f;
+        }
+    }
+}

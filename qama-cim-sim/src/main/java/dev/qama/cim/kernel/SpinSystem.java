@@ -1,0 +1,176 @@
+package dev.qama.cim.kernel;
+
+import dev.qama.core.attention.AttentionProblem;
+import dev.qama.core.model.BinaryQuadraticModel;
+import dev.qama.core.model.Problem;
+
+/**
+ * A problem in spin form, E(s) = c + hᵀs + ½ sᵀJs over s ∈ {−1, +1}ⁿ (J symmetric, zero diagonal),
+ * as the continuous-amplitude solvers (simulated bifurcation, SimCIM) see it: R replicas of
+ * amplitudes x ∈ [−1, 1]ⁿ stored n×R row-major, and the gradient g = ∂E/∂s = h + J·x evaluated at
+ * any real x in one batched call.
+ *
+ * <p>A {@link BinaryQuadraticModel} is converted to SPIN exactly (x = (s + 1)/2 for BINARY models);
+ * an {@link AttentionProblem} is handled by a structured kernel that never builds its (H·N·q)²
+ * matrix (see {@link AttentionSystem}). Since g = h + Js, the energy of a sign state s follows from
+ * the gradient at s: E(s) = c + ½ Σ_v s_v (h_v + g_v), so read-outs cost no extra product when the
+ * gradient at s is needed anyway.
+ *
+ * <p>Some variables may be fixed (masked attention tokens): they are held at −1 by the solvers and
+ * never updated. An instance owns its kernels' workspaces and is not thread-safe: create one per
+ * solve.
+ */
+public abstract class SpinSystem {
+    /** Spins n. */
+    protected final int n;
+
+    /** Replicas R. */
+    protected final int reps;
+
+    private double[] linear;
+    private double offset;
+    private int[] runs = new int[0];
+
+    /**
+     * @param n spins
+     * @param reps replicas
+     */
+    protected SpinSystem(int n, int reps) {
+        if (reps < 1) {
+            throw new IllegalArgumentException("replicas must be >= 1, got " + reps);
+        }
+        this.n = n;
+        this.reps = reps;
+    }
+
+    /**
+     * The spin system of a problem, for {@code reps} replicas.
+     *
+     * @throws IllegalArgumentException if the problem is neither a {@link BinaryQuadraticModel} nor
+     *     an {@link AttentionProblem}
+     */
+    public static SpinSystem of(Problem problem, int reps, Kernels.Mode mode) {
+        if (problem instanceof BinaryQuadraticModel m) {
+            return new IsingSystem(m, reps, mode);
+        }
+        if (problem instanceof AttentionProblem a) {
+            return new AttentionSystem(a, reps, mode);
+        }
+        throw new IllegalArgumentException(
+                "unsupported problem type "
+                        + (problem == null ? "null" : problem.getClass().getName())
+                        + "; expected a BinaryQuadraticModel or an AttentionProblem");
+    }
+
+    /** Sets h and c (subclasses call it once from their constructor). */
+    protected final void setLinearAndOffset(double[] h, double c) {
+        this.linear = h;
+        this.offset = c;
+    }
+
+    /** Sets the free runs from the ascending list of free spins (subclass constructors). */
+    protected final void setFreeRuns(int[] freeSpins) {
+        int[] out = new int[2 * freeSpins.length];
+        int m = 0;
+        for (int k = 0; k < freeSpins.length; k++) {
+            if (m > 0 && out[m - 1] == freeSpins[k]) {
+                out[m - 1]++;
+            } else {
+                out[m++] = freeSpins[k];
+                out[m++] = freeSpins[k] + 1;
+            }
+        }
+        this.runs = java.util.Arrays.copyOf(out, m);
+    }
+
+    /**
+     * The free spins as maximal runs: pairs (start, end) with spins start … end − 1 free, so update
+     * loops stream over contiguous n×R blocks.
+     */
+    public final int[] freeRuns() {
+        return runs;
+    }
+
+    /** n. */
+    public final int size() {
+        return n;
+    }
+
+    /** R. */
+    public final int replicas() {
+        return reps;
+    }
+
+    /** h_v of the spin form. */
+    public final double linear(int v) {
+        return linear[v];
+    }
+
+    /** c, the constant of the spin form. */
+    public final double offset() {
+        return offset;
+    }
+
+    /** Whether spin v is fixed at −1 (never updated). */
+    public boolean isFixed(int v) {
+        return false;
+    }
+
+    /** The indices of the spins that are not fixed, ascending. */
+    public abstract int[] freeSpins();
+
+    /**
+     * g = h + J·x for R replicas (the gradient of the spin-form energy at real amplitudes).
+     *
+     * @param x n×R amplitudes (fixed spins must hold −1)
+     * @param g n×R output, overwritten
+     */
+    public abstract void gradient(float[] x, float[] g);
+
+    /** Σ_{i≠j} J_ij² over ordered pairs of the spin form (for scale heuristics). */
+    public abstract double couplingSquares();
+
+    /** Σ_v h_v². */
+    public final double linearSquares() {
+        double acc = 0;
+        for (double v : linear) {
+            acc += v * v;
+        }
+        return acc;
+    }
+
+    /**
+     * The energies of R sign states from the gradient at those states: E_r = c + ½ Σ_v s_v (h_v +
+     * g_v).
+     *
+     * @param s n×R states of ±1
+     * @param g n×R gradient at s, as computed by {@link #gradient}
+     * @param out R energies
+     */
+    public final void energies(float[] s, float[] g, double[] out) {
+        int r = reps;
+        for (int c = 0; c < r; c++) {
+            out[c] = 0;
+        }
+        for (int v = 0; v < n; v++) {
+            double h = linear[v];
+            int o = v * r;
+            for (int c = 0; c < r; c++) {
+                out[c] += s[o + c] * (h + g[o + c]);
+            }
+        }
+        for (int c = 0; c < r; c++) {
+            out[c] = offset + 0.5 * out[c];
+        }
+    }
+
+    /**
+     * The problem-domain state of a sign vector (fixed spins come out at the low value).
+     *
+     * @param signs n spins, each −1 or +1
+     */
+    public abstract byte[] toState(byte[] signs);
+
+    /** The spin of a problem-domain state value (high value → +1). */
+    public abstract byte toSpin(byte value);
+}

@@ -1,0 +1,505 @@
+package dev.qama.cim.sa;
+
+import dev.qama.core.model.Problem;
+import dev.qama.core.spi.AbstractBatchBackend;
+import dev.qama.core.spi.BackendCapabilities;
+import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.Seeds;
+import dev.qama.core.spi.SolveResult;
+import dev.qama.core.spi.SolveStatus;
+import dev.qama.core.spi.StopCondition;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Simulated annealing with single-flip Metropolis sweeps (Kirkpatrick, Gelatt and Vecchi,
+ * "Optimization by simulated annealing", Science 220, 1983; Metropolis et al., J. Chem. Phys. 21,
+ * 1953), for {@link dev.qama.core.model.BinaryQuadraticModel}s (dense, sparse or low-rank
+ * couplings, SPIN or BINARY) and structured {@link dev.qama.core.attention.AttentionProblem}s.
+ *
+ * <h2>Algorithm</h2>
+ *
+ * Each read starts from a uniformly random state (read 0 from the request's warm start, if any) and
+ * runs one sweep per entry of the β schedule; a sweep proposes one flip per free variable and
+ * accepts it with probability min(1, exp(−β ΔE)). The kernels keep local fields on primitive arrays
+ * so a proposal costs O(1) (O(r) for a factored low-rank coupling) and an accepted flip O(n) dense,
+ * O(degree) sparse, O(r) factored; attention problems use the token-field kernel (O(N) per flip,
+ * never the (H·N·q)² matrix). Bits of masked tokens are never proposed. Each read keeps the best
+ * state it visited (checked after every accepted flip), not its last one, and by default polishes
+ * it with a zero-temperature quench ({@code polish}).
+ *
+ * <h2>Knobs (builder method / {@link BackendOptions} key)</h2>
+ *
+ * <ul>
+ *   <li>{@code sweeps} (default 1000, ≥ 0): sweeps per read. 1000 is dwave-samplers' default and
+ *       reaches the optimum of 100-variable BiqMac instances most of the time; cost is linear in
+ *       it, quality improves roughly logarithmically. 0 returns the initial states (quenched if
+ *       {@code polish}).
+ *   <li>{@code beta0}, {@code beta1} (default: derived per problem by {@link
+ *       BetaRange#defaultFor}): the hot and cold ends of the schedule, given together. The default
+ *       adapts to the problem's scale; set them to reuse a tuned range across similar problems.
+ *   <li>{@code schedule} (default {@code geometric}; or {@code linear}, {@code custom}): the shape
+ *       of β over the sweeps, see {@link ScheduleType}. Geometric spends equal sweeps per decade of
+ *       temperature, robust when the critical temperature is unknown; linear spends them cold.
+ *   <li>{@code betas} (no default): a custom schedule, β values separated by ';' (e.g. {@code
+ *       betas=0.1;0.5;2}), one per sweep; each must be positive and finite, the list non-empty. It
+ *       implies {@code schedule=custom} and replaces {@code sweeps} and the β range (giving {@code
+ *       sweeps} or {@code beta0}/{@code beta1} as well is an error).
+ *   <li>{@code patience} (default 0 = off, ≥ 0): end a read early once its best energy has not
+ *       improved (by more than 1e−9 relative) for this many consecutive sweeps; the result then has
+ *       status CONVERGED. Saves time on easy problems, but a too small value stops reads during the
+ *       hot phase, where the best energy stalls while the chain is still exploring.
+ *   <li>{@code order} (default {@code sequential}; or {@code random}): see {@link SweepOrder}.
+ *   <li>{@code lowrank} (default {@code auto}; or {@code dense}, {@code factored}): see {@link
+ *       LowRankMode}.
+ *   <li>{@code polish} (default true): after the schedule, zero-temperature sweeps from the read's
+ *       best state until no single flip lowers the energy, so every returned state is a 1-flip
+ *       local minimum whatever the cold end of the schedule. Costs a few sweeps; set false to study
+ *       the raw Metropolis chain (the returned state is then the best one visited).
+ *   <li>{@code threads} (default: available processors, ≥ 1): problems of a batch run in parallel;
+ *       the reads of one problem run one after another on one thread. Results do not depend on it.
+ * </ul>
+ *
+ * <h2>Reproducibility, limits</h2>
+ *
+ * Problem k uses the seed {@code request.problemSeed(k)} and read r the stream {@code
+ * Seeds.forStream(problemSeed, r)} of a {@link SplittableRandom}, so results are bit-identical for
+ * any thread count. The stop condition (time limit, cancellation, interrupt) is polled before every
+ * sweep; on stop every read returns the best state it has seen (reads not yet started return their
+ * initial state) with status TIME_LIMIT or INTERRUPTED.
+ *
+ * <p>Instances are immutable apart from their worker pool and thread-safe.
+ */
+public final class SimulatedAnnealing extends AbstractBatchBackend {
+    /** The name this backend is registered under. */
+    public static final String NAME = "sa";
+
+    /** Default sweeps per read. */
+    public static final int DEFAULT_SWEEPS = 1000;
+
+    /** The option keys {@link #fromOptions} accepts. */
+    public static final Set<String> OPTION_KEYS =
+            Set.of(
+                    "sweeps",
+                    "beta0",
+                    "beta1",
+                    "schedule",
+                    "betas",
+                    "patience",
+                    "order",
+                    "lowrank",
+                    "polish",
+                    "threads");
+
+    private static final double IMPROVEMENT_TOLERANCE = 1e-9;
+
+    private final int sweeps;
+    private final BetaRange betaRange;
+    private final ScheduleType scheduleType;
+    private final double[] schedule;
+    private final int patience;
+    private final SweepOrder order;
+    private final LowRankMode lowRank;
+    private final boolean polish;
+
+    private SimulatedAnnealing(Builder b) {
+        super(b.threads);
+        this.sweeps = b.schedule != null ? b.schedule.length : b.sweeps;
+        this.betaRange = b.betaRange;
+        this.scheduleType = b.scheduleType;
+        this.schedule = b.schedule;
+        this.patience = b.patience;
+        this.order = b.order;
+        this.lowRank = b.lowRank;
+        this.polish = b.polish;
+    }
+
+    /** A builder with every knob at its default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A backend with every knob at its default. */
+    public static SimulatedAnnealing create() {
+        return builder().build();
+    }
+
+    /**
+     * A backend configured from string options (keys in {@link #OPTION_KEYS}; see the class
+     * javadoc).
+     *
+     * @throws IllegalArgumentException on an unknown key or a bad value, quoting it
+     */
+    public static SimulatedAnnealing fromOptions(BackendOptions options) {
+        options.requireOnly(OPTION_KEYS);
+        Builder b = builder();
+        b.optThreads(options.getInt("threads", defaultThreads(), 1, 4096));
+        b.optPatience(options.getInt("patience", 0, 0, Integer.MAX_VALUE));
+        b.optOrder(SweepOrder.parse(options.getString("order", "sequential"), "order"));
+        b.optLowRank(LowRankMode.parse(options.getString("lowrank", "auto"), "lowrank"));
+        b.optPolish(options.getBoolean("polish", true));
+        String betas = options.getString("betas", null);
+        String type = options.getString("schedule", null);
+        boolean hasRange =
+                options.asMap().containsKey("beta0") || options.asMap().containsKey("beta1");
+        if (betas != null) {
+            if (type != null && ScheduleType.parse(type, "schedule") != ScheduleType.CUSTOM) {
+                throw new IllegalArgumentException(
+                        "backend option betas=" + betas + " conflicts with schedule=" + type);
+            }
+            if (options.asMap().containsKey("sweeps") || hasRange) {
+                throw new IllegalArgumentException(
+                        "backend option betas="
+                                + betas
+                                + " sets the schedule itself; do not also give sweeps, beta0 or"
+                                + " beta1");
+            }
+            b.optSchedule(parseBetas(betas));
+            return b.build();
+        }
+        if (type != null) {
+            ScheduleType t = ScheduleType.parse(type, "schedule");
+            if (t == ScheduleType.CUSTOM) {
+                throw new IllegalArgumentException(
+                        "backend option schedule=custom needs betas=b1;b2;...");
+            }
+            b.optScheduleType(t);
+        }
+        b.optSweeps(options.getInt("sweeps", DEFAULT_SWEEPS, 0, Integer.MAX_VALUE));
+        if (hasRange) {
+            String h = options.getString("beta0", null);
+            String c = options.getString("beta1", null);
+            if (h == null || c == null) {
+                throw new IllegalArgumentException(
+                        "backend options beta0 and beta1 must be given together (got beta0="
+                                + h
+                                + ", beta1="
+                                + c
+                                + ")");
+            }
+            double hot = options.getDouble("beta0", 1, Double.MIN_VALUE, Double.MAX_VALUE);
+            double cold = options.getDouble("beta1", 1, Double.MIN_VALUE, Double.MAX_VALUE);
+            if (cold < hot) {
+                throw new IllegalArgumentException(
+                        "backend option beta1="
+                                + c
+                                + " is smaller than beta0="
+                                + h
+                                + " (the schedule must cool)");
+            }
+            b.optBetaRange(hot, cold);
+        }
+        return b.build();
+    }
+
+    static double[] parseBetas(String text) {
+        String[] parts = text.trim().isEmpty() ? new String[0] : text.split(";");
+        if (parts.length == 0) {
+            throw new IllegalArgumentException(
+                    "backend option betas='" + text + "' is empty; give b1;b2;... (positive)");
+        }
+        double[] out = new double[parts.length];
+        for (int s = 0; s < parts.length; s++) {
+            String p = parts[s].trim();
+            try {
+                out[s] = Double.parseDouble(p);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "backend option betas: entry " + s + " '" + p + "' is not a number");
+            }
+        }
+        return checkSchedule(out, "backend option betas");
+    }
+
+    static double[] checkSchedule(double[] betas, String where) {
+        if (betas == null || betas.length == 0) {
+            throw new IllegalArgumentException(where + ": the beta schedule is empty");
+        }
+        for (int s = 0; s < betas.length; s++) {
+            if (!Double.isFinite(betas[s]) || betas[s] <= 0) {
+                throw new IllegalArgumentException(
+                        where + ": beta[" + s + "] = " + betas[s] + " must be positive and finite");
+            }
+        }
+        return betas.clone();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public BackendCapabilities capabilities() {
+        return new BackendCapabilities(Integer.MAX_VALUE, 0, false, true, false);
+    }
+
+    @Override
+    public boolean isCapable(Problem problem) {
+        return Kernels.supports(problem);
+    }
+
+    /** Sweeps per read (the custom schedule's length if one is set). */
+    public int sweeps() {
+        return sweeps;
+    }
+
+    /** The fixed β range, or null when it is derived per problem. */
+    public BetaRange betaRange() {
+        return betaRange;
+    }
+
+    /** The schedule shape. */
+    public ScheduleType scheduleType() {
+        return scheduleType;
+    }
+
+    /** The early-stopping patience in sweeps (0 = off). */
+    public int patience() {
+        return patience;
+    }
+
+    /** The sweep order. */
+    public SweepOrder order() {
+        return order;
+    }
+
+    /** The low-rank coupling mode. */
+    public LowRankMode lowRank() {
+        return lowRank;
+    }
+
+    /** Whether each read ends with a zero-temperature quench. */
+    public boolean polish() {
+        return polish;
+    }
+
+    /** The β of every sweep this backend runs on {@code problem}. */
+    public double[] schedule(Problem problem) {
+        if (scheduleType == ScheduleType.CUSTOM) {
+            return schedule.clone();
+        }
+        BetaRange r = betaRange != null ? betaRange : BetaRange.defaultFor(problem);
+        double[] out = new double[sweeps];
+        if (sweeps == 1) {
+            out[0] = r.cold();
+            return out;
+        }
+        double ratio = r.cold() / r.hot();
+        for (int s = 0; s < sweeps; s++) {
+            double f = (double) s / (sweeps - 1);
+            out[s] =
+                    scheduleType == ScheduleType.GEOMETRIC
+                            ? r.hot() * Math.pow(ratio, f)
+                            : r.hot() + (r.cold() - r.hot()) * f;
+        }
+        if (sweeps > 0) {
+            out[sweeps - 1] = r.cold();
+        }
+        return out;
+    }
+
+    @Override
+    protected SolveResult solveProblem(
+            Problem problem, long seed, int reads, byte[] initial, StopCondition stop) {
+        if (initial != null) {
+            problem.energy(initial); // validates the warm start (masked bits included)
+        }
+        Kernel k = Kernels.create(problem, lowRank);
+        double[] betas = k.free.length == 0 ? new double[0] : schedule(problem);
+        double quenchTol =
+                polish && k.free.length > 0 ? 1e-12 * BetaRange.deltaBounds(problem)[0] : 0;
+        boolean random = order == SweepOrder.RANDOM;
+        byte[][] out = new byte[reads][];
+        byte[] init = new byte[k.n];
+        SolveStatus status = SolveStatus.COMPLETED;
+        SolveStatus stopped = null;
+        for (int r = 0; r < reads; r++) {
+            SplittableRandom rng = new SplittableRandom(Seeds.forStream(seed, r));
+            if (r == 0 && initial != null) {
+                System.arraycopy(initial, 0, init, 0, k.n);
+            } else {
+                k.randomState(rng, init);
+            }
+            if (stopped != null) {
+                out[r] = init.clone();
+                continue;
+            }
+            k.start(init);
+            double lastBest = k.bestEnergy;
+            int since = 0;
+            for (double beta : betas) {
+                SolveStatus why = stop.reason();
+                if (why != null) {
+                    stopped = why;
+                    break;
+                }
+                k.sweep(beta, rng, random);
+                if (patience > 0) {
+                    double tol = IMPROVEMENT_TOLERANCE * Math.max(1, Math.abs(lastBest));
+                    if (k.bestEnergy < lastBest - tol) {
+                        lastBest = k.bestEnergy;
+                        since = 0;
+                    } else if (++since >= patience) {
+                        status = status.worst(SolveStatus.CONVERGED);
+                        break;
+                    }
+                }
+            }
+            if (polish && stopped == null) {
+                k.start(k.bestState());
+                quench(k, quenchTol);
+                out[r] = k.x.clone();
+            } else {
+                out[r] = k.bestState();
+            }
+        }
+        if (stopped != null) {
+            status = status.worst(stopped);
+        }
+        return SolveResult.of(problem, out, status, seed);
+    }
+
+    /**
+     * Zero-temperature sweeps in index order, flipping every free variable whose flip lowers the
+     * energy by more than tol, until a sweep changes nothing: the state ends at a 1-flip local
+     * minimum. Each flip lowers the energy by more than tol, so it terminates.
+     */
+    static void quench(Kernel k, double tol) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int v : k.free) {
+                if (k.delta(v) < -tol) {
+                    k.flip(v);
+                    changed = true;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SimulatedAnnealing[sweeps="
+                + sweeps
+                + ", schedule="
+                + scheduleType
+                + (betaRange == null ? ", beta=default" : ", beta=" + betaRange)
+                + ", patience="
+                + patience
+                + ", order="
+                + order
+                + ", lowrank="
+                + lowRank
+                + ", polish="
+                + polish
+                + ", threads="
+                + threads()
+                + "]";
+    }
+
+    /** Builder: {@code optX} methods validate their argument and quote a bad value. */
+    public static final class Builder {
+        private int sweeps = DEFAULT_SWEEPS;
+        private BetaRange betaRange;
+        private ScheduleType scheduleType = ScheduleType.GEOMETRIC;
+        private double[] schedule;
+        private int patience;
+        private SweepOrder order = SweepOrder.SEQUENTIAL;
+        private LowRankMode lowRank = LowRankMode.AUTO;
+        private boolean polish = true;
+        private int threads = defaultThreads();
+
+        private Builder() {}
+
+        /** Sweeps per read, ≥ 0 (default 1000). */
+        public Builder optSweeps(int sweeps) {
+            if (sweeps < 0) {
+                throw new IllegalArgumentException("sweeps must be >= 0, got " + sweeps);
+            }
+            this.sweeps = sweeps;
+            return this;
+        }
+
+        /** A fixed β range (hot start, cold end) instead of the per-problem default. */
+        public Builder optBetaRange(double hot, double cold) {
+            this.betaRange = new BetaRange(hot, cold);
+            return this;
+        }
+
+        /** Geometric (default) or linear; CUSTOM needs {@link #optSchedule}. */
+        public Builder optScheduleType(ScheduleType type) {
+            if (type == null) {
+                throw new IllegalArgumentException("schedule type is null");
+            }
+            this.scheduleType = type;
+            return this;
+        }
+
+        /**
+         * A custom schedule: one β per sweep (copied), non-empty, each positive and finite; sets
+         * the schedule type to CUSTOM and overrides sweeps and the β range.
+         */
+        public Builder optSchedule(double[] betas) {
+            this.schedule = checkSchedule(betas, "custom schedule");
+            this.scheduleType = ScheduleType.CUSTOM;
+            return this;
+        }
+
+        /** Early-stopping patience in sweeps, ≥ 0 (default 0 = off). */
+        public Builder optPatience(int patience) {
+            if (patience < 0) {
+                throw new IllegalArgumentException(
+                        "patience must be >= 0 (0 = off), got " + patience);
+            }
+            this.patience = patience;
+            return this;
+        }
+
+        /** Sequential (default) or random proposal order. */
+        public Builder optOrder(SweepOrder order) {
+            if (order == null) {
+                throw new IllegalArgumentException("sweep order is null");
+            }
+            this.order = order;
+            return this;
+        }
+
+        /** How low-rank couplings are handled (default AUTO). */
+        public Builder optLowRank(LowRankMode mode) {
+            if (mode == null) {
+                throw new IllegalArgumentException("low-rank mode is null");
+            }
+            this.lowRank = mode;
+            return this;
+        }
+
+        /** Whether each read ends with a zero-temperature quench (default true). */
+        public Builder optPolish(boolean polish) {
+            this.polish = polish;
+            return this;
+        }
+
+        /** Worker threads, ≥ 1 (default: available processors). */
+        public Builder optThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** The backend. */
+        public SimulatedAnnealing build() {
+            if (scheduleType == ScheduleType.CUSTOM && schedule == null) {
+                throw new IllegalArgumentException(
+                        "schedule type custom needs a schedule (optSchedule)");
+            }
+            if (scheduleType != ScheduleType.CUSTOM && schedule != null) {
+                throw new IllegalArgumentException(
+                        "a custom schedule was given but the schedule type is " + scheduleType);
+            }
+            return new SimulatedAnnealing(this);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.qama.cim.sb;
+
+import dev.qama.cim.Knob;
+import dev.qama.cim.kernel.Kernels;
+import dev.qama.core.attention.AttentionProblem;
+import dev.qama.core.model.Problem;
+import dev.qama.core.spi.BackendOptions;
+import java.util.Set;
+
+/**
+ * The knobs of {@link SimulatedBifurcation}, validated on construction (messages quote the bad
+ * value). Backend option keys are given in brackets.
+ *
+ * @param variant [{@code variant}] ballistic, discrete or auto (the default of {@code "sb"}):
+ *     discrete for attention problems, ballistic for binary quadratic models. Measured: on 128
+ *     paper-v2 problems (H = 8, N = 49) at 100 steps, mean best energy with 2 replicas dSB −588.85
+ *     vs bSB −588.75, with 3 replicas −591.18 vs −589.46 (1 replica: −586.65 vs −587.30); on G22
+ *     with one read and 1000 steps bSB cuts 13306, dSB 13255 (both 13326–13334 with 32 replicas).
+ * @param steps [{@code steps}] time steps of the pump ramp; 0 (default) means automatic: 1000 (Goto
+ *     et al.) for binary quadratic models and {@value #ATTENTION_STEPS} for attention problems,
+ *     which sit inside every forward pass. More steps give a slower, more adiabatic bifurcation and
+ *     lower energies, at linear cost. Measured on 32 paper-v2 problems (H = 8, N = 49, bSB, mean
+ *     best energy): 100 steps −573.3, 200 steps −574.1, 1000 steps −575.3; 2 replicas × 100 steps
+ *     −576.4 (so at equal cost, replicas beat steps).
+ * @param dt [{@code dt}] time step, default 1 (the papers use 0.5–1.25; both variants are stable at
+ *     1 with the walls). Larger steps reach the walls sooner with fewer steps but skip over
+ *     structure; smaller steps need more steps for the same ramp.
+ * @param a0 [{@code a0}] the detuning a0 (also the final pump value and the x-update factor),
+ *     default 1 as in the papers; the pump ramps linearly from 0 to a0.
+ * @param xi0 [{@code xi0}] coupling scale ξ0; 0 (default) means automatic: 0.5·√(n−1)/√(Σ J_ij²)
+ *     over ordered pairs (Goto et al.'s 0.5/(σ√n); see {@link SimulatedBifurcation#autoXi0}). Too
+ *     large freezes early into poor states, too small bifurcates late.
+ * @param initAmplitude [{@code init-amplitude}] initial x and y are uniform in ±this, default 0.1;
+ *     it seeds the symmetry breaking of each replica (different replicas, different outcomes).
+ * @param evalInterval [{@code eval-interval}] read out sign(x) and record energies every this many
+ *     steps (and after the last), default 5. Ballistic SB pays one extra coupling product per
+ *     read-out; discrete SB gets it free. Smaller intervals catch more transient good states.
+ * @param patience [{@code patience}] stop early once the best energy over all replicas has not
+ *     improved for this many read-outs (status CONVERGED), checked only in the second half of the
+ *     pump ramp (before the bifurcation the read-outs barely change: with the check from the start,
+ *     a patience of 5–20 read-outs stopped every attention run within the first 10 % of the ramp,
+ *     at mean energy −561 to −563 instead of −575); 0 disables, default 0. Stopping before the ramp
+ *     ends trades quality for time.
+ * @param replicas [{@code replicas}] trajectories run side by side (a GEMM over replicas); 0
+ *     (default) means automatic: one per requested read, and at least {@value #ATTENTION_REPLICAS}
+ *     for attention problems (see steps). More replicas than reads keeps the best reads.
+ * @param polishRounds [{@code polish-rounds}] after the run, each replica's best state goes through
+ *     a greedy single-flip descent of at most this many flips (one batched product per round),
+ *     default 50; 0 disables. It removes the few spins a finite-length run leaves on the wrong side
+ *     of their field, for far less than the cost of more steps.
+ * @param kernel [{@code kernel}] auto (default), scalar or vector.
+ */
+public record SbConfig(
+        SimulatedBifurcation.Variant variant,
+        int steps,
+        double dt,
+        double a0,
+        double xi0,
+        double initAmplitude,
+        int evalInterval,
+        int patience,
+        int replicas,
+        int polishRounds,
+        Kernels.Mode kernel) {
+
+    /** Automatic step count for attention problems. */
+    public static final int ATTENTION_STEPS = 100;
+
+    /** Automatic minimum replica count for attention problems. */
+    public static final int ATTENTION_REPLICAS = 2;
+
+    /** Automatic step count for other problems. */
+    public static final int DEFAULT_STEPS = 1000;
+
+    /** Option keys understood by {@link #fromOptions}, plus {@code threads}. */
+    public static final Set<String> KEYS =
+            Set.of(
+                    "variant",
+                    "steps",
+                    "dt",
+                    "a0",
+                    "xi0",
+                    "init-amplitude",
+                    "eval-interval",
+                    "patience",
+                    "replicas",
+                    "polish-rounds",
+                    "kernel",
+                    "threads");
+
+    /** Validates every knob. */
+    public SbConfig {
+        if (variant == null) {
+            throw new IllegalArgumentException("SB variant is null");
+        }
+        if (kernel == null) {
+            throw new IllegalArgumentException("kernel mode is null");
+        }
+        Knob.range("steps", steps, 0, 100_000_000);
+        Knob.positive("dt", dt, 100);
+        Knob.positive("a0", a0, 1e6);
+        Knob.range("xi0", xi0, 0, 1e12);
+        Knob.positive("init-amplitude", initAmplitude, 1);
+        Knob.range("eval-interval", evalInterval, 1, 100_000_000);
+        Knob.range("patience", patience, 0, 100_000_000);
+        Knob.range("replicas", replicas, 0, 1 << 16);
+        Knob.range("polish-rounds", polishRounds, 0, 100_000_000);
+    }
+
+    /** The defaults for a variant. */
+    public static SbConfig defaults(SimulatedBifurcation.Variant variant) {
+        return new SbConfig(variant, 0, 1.0, 1.0, 0.0, 0.1, 5, 0, 0, 50, Kernels.Mode.AUTO);
+    }
+
+    /** The defaults overridden by backend options (unknown keys are an error). */
+    public static SbConfig fromOptions(SimulatedBifurcation.Variant variant, BackendOptions o) {
+        o.requireOnly(KEYS);
+        SbConfig d = defaults(variant);
+        return new SbConfig(
+                parseVariant(o.getString("variant", variant.name())),
+                o.getInt("steps", d.steps, 0, 100_000_000),
+                o.getDouble("dt", d.dt, Double.MIN_VALUE, 100),
+                o.getDouble("a0", d.a0, Double.MIN_VALUE, 1e6),
+                o.getDouble("xi0", d.xi0, 0, 1e12),
+                o.getDouble("init-amplitude", d.initAmplitude, Double.MIN_VALUE, 1),
+                o.getInt("eval-interval", d.evalInterval, 1, 100_000_000),
+                o.getInt("patience", d.patience, 0, 100_000_000),
+                o.getInt("replicas", d.replicas, 0, 1 << 16),
+                o.getInt("polish-rounds", d.polishRounds, 0, 100_000_000),
+                Kernels.parseMode(o.getString("kernel", "auto")));
+    }
+
+    /** Parses a variant name (ballistic, discrete, auto), quoting a bad value. */
+    public static SimulatedBifurcation.Variant parseVariant(String text) {
+        for (SimulatedBifurcation.Variant v : SimulatedBifurcation.Variant.values()) {
+            if (v.name().equalsIgnoreCase(text)) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException(
+                "SB variant '" + text + "' is not one of ballistic, discrete, auto");
+    }
+
+    /** The step count used for {@code problem} (resolves 0 = automatic). */
+    public int stepsFor(Problem problem) {
+        if (steps > 0) {
+            return steps;
+        }
+        return problem instanceof AttentionProblem ? ATTENTION_STEPS : DEFAULT_STEPS;
+    }
+
+    /** The replica count used for {@code problem} and {@code reads} reads. */
+    public int replicasFor(Problem problem, int reads) {
+        int r = Math.max(reads, replicas);
+        if (replicas == 0 && problem instanceof AttentionProblem) {
+            r = Math.max(r, ATTENTION_REPLICAS);
+        }
+        return r;
+    }
+
+    /** A copy with another step count. */
+    public SbConfig withSteps(int s) {
+        return new SbConfig(
+                variant,
+                s,
+                dt,
+                a0,
+                xi0,
+                initAmplitude,
+                evalInterval,
+                patience,
+                replicas,
+                polishRounds,
+                kernel);
+    }
+
+    /** A copy with another replica count. */
+    public SbConfig withReplicas(int r) {
+        return new SbConfig(
+                variant,
+                steps,
+                dt,
+                a0,
+                xi0,
+                initAmplitude,
+                evalInterval,
+                patience,
+                r,
+                polishRounds,
+                kernel);
+    }
+
+    /** A copy with another patience. */
+    public SbConfig withPatience(int p) {
+        return new SbConfig(
+                variant,
+                steps,
+                dt,
+                a0,
+                xi0,
+                initAmplitude,
+                evalInterval,
+                p,
+                replicas,
+                polishRounds,
+                kernel);
+    }
+
+    /** A copy with another kernel mode. */
+    public SbConfig withKernel(Kernels.Mode k) {
+        return new SbConfig(
+                variant,
+                steps,
+                dt,
+                a0,
+                xi0,
+                initAmplitude,
+                evalInterval,
+                patience,
+                replicas,
+                polishRounds,
+                k);
+    }
+}

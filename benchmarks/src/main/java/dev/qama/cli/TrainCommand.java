@@ -659,6 +659,8 @@ public final class TrainCommand implements Callable<Integer> {
         private final int epochs;
         private final boolean interactive;
         private long lastDraw;
+        private double lastEpochEnd;
+        private int lastSteps;
 
         Progress(PrintWriter err, int epochs, boolean interactive) {
             this.err = err;
@@ -669,6 +671,7 @@ public final class TrainCommand implements Callable<Integer> {
         @Override
         public void onStep(
                 int epoch, int step, int steps, double loss, double acc, double seconds) {
+            lastSteps = steps;
             if (!interactive) {
                 return;
             }
@@ -699,15 +702,19 @@ public final class TrainCommand implements Callable<Integer> {
             if (interactive) {
                 err.print("\r");
             }
+            double dt = e.seconds() - lastEpochEnd;
+            lastEpochEnd = e.seconds();
             err.printf(
                     Locale.ROOT,
-                    "epoch %d/%d  loss %.4f  train acc %.2f %%  %.1f s" + " (solver %.1f s)%n",
+                    "epoch %d/%d  loss %.4f  train acc %.2f %%  %.1f s (solver %.1f s)  %.2f"
+                            + " batch/s%n",
                     e.epoch(),
                     epochs,
                     e.loss(),
                     100 * e.trainAccuracy(),
                     e.seconds(),
-                    e.solverSeconds());
+                    e.solverSeconds(),
+                    lastSteps / Math.max(1e-9, dt));
             err.flush();
         }
     }

@@ -92,7 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
             paramLabel = "classical|qama",
             defaultValue = "classical",
             description =
-                    "DJL's ScaledDotProductAttentionBlock or QAMA (default: ${DEFAULT-VALUE}).")
+                    "DJL's ScaledDotProductAttentionBlock or QAMA; none = no attention (an ablation) (default: ${DEFAULT-VALUE}).")
     String attention;
 
     @Option(
@@ -229,16 +229,19 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean quantum =
+        TrainSpec.Attention att =
                 switch (attention) {
-                    case "classical" -> false;
-                    case "qama" -> true;
+                    case "classical" -> TrainSpec.Attention.CLASSICAL;
+                    case "qama" -> TrainSpec.Attention.QAMA;
+                    case "none" -> TrainSpec.Attention.NONE;
                     default ->
                             throw new UserException(
-                                    "--attention must be classical or qama, got '"
+                                    "--attention must be classical or qama (or none, the"
+                                            + " ablation), got '"
                                             + attention
                                             + "'");
                 };
+        boolean quantum = att == TrainSpec.Attention.QAMA;
         Formulation f =
                 switch (formulation) {
                     case "paper-v1" -> Formulation.PAPER_V1;
@@ -279,7 +282,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Data data = loadData();
         int e = epochs != null ? epochs : data.defaultEpochs;
-        TrainSpec ts = new TrainSpec(quantum, f, mode, solverSpec, e, seed, batchSize, lr);
+        TrainSpec ts = new TrainSpec(att, f, mode, solverSpec, e, seed, batchSize, lr);
 
         Path dir =
                 out != null

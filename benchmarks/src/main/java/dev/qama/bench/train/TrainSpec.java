@@ -7,7 +7,7 @@ import dev.qama.djl.QamaAttentionBlock.OutputMode;
 /**
  * What to train and how.
  *
- * @param quantum QAMA attention (true) or DJL's ScaledDotProductAttentionBlock (false)
+ * @param attention which attention the encoder layer uses
  * @param formulation QAMA's formulation
  * @param outputMode QAMA's output mode
  * @param solver QAMA's backend, or null for the highest-ranked one
@@ -18,7 +18,7 @@ import dev.qama.djl.QamaAttentionBlock.OutputMode;
  * @param learningRate Adam's learning rate
  */
 public record TrainSpec(
-        boolean quantum,
+        Attention attention,
         Formulation formulation,
         OutputMode outputMode,
         SolverSpec solver,
@@ -42,8 +42,26 @@ public record TrainSpec(
         }
     }
 
-    /** "classical" or "qama". */
+    /** The attention of the encoder layer. */
+    public enum Attention {
+        /** DJL's ScaledDotProductAttentionBlock. */
+        CLASSICAL,
+        /** QamaAttentionBlock. */
+        QAMA,
+        /**
+         * An ablation: the attention output is 0, so every token is processed alone (patch-wise
+         * MLP) until the mean pool. Tells how much any attention adds.
+         */
+        NONE
+    }
+
+    /** Whether the attention is QAMA. */
+    public boolean quantum() {
+        return attention == Attention.QAMA;
+    }
+
+    /** "classical", "qama" or "none". */
     public String attentionName() {
-        return quantum ? "qama" : "classical";
+        return attention.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

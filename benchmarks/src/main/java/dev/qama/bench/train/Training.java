@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -83,7 +84,11 @@ public final class Training {
             Listener listener,
             int[] selectionExamples) {
         TimedBackend backend = null;
-        AttentionFactory factory = AttentionFactory.classical();
+        AttentionFactory factory =
+                spec.attention() == TrainSpec.Attention.NONE
+                        ? (e, h, p) ->
+                                new LambdaBlock(x -> new NDList(x.head().zerosLike()), "none")
+                        : AttentionFactory.classical();
         if (spec.quantum()) {
             backend =
                     new TimedBackend(

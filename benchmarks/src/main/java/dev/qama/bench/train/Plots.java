@@ -43,6 +43,7 @@ public final class Plots {
     public static void curves(List<Run> runs, String title, Path png) throws IOException {
         XYChart loss = chart(title + ": training loss", "loss");
         XYChart acc = chart(title + ": training accuracy", "accuracy (%)");
+        acc.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         for (Run r : runs) {
             List<History.Epoch> e = r.history().epochs();
             if (e.isEmpty()) {
@@ -56,8 +57,8 @@ public final class Plots {
                 l[i] = e.get(i).loss();
                 a[i] = 100 * e.get(i).trainAccuracy();
             }
-            style(loss.addSeries(r.label(), x, l));
-            style(acc.addSeries(r.label(), x, a));
+            style(loss.addSeries(r.label(), x, l), x.length);
+            style(acc.addSeries(r.label(), x, a), x.length);
         }
         BufferedImage img = new BufferedImage(2 * W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -87,12 +88,14 @@ public final class Plots {
         c.getStyler().setPlotBackgroundColor(Color.WHITE);
         c.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
         c.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        c.getStyler().setDecimalPattern("#0.###");
+        c.getStyler().setDecimalPattern("#0.##");
+        c.getStyler().setXAxisDecimalPattern("#0");
+        c.getStyler().setXAxisMaxLabelCount(12);
         return c;
     }
 
-    private static void style(XYSeries s) {
-        s.setMarker(SeriesMarkers.CIRCLE);
+    private static void style(XYSeries s, int points) {
+        s.setMarker(points <= 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         s.setLineStyle(new BasicStroke(2f));
     }
 

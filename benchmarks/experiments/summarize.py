@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Mean and sample standard deviation of qama train results: summarize.py RESULT.json...
 
-Groups the files by (dataset, attention, formulation, output_mode) and prints one Markdown table
+Groups the files by (dataset, train size, epochs, attention, formulation, output_mode) and prints one Markdown table
 row per group: runs, epochs, test accuracy, train accuracy, train seconds, solver seconds.
 """
 import json
@@ -26,17 +26,18 @@ for path in sys.argv[1:]:
     if not text:
         continue
     r = json.loads(text.splitlines()[-1])
-    key = (r["dataset"], r["attention"], r.get("formulation", ""), r.get("output_mode", ""))
+    key = (r["dataset"], r["train_size"], r["epochs"], r["attention"], r.get("formulation", ""),
+           r.get("output_mode", ""))
     groups[key].append(r)
 
-print("| data set | attention | runs (seeds) | epochs | test accuracy % | train accuracy % "
-      "| train s | solver s |")
-print("|---|---|---|---|---|---|---|---|")
+print("| data set | train size | attention | runs (seeds) | epochs | test accuracy % "
+      "| train accuracy % | train s | solver s |")
+print("|---|---|---|---|---|---|---|---|---|")
 for key in sorted(groups):
     rs = groups[key]
-    name = key[1] if key[1] == "classical" else f"qama {key[2]} {key[3]}"
+    name = key[3] if key[3] != "qama" else f"qama {key[4]} {key[5]}"
     seeds = ",".join(str(r["seed"]) for r in rs)
-    print(f"| {key[0]} | {name} | {len(rs)} ({seeds}) | {rs[0]['epochs']} "
+    print(f"| {key[0]} | {key[1]} | {name} | {len(rs)} ({seeds}) | {rs[0]['epochs']} "
           f"| {fmt([r['test_accuracy'] for r in rs], 100)} "
           f"| {fmt([r['train_accuracy'] for r in rs], 100)} "
           f"| {fmt([r['train_seconds'] for r in rs], 1, 0)} "

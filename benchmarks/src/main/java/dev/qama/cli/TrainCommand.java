@@ -314,6 +314,7 @@ public final class TrainCommand implements Callable<Integer> {
                                     stdout.println(j);
                                 } else {
                                     summary(stdout, ts, data, null, history, dir);
+                                    stdout.println(j);
                                 }
                             } catch (IOException | RuntimeException ex) {
                                 err.println("qama: could not write the partial results: " + ex);
@@ -361,6 +362,7 @@ public final class TrainCommand implements Callable<Integer> {
             stdout.println(j);
         } else {
             summary(stdout, ts, data, r, history, dir);
+            stdout.println(j);
         }
         stdout.flush();
         return Main.EXIT_OK;

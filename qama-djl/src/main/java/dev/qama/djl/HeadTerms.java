@@ -2,39 +2,69 @@ package dev.qama.djl;
 
 import ai.djl.ndarray.NDArray;
 import dev.qama.core.attention.AttentionProblem;
+import dev.qama.core.formulation.AttentionInputs;
+import dev.qama.core.formulation.Formulation;
+import java.util.List;
 
 /**
- * The formulation-specific part of a QAMA forward pass: differentiable couplings and linear terms
- * built from the projected heads, their host copies, the QUBO of each batch element and the
- * per-token energies at a fixed selection. Implementations hold no per-call state: {@link #prepare}
- * returns a fresh {@link Prepared} for every forward pass.
+ * The formulation-specific part of a QAMA forward pass. The QUBOs are built by qama-core's {@link
+ * Formulation} (the one place where couplings, linear terms and penalty weights are defined); this
+ * class adds the differentiable side: the per-token energies at a fixed selection, recomputed with
+ * NDArray operations from the same tensors and with the coefficients read from the same formulation
+ * object. Implementations hold no per-call state: {@link #prepare} returns a fresh {@link Prepared}
+ * for every forward pass.
  *
  * <p>Shapes: B batch, H heads, N tokens, d head width.
  */
 interface HeadTerms {
 
     /**
-     * Builds the terms of one forward pass.
+     * The qama-core formulation that holds the coefficients (for paper-v2 with a placeholder value
+     * importance: the layer's current e is swapped in by {@link #prepare}).
+     */
+    Formulation formulation();
+
+    /** Soft-selection bits q per (head, token). */
+    default int bits() {
+        return formulation().bits();
+    }
+
+    /**
+     * Builds the terms of one forward pass: copies Q, K, V (and e) to the host once, as {@link
+     * AttentionInputs}.
      *
      * @param q projected queries (B, H, N, d)
      * @param k projected keys (B, H, N, d)
      * @param v projected values (B, H, N, d)
      * @param e value importance (d), or null if the formulation has none
+     * @param mask [B·N] row-major, true = the token can never be selected; or null for none
+     * @throws IllegalArgumentException naming the tensor and batch element of a NaN or infinity
      */
-    Prepared prepare(NDArray q, NDArray k, NDArray v, NDArray e);
-
-    /** Soft-selection bits q per (head, token). */
-    int bits();
+    Prepared prepare(NDArray q, NDArray k, NDArray v, NDArray e, boolean[] mask);
 
     /** The terms of one forward pass. */
     interface Prepared {
-        /** The QUBO of batch element b, with {@code masked[i]} tokens never selected. */
-        AttentionProblem problem(int b, boolean[] masked);
+        /** The formulation of this pass (paper-v2: with the layer's current e). */
+        Formulation formulation();
+
+        /** The host copy of Q, K, V and the mask. */
+        AttentionInputs inputs();
+
+        /** The QUBO of batch element b, built by {@link #formulation()}. */
+        default AttentionProblem problem(int b) {
+            return formulation().build(inputs(), b);
+        }
+
+        /** The QUBOs of all batch elements, in order. */
+        default List<AttentionProblem> problems() {
+            return formulation().buildAll(inputs());
+        }
 
         /**
          * The per-token energies H_{t,i} (B, H, N) at the constant selection weights {@code w} (B,
-         * H, N), differentiable in the inputs of {@link #prepare}. They sum, per batch element, to
-         * the problem's energy minus its multi-head penalty.
+         * H, N), differentiable in the inputs of {@link #prepare}. They equal the problems' {@link
+         * AttentionProblem#tokenEnergies} and sum, per batch element, to the problem's energy minus
+         * its multi-head penalty.
          */
         NDArray tokenEnergies(NDArray w);
 

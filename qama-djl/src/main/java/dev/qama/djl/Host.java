@@ -1,6 +1,8 @@
 package dev.qama.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 
 /** Small helpers on host (Java) copies of tensors. */
 final class Host {
@@ -37,10 +39,28 @@ final class Host {
         return a.mul(a.getManager().create((float) s));
     }
 
-    /** Copies head t of batch element b out of a (B, H, N, m) row-major array. */
-    static float[] slice(float[] data, int b, int t, int heads, int tokens, int m) {
-        float[] out = new float[tokens * m];
-        System.arraycopy(data, ((b * heads) + t) * tokens * m, out, 0, tokens * m);
+    /**
+     * The values of {@code arrays} (row-major, detached from autograd) with one device-to-host
+     * copy: they are flattened and concatenated on the engine side, copied once and split here.
+     * Null entries give null.
+     */
+    static float[][] copyOut(NDArray... arrays) {
+        NDList flat = new NDList(arrays.length);
+        for (NDArray a : arrays) {
+            if (a != null) {
+                flat.add(a.stopGradient().flatten());
+            }
+        }
+        float[] all = (flat.size() == 1 ? flat.get(0) : NDArrays.concat(flat)).toFloatArray();
+        float[][] out = new float[arrays.length][];
+        int from = 0;
+        for (int i = 0; i < arrays.length; i++) {
+            if (arrays[i] != null) {
+                int size = Math.toIntExact(arrays[i].size());
+                out[i] = java.util.Arrays.copyOfRange(all, from, from + size);
+                from += size;
+            }
+        }
         return out;
     }
 }

@@ -42,6 +42,22 @@ final class Inputs {
         this.maskHash = maskHash;
     }
 
+    /**
+     * The token mask as qama-core's {@link dev.qama.core.formulation.AttentionInputs} wants it:
+     * [B·N] row-major, true = never selected; null when no token is masked.
+     */
+    boolean[] flatMask() {
+        boolean[] flat = new boolean[batch * tokens];
+        boolean any = false;
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < tokens; j++) {
+                flat[b * tokens + j] = maskedTokens[b][j];
+                any |= maskedTokens[b][j];
+            }
+        }
+        return any ? flat : null;
+    }
+
     static Inputs parse(NDList inputs, int embeddingSize, int heads) {
         int n = inputs.size();
         if (n < 1 || n > 4) {

@@ -2,51 +2,48 @@ package dev.qama.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import dev.qama.core.attention.AttentionProblem;
-import dev.qama.core.model.DenseCoupling;
+import dev.qama.core.formulation.AttentionInputs;
+import dev.qama.core.formulation.PaperV1Formulation;
+import dev.qama.core.formulation.V1CouplingMode;
 
 /**
- * The paper-v1 terms (QAMA v1, arXiv 2504.11083v1), with the known defects of the authors' code
- * handled as documented in docs/math-djl.md: per head, J_ij = 1 − JSD(softmax(Q_i) ‖ softmax(K_j))
- * in bits (a similarity in [0, 1], not the raw divergence; not symmetric, with a diagonal), h_i =
- * the entropy in bits of softmax(V_i), q soft-selection bits per token, coupling weight a = c_J,
- * linear weight b = c_h, penalty ρ = λ_MH / (H(H−1)/2) (0 when H = 1). No BatchNorm of J and h.
+ * The differentiable side of the paper-v1 formulation (QAMA v1, arXiv 2504.11083v1; qama-core's
+ * {@link PaperV1Formulation}, which builds the QUBOs, with the defects of the authors' code handled
+ * as documented in docs/math.md): per head, J_ij = 1 − JSD(softmax(Q_i) ‖ softmax(K_j)) in bits
+ * (SIMILARITY) or the JSD itself (DIVERGENCE), not symmetric, with a diagonal; h_i = the entropy in
+ * bits of softmax(V_i); the optional long-range term −γ Σ_{i≠j} (|i−j|/(N−1)) w_i w_j; coupling
+ * weight c_J, linear weight c_h, all read from the formulation. No BatchNorm of J and h.
  *
  * <p>The energy uses only the symmetric part of J: Σ_ij J_ij w_i w_j = Σ_{i≠j} C_ij w_i w_j + Σ_i
  * J_ii w_i² with C = (J + Jᵀ)/2 off the diagonal. Building J needs an (N, N, d) tensor per head.
- *
- * <p>Internal: to be replaced by qama-core's formulation classes once they exist.
  */
 final class PaperV1Terms implements HeadTerms {
     private static final double LN2 = Math.log(2);
-    private final int bits;
-    private final double cj;
-    private final double ch;
-    private final double lambda;
+    private final PaperV1Formulation f;
 
-    PaperV1Terms(int bits, double cj, double ch, double lambda) {
-        this.bits = bits;
-        this.cj = cj;
-        this.ch = ch;
-        this.lambda = lambda;
+    PaperV1Terms(PaperV1Formulation f) {
+        this.f = f;
     }
 
     @Override
-    public int bits() {
-        return bits;
-    }
-
-    /** The penalty weight ρ = λ_MH / (H(H−1)/2), 0 for one head. */
-    static double penalty(double lambda, int heads) {
-        return heads > 1 ? lambda / (heads * (heads - 1) / 2.0) : 0.0;
+    public PaperV1Formulation formulation() {
+        return f;
     }
 
     @Override
-    public Prepared prepare(NDArray q, NDArray k, NDArray v, NDArray e) {
+    public Prepared prepare(NDArray q, NDArray k, NDArray v, NDArray e, boolean[] mask) {
         Shape s = q.getShape();
+        int batch = (int) s.get(0);
         int heads = (int) s.get(1);
         int tokens = (int) s.get(2);
         int dim = (int) s.get(3);
+        float[][] host = Host.copyOut(q, k, v);
+        int perBatch = heads * tokens * dim;
+        Host.checkFinite(host[0], perBatch, "projected queries");
+        Host.checkFinite(host[1], perBatch, "projected keys");
+        Host.checkFinite(host[2], perBatch, "projected values");
+        AttentionInputs in =
+                new AttentionInputs(batch, heads, tokens, dim, host[0], host[1], host[2], mask);
         NDArray pq = q.softmax(3); // (B, H, N, d)
         NDArray pk = k.softmax(3);
         NDArray pv = v.softmax(3);
@@ -61,59 +58,55 @@ final class PaperV1Terms implements HeadTerms {
         NDArray jsd =
                 Host.scale(
                         Host.scale(nq.expandDims(3).add(nk.expandDims(2)), 0.5).sub(mlm), 1 / LN2);
-        NDArray j = jsd.neg().add(1f);
-        float[] hostJ = j.toFloatArray();
-        float[] hostH = h.toFloatArray();
-        Host.checkFinite(hostJ, heads * tokens * tokens, "couplings J");
-        Host.checkFinite(hostH, heads * tokens, "value entropies h");
-        return new V1(j, h, pv, heads, tokens, hostJ, hostH);
+        NDArray j = f.couplingMode() == V1CouplingMode.SIMILARITY ? jsd.neg().add(1f) : jsd;
+        NDArray far = null;
+        if (f.longRangeWeight() != 0 && tokens > 1) {
+            float[] l = new float[tokens * tokens];
+            for (int i = 0; i < tokens; i++) {
+                for (int c = 0; c < tokens; c++) {
+                    l[i * tokens + c] = (float) (Math.abs(i - c) / (double) (tokens - 1));
+                }
+            }
+            far = q.getManager().create(l, new Shape(tokens, tokens)); // a constant
+        }
+        return new V1(in, j, h, pv, far);
     }
 
     private final class V1 implements Prepared {
+        private final AttentionInputs in;
         private final NDArray j;
         private final NDArray h;
         private final NDArray pv;
-        private final int heads;
-        private final int tokens;
-        private final float[] hostJ;
-        private final float[] hostH;
+        private final NDArray far;
 
-        V1(NDArray j, NDArray h, NDArray pv, int heads, int tokens, float[] hostJ, float[] hostH) {
+        V1(AttentionInputs in, NDArray j, NDArray h, NDArray pv, NDArray far) {
+            this.in = in;
             this.j = j;
             this.h = h;
             this.pv = pv;
-            this.heads = heads;
-            this.tokens = tokens;
-            this.hostJ = hostJ;
-            this.hostH = hostH;
+            this.far = far;
         }
 
         @Override
-        public AttentionProblem problem(int b, boolean[] masked) {
-            AttentionProblem.Builder pb =
-                    AttentionProblem.builder(heads, tokens, bits)
-                            .couplingWeight(cj)
-                            .linearWeight(ch)
-                            .penaltyWeight(penalty(lambda, heads))
-                            .mask(masked);
-            for (int t = 0; t < heads; t++) {
-                float[] jt = Host.slice(hostJ, b, t, heads, tokens, tokens);
-                float[] diag = new float[tokens];
-                for (int i = 0; i < tokens; i++) {
-                    diag[i] = jt[i * tokens + i];
-                }
-                pb.coupling(t, DenseCoupling.symmetricPartOf(tokens, jt))
-                        .diagonal(t, diag)
-                        .linear(t, Host.slice(hostH, b, t, heads, tokens, 1));
-            }
-            return pb.build();
+        public PaperV1Formulation formulation() {
+            return f;
+        }
+
+        @Override
+        public AttentionInputs inputs() {
+            return in;
         }
 
         @Override
         public NDArray tokenEnergies(NDArray w) {
             NDArray sym = Host.scale(j.add(j.transpose(0, 1, 3, 2)), 0.5); // (B, H, N, N)
-            NDArray jw = sym.matMul(w.expandDims(3)).squeeze(3); // (B, H, N)
-            return w.mul(Host.scale(jw, cj).add(Host.scale(h, ch))).neg();
+            NDArray w4 = w.expandDims(3);
+            NDArray jw = Host.scale(sym.matMul(w4).squeeze(3), f.couplingScale()); // (B, H, N)
+            if (far != null) {
+                // −γ Σ_{j≠i} L_ij w_j (L has a zero diagonal)
+                jw = jw.add(Host.scale(far.matMul(w4).squeeze(3), f.longRangeWeight()));
+            }
+            return w.mul(jw.add(Host.scale(h, f.linearScale()))).neg();
         }
 
         @Override

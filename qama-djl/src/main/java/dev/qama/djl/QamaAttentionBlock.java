@@ -13,6 +13,9 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.qama.core.attention.AttentionProblem;
+import dev.qama.core.formulation.PaperV1Formulation;
+import dev.qama.core.formulation.PaperV2Formulation;
+import dev.qama.core.formulation.V1CouplingMode;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.Annealers;
 import dev.qama.core.spi.BatchResult;
@@ -23,7 +26,6 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,18 +56,19 @@ import java.util.List;
  * <ol>
  *   <li>keyProjection, queryProjection, valueProjection (Linear E → E with bias) and a reshape to
  *       heads: (B, N, E) → (B, H, N, d);
- *   <li>couplings and linear terms of the chosen {@link Formulation}, with NDArray operations;
- *   <li>one host copy of them, one {@link AttentionProblem} per batch element (H·N·q binaries), one
- *       {@link AnnealerBackend#solve} call for the whole batch;
+ *   <li>one host copy of Q, K, V (and e), from which qama-core's formulation ({@link
+ *       PaperV2Formulation} or {@link PaperV1Formulation}) builds one {@link AttentionProblem} per
+ *       batch element (H·N·q binaries); one {@link AnnealerBackend#solve} call for the whole batch;
  *   <li>the best state of each problem as constant selection weights w (B, H, N);
- *   <li>the per-token energies H_{t,i} at w, recomputed with NDArray operations, so that autograd
- *       gives exactly ∂E/∂(Q, K, V, e) at the fixed solution ("gradient conduction");
+ *   <li>the per-token energies H_{t,i} at w, recomputed with NDArray operations with the
+ *       coefficients of the same formulation object, so that autograd gives exactly ∂E/∂(Q, K, V,
+ *       e) at the fixed solution ("gradient conduction");
  *   <li>the heads' output by the {@link OutputMode}, probabilityDropout, the reshape (B, H, N, d) →
  *       (B, N, E) and resultProjection.
  * </ol>
  *
  * The formulas, their gradients and the cost of every option are in docs/djl-integration.md and
- * docs/math-djl.md.
+ * docs/math.md (section "The DJL block").
  *
  * <h2>Parameters and serialisation</h2>
  *
@@ -127,14 +130,28 @@ public final class QamaAttentionBlock extends AbstractBlock {
         VALUES
     }
 
-    /** How paper-v2 couplings are handed to the solver. */
+    /**
+     * How paper-v2 couplings are handed to the solver: an alias of qama-core's {@link
+     * dev.qama.core.formulation.CouplingForm}, which decides.
+     *
+     * @deprecated use {@link Builder#optCouplingForm(dev.qama.core.formulation.CouplingForm)}
+     */
+    @Deprecated
     public enum CouplingForm {
-        /** FACTORED when N > 2d (a product J·x costs N·2d instead of N²), else DENSE. */
+        /** qama-core's AUTO: LOW_RANK when 4d &lt; N, else DENSE. */
         AUTO,
         /** A dense N×N matrix per head. */
         DENSE,
-        /** The factors Q, K per head: no N×N array anywhere (paper-v2 only). */
-        FACTORED
+        /** qama-core's LOW_RANK: the factors Q, K per head, no N×N array (paper-v2 only). */
+        FACTORED;
+
+        dev.qama.core.formulation.CouplingForm core() {
+            return switch (this) {
+                case AUTO -> dev.qama.core.formulation.CouplingForm.AUTO;
+                case DENSE -> dev.qama.core.formulation.CouplingForm.DENSE;
+                case FACTORED -> dev.qama.core.formulation.CouplingForm.LOW_RANK;
+            };
+        }
     }
 
     private final int embeddingSize;
@@ -171,7 +188,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         this.timeLimit = b.timeLimit;
         this.backendName = b.backendName;
         this.backend = b.backend;
-        this.terms = b.terms();
+        this.terms = b.terms;
         keyProjection = addChildBlock("keyProjection", projection());
         queryProjection = addChildBlock("queryProjection", projection());
         valueProjection = addChildBlock("valueProjection", projection());
@@ -238,6 +255,15 @@ public final class QamaAttentionBlock extends AbstractBlock {
     /** Soft-selection bits q per (head, token). */
     public int getBits() {
         return bits;
+    }
+
+    /**
+     * The qama-core formulation whose coefficients the solver and the gradient share: a {@link
+     * PaperV2Formulation} (its value importance is a placeholder of ones; each forward pass uses a
+     * copy with the current e) or a {@link PaperV1Formulation}.
+     */
+    public dev.qama.core.formulation.Formulation getCoreFormulation() {
+        return terms.formulation();
     }
 
     /**
@@ -385,7 +411,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 valueImportance == null
                         ? null
                         : ps.getValue(valueImportance.importance(), kh.getDevice(), training);
-        HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e);
+        HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, in.flatMask());
 
         float[] w = solve(p, in);
         NDManager manager = kh.getManager();
@@ -408,10 +434,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
     private float[] solve(HeadTerms.Prepared p, Inputs in) {
         int batch = in.batch;
         int tokens = in.tokens;
-        List<AttentionProblem> problems = new ArrayList<>(batch);
-        for (int b = 0; b < batch; b++) {
-            problems.add(p.problem(b, in.maskedTokens[b]));
-        }
+        List<AttentionProblem> problems = p.problems();
         long requestSeed = Seeds.forStream(seed, in.maskHash);
         SolveRequest request =
                 SolveRequest.builder(problems)
@@ -449,7 +472,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
      * keeps and that are selected (w_{t,j} > 0) of s_{t,j} + log w_{t,j}, s = −H/n_t with n_t =
      * max(1, Σ_j w_{t,j}); a query with no such key outputs 0.
      */
-    private NDArray mixValues(
+    NDArray mixValues(
             ParameterStore ps, boolean training, Inputs in, float[] w, NDArray tok, NDArray vh) {
         int B = in.batch;
         int H = headCount;
@@ -515,7 +538,11 @@ public final class QamaAttentionBlock extends AbstractBlock {
         private float attentionProbsDropoutProb = 0.1f;
         private Formulation formulation = Formulation.PAPER_V2;
         private OutputMode outputMode = OutputMode.PAPER;
-        private CouplingForm couplingForm = CouplingForm.AUTO;
+        private dev.qama.core.formulation.CouplingForm couplingForm =
+                dev.qama.core.formulation.CouplingForm.AUTO;
+        private V1CouplingMode v1CouplingMode = V1CouplingMode.SIMILARITY;
+        private double longRangeWeight;
+        private HeadTerms terms;
         private int bits;
         private double couplingScale = Double.NaN;
         private double linearScale = Double.NaN;
@@ -561,9 +588,42 @@ public final class QamaAttentionBlock extends AbstractBlock {
             return this;
         }
 
-        /** How paper-v2 couplings reach the solver (default {@link CouplingForm#AUTO}). */
-        public Builder optCouplingForm(CouplingForm form) {
+        /**
+         * How paper-v2 couplings reach the solver (default AUTO: LOW_RANK when 4d &lt; N, else
+         * DENSE; see {@link dev.qama.core.formulation.CouplingForm#resolve}). The energy and its
+         * gradient are computed from the factors Q, K either way.
+         */
+        public Builder optCouplingForm(dev.qama.core.formulation.CouplingForm form) {
             this.couplingForm = form;
+            return this;
+        }
+
+        /**
+         * The block's former alias of the coupling form (FACTORED = LOW_RANK).
+         *
+         * @deprecated use {@link #optCouplingForm(dev.qama.core.formulation.CouplingForm)}
+         */
+        @Deprecated
+        public Builder optCouplingForm(CouplingForm form) {
+            this.couplingForm = form == null ? null : form.core();
+            return this;
+        }
+
+        /**
+         * Paper-v1 only: J = 1 − JSD ({@link V1CouplingMode#SIMILARITY}, default) or the authors' J
+         * = JSD ({@link V1CouplingMode#DIVERGENCE}).
+         */
+        public Builder optV1CouplingMode(V1CouplingMode mode) {
+            this.v1CouplingMode = mode;
+            return this;
+        }
+
+        /**
+         * Paper-v1 only: γ ≥ 0 of the long-range term −γ Σ_t Σ_{i≠j} (|i−j|/(N−1)) w_i w_j (default
+         * 0, off; see {@link PaperV1Formulation}).
+         */
+        public Builder optLongRangeWeight(double gamma) {
+            this.longRangeWeight = gamma;
             return this;
         }
 
@@ -638,21 +698,45 @@ public final class QamaAttentionBlock extends AbstractBlock {
             return this;
         }
 
-        private HeadTerms terms() {
+        /**
+         * The qama-core formulation with this builder's options; coefficients left unset keep the
+         * formulation's defaults. It validates them (messages name the value).
+         */
+        private HeadTerms terms(int headSize) {
             if (formulation == Formulation.PAPER_V2) {
-                return new PaperV2Terms(
-                        bits,
-                        or(couplingScale, 1.0),
-                        or(linearScale, 0.16),
-                        or(penaltyScale, 0.8),
-                        couplingForm);
+                float[] ones = new float[headSize];
+                java.util.Arrays.fill(ones, 1f);
+                PaperV2Formulation.Builder f =
+                        PaperV2Formulation.builder()
+                                .bits(bits)
+                                .couplingForm(couplingForm)
+                                .valueImportance(ones);
+                if (!Double.isNaN(couplingScale)) {
+                    f.couplingScale(couplingScale);
+                }
+                if (!Double.isNaN(linearScale)) {
+                    f.linearScale(linearScale);
+                }
+                if (!Double.isNaN(penaltyScale)) {
+                    f.penaltyScale(penaltyScale);
+                }
+                return new PaperV2Terms(f.build());
             }
-            return new PaperV1Terms(
-                    bits, or(couplingScale, 1.0), or(linearScale, 1.0), or(penaltyScale, 2.0));
-        }
-
-        private static double or(double v, double dflt) {
-            return Double.isNaN(v) ? dflt : v;
+            PaperV1Formulation.Builder f =
+                    PaperV1Formulation.builder()
+                            .bits(bits)
+                            .couplingMode(v1CouplingMode)
+                            .longRangeWeight(longRangeWeight);
+            if (!Double.isNaN(couplingScale)) {
+                f.couplingScale(couplingScale);
+            }
+            if (!Double.isNaN(linearScale)) {
+                f.linearScale(linearScale);
+            }
+            if (!Double.isNaN(penaltyScale)) {
+                f.multiHeadPenalty(penaltyScale);
+            }
+            return new PaperV1Terms(f.build());
         }
 
         /**
@@ -683,32 +767,42 @@ public final class QamaAttentionBlock extends AbstractBlock {
                         "attention dropout probability must be in [0, 1), got "
                                 + attentionProbsDropoutProb);
             }
-            if (formulation == null || outputMode == null || couplingForm == null) {
+            if (formulation == null
+                    || outputMode == null
+                    || couplingForm == null
+                    || v1CouplingMode == null) {
                 throw new IllegalArgumentException(
-                        "formulation, output mode and coupling form must not be null (got "
+                        "formulation, output mode, coupling form and v1 coupling mode must not be"
+                                + " null (got "
                                 + formulation
                                 + ", "
                                 + outputMode
                                 + ", "
                                 + couplingForm
+                                + ", "
+                                + v1CouplingMode
                                 + ")");
             }
             if (bits == 0) {
                 bits = formulation == Formulation.PAPER_V2 ? 1 : 4;
             }
             AttentionProblem.bitWeights(bits); // validates q
-            if (formulation == Formulation.PAPER_V1 && couplingForm == CouplingForm.FACTORED) {
+            if (formulation == Formulation.PAPER_V1
+                    && couplingForm == dev.qama.core.formulation.CouplingForm.LOW_RANK) {
                 throw new IllegalArgumentException(
-                        "coupling form FACTORED needs the paper-v2 formulation (paper-v1's"
-                                + " Jensen–Shannon couplings are not low-rank)");
+                        "coupling form LOW_RANK (FACTORED) needs the paper-v2 formulation"
+                                + " (paper-v1's Jensen–Shannon couplings are not low-rank)");
             }
-            check(couplingScale, "coupling scale");
-            check(linearScale, "linear scale");
-            check(penaltyScale, "penalty scale");
-            if (!Double.isNaN(penaltyScale) && penaltyScale < 0) {
+            if (formulation == Formulation.PAPER_V2
+                    && (v1CouplingMode != V1CouplingMode.SIMILARITY || longRangeWeight != 0)) {
                 throw new IllegalArgumentException(
-                        "penalty scale must be >= 0, got " + penaltyScale);
+                        "the v1 coupling mode ("
+                                + v1CouplingMode
+                                + ") and the long-range weight ("
+                                + longRangeWeight
+                                + ") apply to paper-v1 only; the formulation is PAPER_V2");
             }
+            terms = terms(embeddingSize / headCount);
             if (reads < 1) {
                 throw new IllegalArgumentException("reads must be >= 1, got " + reads);
             }
@@ -716,12 +810,6 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 throw new IllegalArgumentException("time limit must be positive, got " + timeLimit);
             }
             return new QamaAttentionBlock(this);
-        }
-
-        private static void check(double v, String what) {
-            if (Double.isInfinite(v)) {
-                throw new IllegalArgumentException(what + " must be finite, got " + v);
-            }
         }
     }
 }

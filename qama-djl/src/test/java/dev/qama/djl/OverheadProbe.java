@@ -10,7 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.transformer.ScaledDotProductAttentionBlock;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import dev.qama.djl.QamaAttentionBlock.CouplingForm;
+import dev.qama.core.formulation.CouplingForm;
 import dev.qama.djl.QamaAttentionBlock.Formulation;
 import dev.qama.djl.QamaAttentionBlock.OutputMode;
 import org.junit.jupiter.api.Test;
@@ -39,8 +39,8 @@ class OverheadProbe {
         for (Formulation f : Formulation.values()) {
             for (OutputMode m : OutputMode.values()) {
                 for (CouplingForm c :
-                        new CouplingForm[] {CouplingForm.DENSE, CouplingForm.FACTORED}) {
-                    if (f == Formulation.PAPER_V1 && c == CouplingForm.FACTORED) {
+                        new CouplingForm[] {CouplingForm.DENSE, CouplingForm.LOW_RANK}) {
+                    if (f == Formulation.PAPER_V1 && c == CouplingForm.LOW_RANK) {
                         continue;
                     }
                     time(

@@ -12,6 +12,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.qama.core.attention.AttentionProblem;
+import dev.qama.core.formulation.PaperV1Formulation;
+import dev.qama.core.formulation.PaperV2Formulation;
+import dev.qama.core.formulation.V1CouplingMode;
 import dev.qama.djl.QamaAttentionBlock.Formulation;
 import dev.qama.djl.QamaAttentionBlock.OutputMode;
 import org.junit.jupiter.api.AfterAll;
@@ -198,10 +201,12 @@ class QamaAttentionBlockShapeTest {
         ExactTestBackend denseBackend = new ExactTestBackend();
         ExactTestBackend factoredBackend = new ExactTestBackend();
         QamaAttentionBlock dense =
-                base(denseBackend).optCouplingForm(QamaAttentionBlock.CouplingForm.DENSE).build();
+                base(denseBackend)
+                        .optCouplingForm(dev.qama.core.formulation.CouplingForm.DENSE)
+                        .build();
         QamaAttentionBlock factored =
                 base(factoredBackend)
-                        .optCouplingForm(QamaAttentionBlock.CouplingForm.FACTORED)
+                        .optCouplingForm(dev.qama.core.formulation.CouplingForm.LOW_RANK)
                         .build();
         NDArray x = x(14);
         run(dense, new NDList(x));
@@ -275,7 +280,7 @@ class QamaAttentionBlockShapeTest {
         }
         assertEquals(new Shape(1, n, 16), out.getShape());
         AttentionProblem p = backend.seen.get(0);
-        assertTrue(p.coupling(0) instanceof dev.qama.core.model.LowRankCoupling, "AUTO, N > 2d");
+        assertTrue(p.coupling(0) instanceof dev.qama.core.model.LowRankCoupling, "AUTO, 4d < N");
         assertTrue(p.isMasked(n - 1) && !p.isMasked(0));
         float[] g = x.getGradient().toFloatArray();
         for (int a = 0; a < 16; a++) {
@@ -284,13 +289,70 @@ class QamaAttentionBlockShapeTest {
     }
 
     @Test
+    void theBlockOptionsReachTheCoreFormulationAndTheSolver() {
+        ExactTestBackend b1 = new ExactTestBackend();
+        QamaAttentionBlock v1 =
+                base(b1).optFormulation(Formulation.PAPER_V1)
+                        .optBits(2)
+                        .optCouplingScale(1.1)
+                        .optLinearScale(0.7)
+                        .optPenaltyScale(3)
+                        .optV1CouplingMode(V1CouplingMode.DIVERGENCE)
+                        .optLongRangeWeight(0.5)
+                        .build();
+        PaperV1Formulation f1 = (PaperV1Formulation) v1.getCoreFormulation();
+        assertEquals(2, f1.bits());
+        assertEquals(1.1, f1.couplingScale());
+        assertEquals(0.7, f1.linearScale());
+        assertEquals(3.0, f1.multiHeadPenalty());
+        assertEquals(V1CouplingMode.DIVERGENCE, f1.couplingMode());
+        assertEquals(0.5, f1.longRangeWeight());
+        run(v1, new NDList(x(16)));
+        AttentionProblem p1 = b1.seen.get(0);
+        assertEquals(2, p1.bits());
+        assertEquals(1.1, p1.couplingWeight());
+        assertEquals(0.7, p1.linearWeight());
+        assertEquals(f1.penaltyWeight(H), p1.penaltyWeight());
+
+        ExactTestBackend b2 = new ExactTestBackend();
+        QamaAttentionBlock v2 =
+                base(b2).optCouplingScale(1.3).optLinearScale(0.2).optPenaltyScale(0.5).build();
+        PaperV2Formulation f2 = (PaperV2Formulation) v2.getCoreFormulation();
+        run(v2, new NDList(x(17)));
+        AttentionProblem p2 = b2.seen.get(0);
+        assertEquals(1.3, p2.couplingWeight());
+        assertEquals(f2.linearWeight(N), p2.linearWeight());
+        assertEquals(0.2 * N, p2.linearWeight(), 1e-12);
+        assertEquals(f2.penaltyWeight(H, N), p2.penaltyWeight());
+
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> base(b2).optV1CouplingMode(V1CouplingMode.DIVERGENCE).build());
+        assertTrue(e.getMessage().contains("DIVERGENCE"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                base(b2).optFormulation(Formulation.PAPER_V1)
+                                        .optLongRangeWeight(-1)
+                                        .build());
+        assertTrue(e.getMessage().contains("-1.0"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> base(b2).optCouplingScale(Double.POSITIVE_INFINITY).build());
+        assertTrue(e.getMessage().contains("Infinity"), e.getMessage());
+    }
+
+    @Test
     void withoutABackendTheDefaultProviderIsUsedOnFirstUse() {
         QamaAttentionBlock block =
                 QamaAttentionBlock.builder().setEmbeddingSize(E).setHeadCount(H).build();
-        // highest-ranked provider on the test class path: ExactTestProvider
         NDArray out = run(block, new NDList(x(13))).head();
         assertEquals(new Shape(B, N, E), out.getShape());
-        assertEquals("test-exact", block.getBackend().name());
+        // the highest-ranked provider on the test class path, whatever it is
+        assertEquals(dev.qama.core.spi.Annealers.defaultName(), block.getBackend().name());
         assertTrue(block.getBackend() == block.getBackend(), "created once");
     }
 
@@ -357,9 +419,10 @@ class QamaAttentionBlockShapeTest {
                         () ->
                                 base(new ExactTestBackend())
                                         .optFormulation(Formulation.PAPER_V1)
-                                        .optCouplingForm(QamaAttentionBlock.CouplingForm.FACTORED)
+                                        .optCouplingForm(
+                                                dev.qama.core.formulation.CouplingForm.LOW_RANK)
                                         .build());
-        assertTrue(e.getMessage().contains("FACTORED"), e.getMessage());
+        assertTrue(e.getMessage().contains("LOW_RANK"), e.getMessage());
         e =
                 assertThrows(
                         IllegalArgumentException.class,

@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A 30-step training run on a small synthetic task lowers the loss with QAMA attention as with
- * DJL's classical attention. Task: from 6 tokens of 8 features, predict the mean over tokens of
- * feature 0 times feature 1 (the model must combine information across tokens).
+ * DJL's classical attention, with the exact test backend and with qama-cim-sim's "sb". Task: from 6
+ * tokens of 8 features, predict the mean over tokens of feature 0 times feature 1 (the model must
+ * combine information across tokens).
  */
 class QamaTrainingTest {
     static final int SAMPLES = 64;
@@ -47,16 +48,19 @@ class QamaTrainingTest {
                             .build();
             default -> {
                 String[] p = kind.split("/");
-                yield QamaAttentionBlock.builder()
-                        .setEmbeddingSize(E)
-                        .setHeadCount(2)
-                        .optAttentionProbsDropoutProb(0f)
-                        .optFormulation(Formulation.valueOf(p[0]))
-                        .optOutputMode(OutputMode.valueOf(p[1]))
-                        .optBits(p[0].equals("PAPER_V1") ? 2 : 1)
-                        .optSeed(1)
-                        .optBackend(new ExactTestBackend())
-                        .build();
+                QamaAttentionBlock.Builder b =
+                        QamaAttentionBlock.builder()
+                                .setEmbeddingSize(E)
+                                .setHeadCount(2)
+                                .optAttentionProbsDropoutProb(0f)
+                                .optFormulation(Formulation.valueOf(p[0]))
+                                .optOutputMode(OutputMode.valueOf(p[1]))
+                                .optBits(p[0].equals("PAPER_V1") ? 2 : 1)
+                                .optSeed(1);
+                // a third field names a real backend of qama-cim-sim, e.g. "sb"
+                yield p.length > 2
+                        ? b.optBackend(p[2]).build()
+                        : b.optBackend(new ExactTestBackend()).build();
             }
         };
     }
@@ -120,7 +124,9 @@ class QamaTrainingTest {
         "PAPER_V2/PAPER",
         "PAPER_V2/VALUES",
         "PAPER_V1/PAPER",
-        "PAPER_V1/VALUES"
+        "PAPER_V1/VALUES",
+        "PAPER_V2/PAPER/sb",
+        "PAPER_V2/VALUES/sb"
     })
     void thirtyStepsLowerTheLoss(String kind) {
         float[] loss = train(() -> attention(kind));

@@ -130,6 +130,58 @@ public abstract class SpinSystem {
     /** Σ_{i≠j} J_ij² over ordered pairs of the spin form (for scale heuristics). */
     public abstract double couplingSquares();
 
+    /**
+     * An estimate of the spectral radius of the spin-form J over the free spins (power iteration
+     * from a fixed start, so deterministic), or 0 if J is zero.
+     *
+     * @param v n×R workspace (overwritten)
+     * @param g n×R workspace (overwritten)
+     * @param iterations power iterations (each one {@link #gradient} call)
+     */
+    public final double spectralRadius(float[] v, float[] g, int iterations) {
+        SpinSystem sys = this;
+        int r = reps;
+        int[] free = freeSpins();
+        java.util.Arrays.fill(v, 0f);
+        for (int k = 0; k < free.length; k++) {
+            int i = free[k];
+            // a fixed, non-symmetric start vector
+            float val = 1f + 0.5f * (float) Math.sin(1.7 * i);
+            for (int c = 0; c < r; c++) {
+                v[i * r + c] = val;
+            }
+        }
+        double lambda = 0;
+        for (int it = 0; it < iterations; it++) {
+            double norm = 0;
+            for (int i : free) {
+                norm += (double) v[i * r] * v[i * r];
+            }
+            norm = Math.sqrt(norm);
+            if (!(norm > 0)) {
+                return 0;
+            }
+            for (int i = 0; i < n * r; i++) {
+                v[i] = (float) (v[i] / norm);
+            }
+            sys.gradient(v, g); // h + J v
+            double next = 0;
+            for (int i : free) {
+                double jv = g[i * r] - sys.linear(i);
+                next += jv * jv;
+            }
+            lambda = Math.sqrt(next);
+            java.util.Arrays.fill(v, 0f);
+            for (int i : free) {
+                float jv = (float) (g[i * r] - sys.linear(i));
+                for (int c = 0; c < r; c++) {
+                    v[i * r + c] = jv;
+                }
+            }
+        }
+        return lambda;
+    }
+
     /** Σ_v h_v². */
     public final double linearSquares() {
         double acc = 0;

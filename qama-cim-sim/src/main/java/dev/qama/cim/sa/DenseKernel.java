@@ -8,11 +8,8 @@ import java.util.SplittableRandom;
  * h_i + Σ_j J_ij z_j kept in double precision; a proposal costs O(1) (ΔE = f_i·Δz_i), an accepted
  * flip O(n) (one row added to the fields).
  */
-final class DenseKernel extends Kernel {
-    private final BinaryQuadraticModel model;
-    private final float[] h;
+final class DenseKernel extends FieldKernel {
     private final float[] j;
-    private final double[] f;
 
     /**
      * @param model the model (its energy is the reference)
@@ -20,15 +17,12 @@ final class DenseKernel extends Kernel {
      *     one)
      */
     DenseKernel(BinaryQuadraticModel model, float[] j) {
-        super(model.numVariables(), model.vartype(), allVariables(model.numVariables()));
-        this.model = model;
-        this.h = model.linear();
+        super(model);
         this.j = j;
-        this.f = new double[n];
     }
 
     @Override
-    void recompute() {
+    void recomputeFields() {
         for (int i = 0; i < n; i++) {
             int row = i * n;
             double acc = h[i];
@@ -37,22 +31,10 @@ final class DenseKernel extends Kernel {
             }
             f[i] = acc;
         }
-        energy = model.energyUnchecked(x);
     }
 
     @Override
-    double delta(int v) {
-        return f[v] * (lowPlusHigh - 2 * x[v]);
-    }
-
-    @Override
-    void flip(int v) {
-        int dz = lowPlusHigh - 2 * x[v];
-        energy += f[v] * dz;
-        apply(v, dz);
-    }
-
-    private void apply(int v, int dz) {
+    void apply(int v, int dz) {
         x[v] = (byte) (x[v] + dz);
         int row = v * n;
         double d = dz;
@@ -68,21 +50,15 @@ final class DenseKernel extends Kernel {
             int v = random ? free[rng.nextInt(m)] : free[c];
             int dz = lowPlusHigh - 2 * x[v];
             double de = f[v] * dz;
-            if (de > 0) {
-                double bde = beta * de;
-                if (bde > MAX_BETA_DELTA || !metropolis(rng.nextDouble(), bde)) {
-                    continue;
-                }
+            if (!accepts(beta, de, rng)) {
+                continue;
             }
             if (bestIsCurrent && de >= 0) {
                 saveBest();
             }
             apply(v, dz);
             energy += de;
-            if (energy < bestEnergy) {
-                bestEnergy = energy;
-                bestIsCurrent = true;
-            }
+            noteCurrent();
         }
     }
 }

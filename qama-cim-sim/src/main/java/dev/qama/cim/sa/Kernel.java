@@ -72,6 +72,19 @@ abstract class Kernel {
         }
     }
 
+    /**
+     * Fills {@code out} with the starting state of read {@code r}: the warm start {@code initial}
+     * (assumed valid) for read 0 when there is one, otherwise a {@link #randomState} from {@code
+     * rng}.
+     */
+    final void readStart(int r, byte[] initial, SplittableRandom rng, byte[] out) {
+        if (r == 0 && initial != null) {
+            System.arraycopy(initial, 0, out, 0, n);
+        } else {
+            randomState(rng, out);
+        }
+    }
+
     /** Recomputes the tracked sums and the energy from {@code x}. */
     abstract void recompute();
 
@@ -105,6 +118,19 @@ abstract class Kernel {
             return false;
         }
         return u < Math.exp(-x);
+    }
+
+    /**
+     * The Metropolis acceptance of a move with energy change de at inverse temperature beta: always
+     * for de ≤ 0 (no random number drawn), otherwise {@link #metropolis} on one draw of {@code
+     * rng}, and never when β·ΔE exceeds {@link #MAX_BETA_DELTA}.
+     */
+    static boolean accepts(double beta, double de, SplittableRandom rng) {
+        if (de > 0) {
+            double bde = beta * de;
+            return !(bde > MAX_BETA_DELTA) && metropolis(rng.nextDouble(), bde);
+        }
+        return true;
     }
 
     /** Saves the current state as the best one before a move leaves it. */

@@ -8,26 +8,20 @@ import java.util.SplittableRandom;
  * Single-flip kernel for a model with a sparse (CSR) coupling: local fields in double precision, a
  * proposal O(1), an accepted flip O(degree).
  */
-final class SparseKernel extends Kernel {
-    private final BinaryQuadraticModel model;
-    private final float[] h;
+final class SparseKernel extends FieldKernel {
     private final int[] rowStart;
     private final int[] cols;
     private final float[] vals;
-    private final double[] f;
 
     SparseKernel(BinaryQuadraticModel model, SparseCoupling c) {
-        super(model.numVariables(), model.vartype(), allVariables(model.numVariables()));
-        this.model = model;
-        this.h = model.linear();
+        super(model);
         this.rowStart = c.rowStart();
         this.cols = c.columns();
         this.vals = c.values();
-        this.f = new double[n];
     }
 
     @Override
-    void recompute() {
+    void recomputeFields() {
         for (int i = 0; i < n; i++) {
             double acc = h[i];
             for (int k = rowStart[i]; k < rowStart[i + 1]; k++) {
@@ -35,22 +29,10 @@ final class SparseKernel extends Kernel {
             }
             f[i] = acc;
         }
-        energy = model.energyUnchecked(x);
     }
 
     @Override
-    double delta(int v) {
-        return f[v] * (lowPlusHigh - 2 * x[v]);
-    }
-
-    @Override
-    void flip(int v) {
-        int dz = lowPlusHigh - 2 * x[v];
-        energy += f[v] * dz;
-        apply(v, dz);
-    }
-
-    private void apply(int v, int dz) {
+    void apply(int v, int dz) {
         x[v] = (byte) (x[v] + dz);
         double d = dz;
         for (int k = rowStart[v], e = rowStart[v + 1]; k < e; k++) {
@@ -65,21 +47,15 @@ final class SparseKernel extends Kernel {
             int v = random ? free[rng.nextInt(m)] : free[c];
             int dz = lowPlusHigh - 2 * x[v];
             double de = f[v] * dz;
-            if (de > 0) {
-                double bde = beta * de;
-                if (bde > MAX_BETA_DELTA || !metropolis(rng.nextDouble(), bde)) {
-                    continue;
-                }
+            if (!accepts(beta, de, rng)) {
+                continue;
             }
             if (bestIsCurrent && de >= 0) {
                 saveBest();
             }
             apply(v, dz);
             energy += de;
-            if (energy < bestEnergy) {
-                bestEnergy = energy;
-                bestIsCurrent = true;
-            }
+            noteCurrent();
         }
     }
 }

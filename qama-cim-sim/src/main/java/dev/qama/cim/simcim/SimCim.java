@@ -42,55 +42,6 @@ public final class SimCim {
     }
 
     /**
-     * An estimate of the spectral radius of the spin-form J (power iteration from a fixed start, so
-     * deterministic), or 0 if J is zero. Uses replica 0 of the system's workspaces.
-     */
-    static double spectralRadius(SpinSystem sys, float[] v, float[] g) {
-        int n = sys.size();
-        int r = sys.replicas();
-        int[] free = sys.freeSpins();
-        int[] runs = sys.freeRuns();
-        java.util.Arrays.fill(v, 0f);
-        for (int k = 0; k < free.length; k++) {
-            int i = free[k];
-            // a fixed, non-symmetric start vector
-            float val = 1f + 0.5f * (float) Math.sin(1.7 * i);
-            for (int c = 0; c < r; c++) {
-                v[i * r + c] = val;
-            }
-        }
-        double lambda = 0;
-        for (int it = 0; it < POWER_ITERATIONS; it++) {
-            double norm = 0;
-            for (int i : free) {
-                norm += (double) v[i * r] * v[i * r];
-            }
-            norm = Math.sqrt(norm);
-            if (!(norm > 0)) {
-                return 0;
-            }
-            for (int i = 0; i < n * r; i++) {
-                v[i] = (float) (v[i] / norm);
-            }
-            sys.gradient(v, g); // h + J v
-            double next = 0;
-            for (int i : free) {
-                double jv = g[i * r] - sys.linear(i);
-                next += jv * jv;
-            }
-            lambda = Math.sqrt(next);
-            java.util.Arrays.fill(v, 0f);
-            for (int i : free) {
-                float jv = (float) (g[i * r] - sys.linear(i));
-                for (int c = 0; c < r; c++) {
-                    v[i * r + c] = jv;
-                }
-            }
-        }
-        return lambda;
-    }
-
-    /**
      * Solves one problem.
      *
      * @param problem a BinaryQuadraticModel or an AttentionProblem
@@ -116,7 +67,7 @@ public final class SimCim {
         double[] e = new double[reps];
         int[] free = sys.freeSpins();
         int[] runs = sys.freeRuns();
-        double rho = spectralRadius(sys, x, g);
+        double rho = sys.spectralRadius(x, g, POWER_ITERATIONS);
         if (!(rho > 0)) {
             // no coupling: the field alone decides; scale it to order one
             double hmax = 0;

@@ -62,6 +62,7 @@ public final class Sweep {
                                     patience,
                                     reps,
                                     50,
+                                    1,
                                     Kernels.Mode.AUTO);
                     var res =
                             new SimulatedBifurcation(c)

@@ -25,6 +25,11 @@ class CsaContractTest extends AnnealerBackendContract {
     }
 
     @Override
+    protected int chainLength() {
+        return 0;
+    }
+
+    @Override
     protected AnnealerBackend backend(int threads) {
         return Annealers.create(
                 "csa", BackendOptions.empty().with("threads", Integer.toString(threads)));

@@ -379,6 +379,24 @@ class SimulatedAnnealingTest {
     }
 
     @Test
+    void aWarmStartSelectingAMaskedTokenIsRejected() {
+        AttentionProblem p = TestProblems.randomAttention(2, 4, 1, new int[] {0}, false, 2, 5);
+        byte[] bad = new byte[8];
+        bad[p.index(1, 2, 0)] = 1;
+        try (SimulatedAnnealing b = sa(1)) {
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () ->
+                                    b.solve(
+                                            SolveRequest.builder(List.of(p))
+                                                    .initialStates(List.of(bad))
+                                                    .build()));
+            assertTrue(e.getMessage().contains("masked token 2"), e.getMessage());
+        }
+    }
+
+    @Test
     void degenerateProblemsAreSolvedTrivially() {
         BinaryQuadraticModel empty = BinaryQuadraticModel.of(Vartype.SPIN, DenseCoupling.zeros(0));
         float[] h = {1.5f, -2f, 0f, 3f};

@@ -5,9 +5,8 @@ import dev.qama.core.model.BinaryQuadraticModel;
 import dev.qama.core.model.Coupling;
 import dev.qama.core.model.Problem;
 import dev.qama.core.model.Vartype;
-import dev.qama.core.spi.AnnealerBackend;
+import dev.qama.core.spi.AbstractBatchBackend;
 import dev.qama.core.spi.BackendCapabilities;
-import dev.qama.core.spi.BatchResult;
 import dev.qama.core.spi.SolveRequest;
 import dev.qama.core.spi.SolveResult;
 import dev.qama.core.spi.SolveStatus;
@@ -15,9 +14,7 @@ import dev.qama.core.spi.SolverException;
 import dev.qama.core.spi.StopCondition;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,9 +47,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * AttentionProblem#freeModel(int)}, so masked bits stay 0). More than {@value #MAX_VARIABLES} free
  * variables is refused with an {@link IllegalArgumentException}.
  *
+ * <p>The problems of a batch are solved one after the other (the batch plumbing is {@link
+ * AbstractBatchBackend}'s with one batch thread); the worker threads split the enumeration of each
+ * problem.
+ *
  * <p>Thread-safe: concurrent {@code solve} calls share the worker pool but nothing else.
  */
-public final class BruteForceBackend implements AnnealerBackend {
+public final class BruteForceBackend extends AbstractBatchBackend {
     /** The largest number of (free) variables it enumerates: 2^30 states. */
     public static final int MAX_VARIABLES = 30;
 
@@ -79,6 +80,7 @@ public final class BruteForceBackend implements AnnealerBackend {
      * @param threads worker threads per problem, ≥ 1
      */
     public BruteForceBackend(int threads) {
+        super(1);
         if (threads < 1) {
             throw new IllegalArgumentException(
                     "brute-force backend: threads must be >= 1, got " + threads);
@@ -86,7 +88,8 @@ public final class BruteForceBackend implements AnnealerBackend {
         this.threads = threads;
     }
 
-    /** The number of worker threads. */
+    /** The number of worker threads that enumerate one problem. */
+    @Override
     public int threads() {
         return threads;
     }
@@ -108,60 +111,19 @@ public final class BruteForceBackend implements AnnealerBackend {
     }
 
     private static String refusal(Problem p) {
-        if (!(p instanceof BinaryQuadraticModel) && !(p instanceof AttentionProblem)) {
-            return "it is a "
-                    + p.getClass().getName()
-                    + ", not a BinaryQuadraticModel or an "
-                    + "AttentionProblem";
-        }
-        if (p instanceof AttentionProblem
-                && p.numVariables() > AttentionProblem.DEFAULT_EXPORT_LIMIT) {
-            return "its dense export of "
-                    + p.numVariables()
-                    + " variables exceeds "
-                    + AttentionProblem.DEFAULT_EXPORT_LIMIT;
-        }
-        int n = Reduced.freeCount(p);
-        if (n > MAX_VARIABLES) {
-            return "brute force enumerates 2^n states and n = "
-                    + n
-                    + " free variables exceeds the limit of "
-                    + MAX_VARIABLES;
-        }
-        return null;
+        return Reduced.refusal(
+                p,
+                MAX_VARIABLES,
+                n ->
+                        "brute force enumerates 2^n states and n = "
+                                + n
+                                + " free variables exceeds the limit of "
+                                + MAX_VARIABLES);
     }
 
     @Override
-    public BatchResult solve(SolveRequest request) {
-        long t0 = System.nanoTime();
-        List<Problem> problems = request.problems();
-        for (int k = 0; k < problems.size(); k++) {
-            String why = refusal(problems.get(k));
-            if (why != null) {
-                throw new IllegalArgumentException(
-                        "backend '" + name() + "' cannot take problem " + k + ": " + why);
-            }
-        }
-        if (request.reads() > MAX_DISTINCT_READS) {
-            throw new IllegalArgumentException(
-                    "backend '"
-                            + name()
-                            + "': reads = "
-                            + request.reads()
-                            + " exceeds the limit of "
-                            + MAX_DISTINCT_READS
-                            + " distinct states");
-        }
-        StopCondition stop = request.startClock();
-        List<SolveResult> out = new ArrayList<>(problems.size());
-        for (int k = 0; k < problems.size(); k++) {
-            out.add(solveOne(problems.get(k), request.reads(), request.problemSeed(k), stop));
-        }
-        double seconds = (System.nanoTime() - t0) * 1e-9;
-        Map<String, Double> timing = new LinkedHashMap<>();
-        timing.put(BatchResult.TOTAL_SECONDS, seconds);
-        timing.put(BatchResult.SOLVE_SECONDS, seconds);
-        return new BatchResult(name(), request.seed(), out, timing);
+    protected void checkCapable(Problem p, int index) {
+        Reduced.requireTaken(name(), index, refusal(p));
     }
 
     /**
@@ -174,7 +136,20 @@ public final class BruteForceBackend implements AnnealerBackend {
         return solve(request).get(0);
     }
 
-    private SolveResult solveOne(Problem problem, int reads, long seed, StopCondition stop) {
+    /** Enumerates one problem; the warm start is not used. */
+    @Override
+    protected SolveResult solveProblem(
+            Problem problem, long seed, int reads, byte[] initial, StopCondition stop) {
+        if (reads > MAX_DISTINCT_READS) {
+            throw new IllegalArgumentException(
+                    "backend '"
+                            + name()
+                            + "': reads = "
+                            + reads
+                            + " exceeds the limit of "
+                            + MAX_DISTINCT_READS
+                            + " distinct states");
+        }
         Reduced red = Reduced.of(problem);
         Enumeration en = new Enumeration(red.model(), reads, stop);
         run(en);
@@ -237,22 +212,10 @@ public final class BruteForceBackend implements AnnealerBackend {
     private ExecutorService pool() {
         synchronized (poolLock) {
             if (pool == null) {
-                int id = POOL_ID.incrementAndGet();
-                AtomicInteger count = new AtomicInteger();
                 pool =
                         Executors.newFixedThreadPool(
                                 threads - 1,
-                                r -> {
-                                    Thread t =
-                                            new Thread(
-                                                    r,
-                                                    "qama-exact-"
-                                                            + id
-                                                            + "-"
-                                                            + count.incrementAndGet());
-                                    t.setDaemon(true);
-                                    return t;
-                                });
+                                DaemonThreads.named("qama-exact-" + POOL_ID.incrementAndGet()));
             }
             return pool;
         }
@@ -261,6 +224,7 @@ public final class BruteForceBackend implements AnnealerBackend {
     /** Shuts the worker pool down (a later solve starts a new one). */
     @Override
     public void close() {
+        super.close();
         synchronized (poolLock) {
             if (pool != null) {
                 pool.shutdownNow();

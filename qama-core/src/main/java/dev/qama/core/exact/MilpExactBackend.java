@@ -1,6 +1,5 @@
 package dev.qama.core.exact;
 
-import dev.qama.core.attention.AttentionProblem;
 import dev.qama.core.model.BinaryQuadraticModel;
 import dev.qama.core.model.Coupling;
 import dev.qama.core.model.Problem;
@@ -110,37 +109,20 @@ public final class MilpExactBackend extends AbstractBatchBackend {
     }
 
     private String refusal(Problem p) {
-        if (!(p instanceof BinaryQuadraticModel) && !(p instanceof AttentionProblem)) {
-            return "it is a "
-                    + p.getClass().getName()
-                    + ", not a BinaryQuadraticModel or an "
-                    + "AttentionProblem";
-        }
-        if (p instanceof AttentionProblem
-                && p.numVariables() > AttentionProblem.DEFAULT_EXPORT_LIMIT) {
-            return "its dense export of "
-                    + p.numVariables()
-                    + " variables exceeds "
-                    + AttentionProblem.DEFAULT_EXPORT_LIMIT;
-        }
-        int n = Reduced.freeCount(p);
-        if (n > maxVariables) {
-            return "n = "
-                    + n
-                    + " free variables exceeds the MILP limit of "
-                    + maxVariables
-                    + " (option max_variables)";
-        }
-        return null;
+        return Reduced.refusal(
+                p,
+                maxVariables,
+                n ->
+                        "n = "
+                                + n
+                                + " free variables exceeds the MILP limit of "
+                                + maxVariables
+                                + " (option max_variables)");
     }
 
     @Override
     protected void checkCapable(Problem p, int index) {
-        String why = refusal(p);
-        if (why != null) {
-            throw new IllegalArgumentException(
-                    "backend '" + name() + "' cannot take problem " + index + ": " + why);
-        }
+        Reduced.requireTaken(name(), index, refusal(p));
     }
 
     @Override
@@ -304,21 +286,9 @@ public final class MilpExactBackend extends AbstractBatchBackend {
     private ExecutorService workers() {
         synchronized (poolLock) {
             if (workers == null) {
-                int id = POOL_ID.incrementAndGet();
-                AtomicInteger count = new AtomicInteger();
                 workers =
                         Executors.newCachedThreadPool(
-                                r -> {
-                                    Thread t =
-                                            new Thread(
-                                                    r,
-                                                    "qama-milp-"
-                                                            + id
-                                                            + "-"
-                                                            + count.incrementAndGet());
-                                    t.setDaemon(true);
-                                    return t;
-                                });
+                                DaemonThreads.named("qama-milp-" + POOL_ID.incrementAndGet()));
             }
             return workers;
         }

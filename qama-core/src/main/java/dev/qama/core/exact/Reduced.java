@@ -3,6 +3,7 @@ package dev.qama.core.exact;
 import dev.qama.core.attention.AttentionProblem;
 import dev.qama.core.model.BinaryQuadraticModel;
 import dev.qama.core.model.Problem;
+import java.util.function.IntFunction;
 
 /**
  * A problem as a plain binary quadratic model over its free variables, with the map back to full
@@ -38,6 +39,42 @@ record Reduced(BinaryQuadraticModel model, AttentionProblem.FreeModel free) {
             }
         }
         return free;
+    }
+
+    /**
+     * Why an exact solver cannot take {@code p}, or null if it can: {@code p} must be a binary
+     * quadratic model or an attention problem whose dense export fits, with at most {@code maxFree}
+     * free variables.
+     *
+     * @param tooMany the reason given for n free variables when n exceeds {@code maxFree}
+     */
+    static String refusal(Problem p, int maxFree, IntFunction<String> tooMany) {
+        if (!(p instanceof BinaryQuadraticModel) && !(p instanceof AttentionProblem)) {
+            return "it is a "
+                    + p.getClass().getName()
+                    + ", not a BinaryQuadraticModel or an "
+                    + "AttentionProblem";
+        }
+        if (p instanceof AttentionProblem
+                && p.numVariables() > AttentionProblem.DEFAULT_EXPORT_LIMIT) {
+            return "its dense export of "
+                    + p.numVariables()
+                    + " variables exceeds "
+                    + AttentionProblem.DEFAULT_EXPORT_LIMIT;
+        }
+        int n = freeCount(p);
+        return n > maxFree ? tooMany.apply(n) : null;
+    }
+
+    /**
+     * Throws the error for problem {@code index} of a batch that backend {@code backend} refuses
+     * for reason {@code why}; does nothing if {@code why} is null.
+     */
+    static void requireTaken(String backend, int index, String why) {
+        if (why != null) {
+            throw new IllegalArgumentException(
+                    "backend '" + backend + "' cannot take problem " + index + ": " + why);
+        }
     }
 
     /** A full state of the original problem from a state of the reduced model. */

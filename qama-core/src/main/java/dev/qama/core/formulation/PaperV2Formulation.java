@@ -21,8 +21,9 @@ import java.util.Arrays;
  *           + c_p·√(2/π)·N/(H−1) Σ_{t&lt;t'} Σ_i x_t,i x_t',i
  * </pre>
  *
- * i.e. an {@link AttentionProblem} with q = 1, coupling weight a = c_q, linear weight b = c_l·N and
- * penalty weight ρ = c_p·√(2/π)·N/(H−1) (0 when H = 1). Defaults c_q = 1, c_l = 0.16, c_p = 0.8.
+ * i.e. an {@link AttentionProblem} with q = 1 (more with {@link Builder#bits}, an extension),
+ * coupling weight a = c_q, linear weight b = c_l·N and penalty weight ρ = c_p·√(2/π)·N/(H−1) (0
+ * when H = 1). Defaults c_q = 1, c_l = 0.16, c_p = 0.8.
  *
  * <p>Gradient ({@link #gradient}): of the whole minimised energy, including c_q, c_l·N and the
  * (input-independent) penalty. The authors' code differentiates a per-token energy without c_q and
@@ -33,6 +34,7 @@ import java.util.Arrays;
 public final class PaperV2Formulation implements Formulation {
     private static final String NAME = "paper-v2";
 
+    private final int bits;
     private final double couplingScale;
     private final double linearScale;
     private final double penaltyScale;
@@ -40,6 +42,7 @@ public final class PaperV2Formulation implements Formulation {
     private final CouplingForm couplingForm;
 
     private PaperV2Formulation(Builder bd) {
+        this.bits = bd.bits;
         this.couplingScale = bd.couplingScale;
         this.linearScale = bd.linearScale;
         this.penaltyScale = bd.penaltyScale;
@@ -52,15 +55,33 @@ public final class PaperV2Formulation implements Formulation {
         return new Builder();
     }
 
+    /**
+     * A builder holding all of this formulation's settings, e.g. to swap in the current value
+     * importance of a layer ({@code f.toBuilder().valueImportance(e).build()}).
+     */
+    public Builder toBuilder() {
+        Builder bd = new Builder();
+        bd.bits = bits;
+        bd.couplingScale = couplingScale;
+        bd.linearScale = linearScale;
+        bd.penaltyScale = penaltyScale;
+        bd.valueImportance = valueImportance.clone();
+        bd.couplingForm = couplingForm;
+        return bd;
+    }
+
     @Override
     public String name() {
         return NAME;
     }
 
-    /** Always 1. */
+    /**
+     * q, the soft-selection bits per (head, token): 1 as in the paper unless {@link Builder#bits}
+     * set more (w_{t,i} = Σ_k u_k x_{t,i,k} then replaces x_{t,i} in E; the penalty counts bits).
+     */
     @Override
     public int bits() {
-        return 1;
+        return bits;
     }
 
     /** c_q. */
@@ -128,7 +149,7 @@ public final class PaperV2Formulation implements Formulation {
         float[] q = in.q();
         float[] k = in.k();
         float[] v = in.v();
-        AttentionProblem.Builder pb = AttentionProblem.builder(heads, n, 1);
+        AttentionProblem.Builder pb = AttentionProblem.builder(heads, n, bits);
         for (int t = 0; t < heads; t++) {
             int off = in.headOffset(b, t);
             Coupling c;
@@ -186,7 +207,7 @@ public final class PaperV2Formulation implements Formulation {
         int heads = in.heads();
         int n = in.tokens();
         int d = in.dim();
-        double[] w = Formulations.weights(in, b, 1, x);
+        double[] w = Formulations.weights(in, b, bits, x);
         double[] g = Formulations.tokenWeights(tokenWeights, heads, n);
         double invSqrtD = 1.0 / Math.sqrt(d);
         double ca = couplingWeight();
@@ -273,14 +294,16 @@ public final class PaperV2Formulation implements Formulation {
             }
             energy += -ca * quad - cb * lin;
         }
-        energy += penaltyWeight(heads, n) * Formulations.penaltyPairs(x, heads, n, 1);
+        energy += penaltyWeight(heads, n) * Formulations.penaltyPairs(x, heads, n, bits);
         return new AttentionGradient(heads, n, d, energy, dq, dk, dv, dS, dh, de);
     }
 
     @Override
     public String toString() {
         return NAME
-                + "[c_q="
+                + "[q="
+                + bits
+                + ", c_q="
                 + couplingScale
                 + ", c_l="
                 + linearScale
@@ -295,6 +318,7 @@ public final class PaperV2Formulation implements Formulation {
 
     /** Coefficients of {@link PaperV2Formulation}; defaults as in the paper's code. */
     public static final class Builder {
+        private int bits = 1;
         private double couplingScale = 1.0;
         private double linearScale = 0.16;
         private double penaltyScale = 0.8;
@@ -302,6 +326,17 @@ public final class PaperV2Formulation implements Formulation {
         private CouplingForm couplingForm = CouplingForm.AUTO;
 
         private Builder() {}
+
+        /**
+         * q, the soft-selection bits per (head, token), in [1, 16] (default 1, the paper's choice).
+         * An extension used by qama-djl: with q &gt; 1 the energy is the same function of the soft
+         * weights w_{t,i} = Σ_k u_k x_{t,i,k}, u_k = 2^k/(2^q − 1).
+         */
+        public Builder bits(int q) {
+            AttentionProblem.bitWeights(q); // validates
+            this.bits = q;
+            return this;
+        }
 
         /** c_q, the coupling scale (default 1.0); finite. */
         public Builder couplingScale(double cq) {

@@ -1,8 +1,6 @@
 package dev.qama.core.io;
 
 import dev.qama.core.model.BinaryQuadraticModel;
-import dev.qama.core.model.SparseCoupling;
-import dev.qama.core.model.Vartype;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +53,7 @@ public final class BiqMacFormat {
         }
         in.expectTokens("a header 'n m'", 2);
         int n = in.intToken(0, "variable count n", 0, FormatException.MAX_VARIABLES);
-        long maxEntries = Math.min((long) n * (n + 1) / 2, Integer.MAX_VALUE - 8L);
-        int m = in.intToken(1, "entry count m (at most n(n+1)/2 distinct entries)", 0, maxEntries);
+        int m = Entries.readCount(in, 1, n);
         Entries entries = new Entries(n, m);
         while (in.next()) {
             if (entries.size == m) {
@@ -68,36 +65,7 @@ public final class BiqMacFormat {
             double q = in.numberToken(2, "coefficient", i == j ? 1 : 2);
             entries.add(i - 1, j - 1, q, in.line());
         }
-        if (entries.size < m) {
-            throw in.errorAtEnd(
-                    "file ends after "
-                            + entries.size
-                            + " of the "
-                            + m
-                            + " entries announced in the header (truncated?)");
-        }
-        int[] dup = entries.firstDuplicate();
-        if (dup != null) {
-            throw new FormatException(
-                    in.source(),
-                    dup[1],
-                    "entry repeats the pair of line " + dup[0] + " (ambiguous; list each once)");
-        }
-        float[] h = new float[n];
-        SparseCoupling.Builder b = SparseCoupling.builder(n);
-        for (int k = 0; k < entries.size; k++) {
-            int i = entries.is[k];
-            int j = entries.js[k];
-            if (i == j) {
-                h[i] = (float) entries.values[k];
-            } else {
-                b.add(i, j, 2.0 * entries.values[k]);
-            }
-        }
-        try {
-            return BinaryQuadraticModel.of(Vartype.BINARY, h, b.build(), 0);
-        } catch (IllegalArgumentException e) {
-            throw new FormatException(in.source(), 0, e.getMessage(), e);
-        }
+        entries.requireComplete(in, m, " (ambiguous; list each once)");
+        return entries.toBinaryModel(in.source(), 2.0, 0);
     }
 }

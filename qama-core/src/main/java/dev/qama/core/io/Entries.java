@@ -1,10 +1,14 @@
 package dev.qama.core.io;
 
+import dev.qama.core.model.BinaryQuadraticModel;
+import dev.qama.core.model.SparseCoupling;
+import dev.qama.core.model.Vartype;
 import java.util.Arrays;
 
 /**
  * The (i, j, value) entries of a matrix file with the line each came from, i ≤ j after
- * normalisation; finds duplicate pairs so readers can reject them with both line numbers.
+ * normalisation; finds duplicate pairs so readers can reject them with both line numbers, and turns
+ * the entries into a BINARY model (the part the BiqMac and QUBO readers share).
  */
 final class Entries {
     private final int n;
@@ -13,6 +17,16 @@ final class Entries {
     int[] js;
     double[] values;
     int[] lines;
+
+    /**
+     * Reads the entry count m announced by token {@code token} of a header: at most the n(n+1)/2
+     * distinct entries of an n×n matrix.
+     */
+    static int readCount(LineReader in, int token, int n) {
+        long maxEntries = Math.min((long) n * (n + 1) / 2, Integer.MAX_VALUE - 8L);
+        return in.intToken(
+                token, "entry count m (at most n(n+1)/2 distinct entries)", 0, maxEntries);
+    }
 
     Entries(int n, int expected) {
         this.n = n;
@@ -72,5 +86,50 @@ final class Entries {
             }
         }
         throw new AssertionError("duplicate key " + dup + " not found again");
+    }
+
+    /**
+     * Checks the entries once the input is read: all {@code m} announced entries are there and no
+     * pair is listed twice ({@code advice} is appended to the duplicate message).
+     *
+     * @throws FormatException otherwise, at the end of the input or at the repeated entry's line
+     */
+    void requireComplete(LineReader in, int m, String advice) {
+        if (size < m) {
+            throw in.errorAtEnd(
+                    "file ends after "
+                            + size
+                            + " of the "
+                            + m
+                            + " entries announced in the header (truncated?)");
+        }
+        int[] dup = firstDuplicate();
+        if (dup != null) {
+            throw new FormatException(
+                    in.source(), dup[1], "entry repeats the pair of line " + dup[0] + advice);
+        }
+    }
+
+    /**
+     * The BINARY model with h_i = value of entry (i, i) and J_ij = {@code pairFactor} · value of
+     * entry (i, j), i &lt; j.
+     *
+     * @throws FormatException naming {@code source} if the model cannot be built
+     */
+    BinaryQuadraticModel toBinaryModel(String source, double pairFactor, double offset) {
+        float[] h = new float[n];
+        SparseCoupling.Builder b = SparseCoupling.builder(n);
+        for (int k = 0; k < size; k++) {
+            if (is[k] == js[k]) {
+                h[is[k]] = (float) values[k];
+            } else {
+                b.add(is[k], js[k], pairFactor * values[k]);
+            }
+        }
+        try {
+            return BinaryQuadraticModel.of(Vartype.BINARY, h, b.build(), offset);
+        } catch (IllegalArgumentException e) {
+            throw new FormatException(source, 0, e.getMessage(), e);
+        }
     }
 }

@@ -69,8 +69,7 @@ public final class QuboFormat {
         }
         in.expectTokens("a header '" + MAGIC + " n m'", 3);
         int n = in.intToken(1, "variable count n", 0, FormatException.MAX_VARIABLES);
-        long maxEntries = Math.min((long) n * (n + 1) / 2, Integer.MAX_VALUE - 8L);
-        int m = in.intToken(2, "entry count m (at most n(n+1)/2 distinct entries)", 0, maxEntries);
+        int m = Entries.readCount(in, 2, n);
         Entries entries = new Entries(n, m);
         double offset = 0;
         int offsetLine = 0;
@@ -97,33 +96,8 @@ public final class QuboFormat {
             double v = in.numberToken(2, "coefficient", 1);
             entries.add(i, j, v, in.line());
         }
-        if (entries.size < m) {
-            throw in.errorAtEnd(
-                    "file ends after "
-                            + entries.size
-                            + " of the "
-                            + m
-                            + " entries announced in the header (truncated?)");
-        }
-        int[] dup = entries.firstDuplicate();
-        if (dup != null) {
-            throw new FormatException(
-                    in.source(), dup[1], "entry repeats the pair of line " + dup[0]);
-        }
-        float[] h = new float[n];
-        SparseCoupling.Builder b = SparseCoupling.builder(n);
-        for (int k = 0; k < entries.size; k++) {
-            if (entries.is[k] == entries.js[k]) {
-                h[entries.is[k]] = (float) entries.values[k];
-            } else {
-                b.add(entries.is[k], entries.js[k], entries.values[k]);
-            }
-        }
-        try {
-            return BinaryQuadraticModel.of(Vartype.BINARY, h, b.build(), offset);
-        } catch (IllegalArgumentException e) {
-            throw new FormatException(in.source(), 0, e.getMessage(), e);
-        }
+        entries.requireComplete(in, m, "");
+        return entries.toBinaryModel(in.source(), 1.0, offset);
     }
 
     /**

@@ -254,21 +254,12 @@ public final class DenseCoupling implements Coupling {
 
     @Override
     public double minAbsNonZero() {
-        double m = Double.POSITIVE_INFINITY;
-        for (float v : data) {
-            if (v != 0f) {
-                m = Math.min(m, Math.abs(v));
-            }
-        }
-        return m == Double.POSITIVE_INFINITY ? 0 : m;
+        return CouplingSupport.minAbsNonZero(data);
     }
 
     @Override
     public float[] toDenseArray(int maxN) {
-        if (n > maxN) {
-            throw new IllegalArgumentException(
-                    "refusing a dense export of " + n + " variables (limit " + maxN + ")");
-        }
+        CouplingSupport.checkDenseExport(n, maxN);
         return data.clone();
     }
 

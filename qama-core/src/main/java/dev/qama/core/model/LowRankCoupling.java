@@ -110,16 +110,10 @@ public final class LowRankCoupling implements Coupling {
             if (xj == 0) {
                 continue;
             }
-            for (int c = 0; c < r; c++) {
-                pa[c] += a[j * r + c] * xj;
-                pb[c] += b[j * r + c] * xj;
-            }
+            accumulate(j, xj, pa, pb);
         }
         for (int i = 0; i < n; i++) {
-            double acc = 0;
-            for (int c = 0; c < r; c++) {
-                acc += a[i * r + c] * pb[c] + b[i * r + c] * pa[c];
-            }
+            double acc = rowCombine(i, pa, pb);
             y[i] = (float) (s * acc - diag[i] * x[i]);
         }
     }
@@ -159,16 +153,10 @@ public final class LowRankCoupling implements Coupling {
             if (xj == 0) {
                 continue;
             }
-            for (int c = 0; c < r; c++) {
-                pa[c] += a[j * r + c] * xj;
-                pb[c] += b[j * r + c] * xj;
-            }
+            accumulate(j, xj, pa, pb);
         }
         for (int i = 0; i < n; i++) {
-            double acc = 0;
-            for (int c = 0; c < r; c++) {
-                acc += a[i * r + c] * pb[c] + b[i * r + c] * pa[c];
-            }
+            double acc = rowCombine(i, pa, pb);
             y[i] = s * acc - diag[i] * x[i];
         }
     }
@@ -184,15 +172,9 @@ public final class LowRankCoupling implements Coupling {
                 continue;
             }
             d += diag[j] * xj * xj;
-            for (int c = 0; c < r; c++) {
-                pa[c] += a[j * r + c] * xj;
-                pb[c] += b[j * r + c] * xj;
-            }
+            accumulate(j, xj, pa, pb);
         }
-        double dot = 0;
-        for (int c = 0; c < r; c++) {
-            dot += pa[c] * pb[c];
-        }
+        double dot = dot(pa, pb);
         return 2 * s * dot - d;
     }
 
@@ -201,10 +183,7 @@ public final class LowRankCoupling implements Coupling {
         double[] pa = new double[r];
         double[] pb = new double[r];
         project(z, pa, pb);
-        double acc = 0;
-        for (int c = 0; c < r; c++) {
-            acc += a[i * r + c] * pb[c] + b[i * r + c] * pa[c];
-        }
+        double acc = rowCombine(i, pa, pb);
         return s * acc - diag[i] * z[i];
     }
 
@@ -217,11 +196,36 @@ public final class LowRankCoupling implements Coupling {
             if (zj == 0) {
                 continue;
             }
-            for (int c = 0; c < r; c++) {
-                pa[c] += a[j * r + c] * zj;
-                pb[c] += b[j * r + c] * zj;
-            }
+            accumulate(j, zj, pa, pb);
         }
+    }
+
+    /** Adds row j of A and B, times xj, to pa = Aᵀx and pb = Bᵀx. */
+    private void accumulate(int j, double xj, double[] pa, double[] pb) {
+        int row = j * r;
+        for (int c = 0; c < r; c++) {
+            pa[c] += a[row + c] * xj;
+            pb[c] += b[row + c] * xj;
+        }
+    }
+
+    /** Σ_c A_ic·pb_c + B_ic·pa_c: row i of (A·Bᵀ + B·Aᵀ)·x from the projections of x. */
+    private double rowCombine(int i, double[] pa, double[] pb) {
+        int row = i * r;
+        double acc = 0;
+        for (int c = 0; c < r; c++) {
+            acc += a[row + c] * pb[c] + b[row + c] * pa[c];
+        }
+        return acc;
+    }
+
+    /** Σ_c pa_c·pb_c over the first r entries. */
+    private double dot(double[] pa, double[] pb) {
+        double dot = 0;
+        for (int c = 0; c < r; c++) {
+            dot += pa[c] * pb[c];
+        }
+        return dot;
     }
 
     @Override
@@ -229,10 +233,7 @@ public final class LowRankCoupling implements Coupling {
         double[] pa = new double[r];
         double[] pb = new double[r];
         project(z, pa, pb);
-        double dot = 0;
-        for (int c = 0; c < r; c++) {
-            dot += pa[c] * pb[c];
-        }
+        double dot = dot(pa, pb);
         double d = 0;
         for (int i = 0; i < n; i++) {
             d += diag[i] * z[i] * z[i];
@@ -309,10 +310,7 @@ public final class LowRankCoupling implements Coupling {
 
     @Override
     public float[] toDenseArray(int maxN) {
-        if (n > maxN) {
-            throw new IllegalArgumentException(
-                    "refusing a dense export of " + n + " variables (limit " + maxN + ")");
-        }
+        CouplingSupport.checkDenseExport(n, maxN);
         float[] out = new float[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {

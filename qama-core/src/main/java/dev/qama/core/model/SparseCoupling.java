@@ -161,21 +161,12 @@ public final class SparseCoupling implements Coupling {
 
     @Override
     public double minAbsNonZero() {
-        double m = Double.POSITIVE_INFINITY;
-        for (float v : vals) {
-            if (v != 0f) {
-                m = Math.min(m, Math.abs(v));
-            }
-        }
-        return m == Double.POSITIVE_INFINITY ? 0 : m;
+        return CouplingSupport.minAbsNonZero(vals);
     }
 
     @Override
     public float[] toDenseArray(int maxN) {
-        if (n > maxN) {
-            throw new IllegalArgumentException(
-                    "refusing a dense export of " + n + " variables (limit " + maxN + ")");
-        }
+        CouplingSupport.checkDenseExport(n, maxN);
         float[] out = new float[n * n];
         for (int i = 0; i < n; i++) {
             for (int k = rowStart[i]; k < rowStart[i + 1]; k++) {

@@ -84,6 +84,24 @@ public final class BackendOptions {
         }
     }
 
+    /**
+     * A copy in which every key of {@code keys} that is not set takes the value of the system
+     * property {@code prefix + key}, where that property is set: options win over properties.
+     */
+    public BackendOptions withSystemProperties(String prefix, Set<String> keys) {
+        Map<String, String> m = null;
+        for (String k : keys) {
+            String v = System.getProperty(prefix + k);
+            if (v != null && !values.containsKey(k)) {
+                if (m == null) {
+                    m = new TreeMap<>(values);
+                }
+                m.put(k, v);
+            }
+        }
+        return m == null ? this : new BackendOptions(m);
+    }
+
     /** A string option. */
     public String getString(String key, String def) {
         return values.getOrDefault(key, def);
@@ -103,16 +121,7 @@ public final class BackendOptions {
                     "backend option " + key + "=" + v + " is not an integer");
         }
         if (x < min || x > max) {
-            throw new IllegalArgumentException(
-                    "backend option "
-                            + key
-                            + "="
-                            + v
-                            + " is out of range ["
-                            + min
-                            + ", "
-                            + max
-                            + "]");
+            throw outOfRange(key, v, min, max);
         }
         return x;
     }
@@ -131,16 +140,7 @@ public final class BackendOptions {
                     "backend option " + key + "=" + v + " is not a number");
         }
         if (!Double.isFinite(x) || x < min || x > max) {
-            throw new IllegalArgumentException(
-                    "backend option "
-                            + key
-                            + "="
-                            + v
-                            + " is out of range ["
-                            + min
-                            + ", "
-                            + max
-                            + "]");
+            throw outOfRange(key, v, min, max);
         }
         return x;
     }
@@ -159,6 +159,20 @@ public final class BackendOptions {
         }
         throw new IllegalArgumentException(
                 "backend option " + key + "=" + v + " is not true or false");
+    }
+
+    private static IllegalArgumentException outOfRange(
+            String key, String value, Object min, Object max) {
+        return new IllegalArgumentException(
+                "backend option "
+                        + key
+                        + "="
+                        + value
+                        + " is out of range ["
+                        + min
+                        + ", "
+                        + max
+                        + "]");
     }
 
     @Override

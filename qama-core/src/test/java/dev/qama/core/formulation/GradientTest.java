@@ -41,6 +41,13 @@ class GradientTest {
             s.add(Arguments.of("v2 H=1 " + form, v2x4, 11L, 1, 1, 5, 4, 0, 0.05));
             s.add(Arguments.of("v2 H=3 masked " + form, v2x3, 12L, 2, 3, 6, 3, 1, 0.05));
             s.add(Arguments.of("v2 H=2 all masked " + form, v2x4, 13L, 1, 2, 4, 4, 2, 0.05));
+            PaperV2Formulation v2q2 =
+                    PaperV2Formulation.builder()
+                            .valueImportance(e3)
+                            .couplingForm(form)
+                            .bits(2)
+                            .build();
+            s.add(Arguments.of("v2 q=2 H=2 masked " + form, v2q2, 14L, 2, 2, 5, 3, 1, 0.05));
         }
         for (V1CouplingMode mode : V1CouplingMode.values()) {
             for (int q : new int[] {1, 4}) {
@@ -215,13 +222,7 @@ class GradientTest {
     }
 
     private static PaperV2Formulation rebuild(PaperV2Formulation f, float[] e) {
-        return PaperV2Formulation.builder()
-                .couplingScale(f.couplingScale())
-                .linearScale(f.linearScale())
-                .penaltyScale(f.penaltyScale())
-                .couplingForm(f.couplingForm())
-                .valueImportance(e)
-                .build();
+        return f.toBuilder().valueImportance(e).build();
     }
 
     private static void checkMaskedTokens(

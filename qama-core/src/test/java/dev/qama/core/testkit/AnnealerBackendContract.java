@@ -67,7 +67,10 @@ public abstract class AnnealerBackendContract {
         return true;
     }
 
-    /** The length of the chain problems with closed-form optima (default 16, capped by max). */
+    /**
+     * The length of the chain problems whose closed-form optima the backend must find (default 16,
+     * capped by max variables); below 2 the chain tests are skipped.
+     */
     protected int chainLength() {
         return Math.min(16, backend.capabilities().maxVariables());
     }
@@ -202,6 +205,7 @@ public abstract class AnnealerBackendContract {
     @Test
     public void ferromagneticSpinChain() {
         int n = chainLength();
+        assumeTrue(n >= 2, "chain ground states are not expected of this backend");
         BinaryQuadraticModel m = RandomProblems.chain(Vartype.SPIN, n, -1, 0.1);
         SolveResult r = solve(backend, m, 5, 1);
         assertValid(m, r, 1);
@@ -214,6 +218,7 @@ public abstract class AnnealerBackendContract {
     @Test
     public void antiferromagneticSpinChain() {
         int n = chainLength();
+        assumeTrue(n >= 2, "chain ground states are not expected of this backend");
         BinaryQuadraticModel m = RandomProblems.chain(Vartype.SPIN, n, 1, 0);
         SolveResult r = solve(backend, m, 6, 1);
         assertValid(m, r, 1);
@@ -227,6 +232,7 @@ public abstract class AnnealerBackendContract {
     @Test
     public void binaryChains() {
         int n = chainLength();
+        assumeTrue(n >= 2, "chain ground states are not expected of this backend");
         BinaryQuadraticModel ferro = RandomProblems.chain(Vartype.BINARY, n, -1, 0.5);
         SolveResult r = solve(backend, ferro, 7, 1);
         assertValid(ferro, r, 1);

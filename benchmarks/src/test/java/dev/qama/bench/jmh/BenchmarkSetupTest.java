@@ -1,0 +1,150 @@
+package dev.qama.bench.jmh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qama.core.model.BinaryQuadraticModel;
+import dev.qama.core.model.Coupling;
+import dev.qama.core.spi.BatchResult;
+import dev.qama.core.spi.SolveResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The JMH benchmarks' set-up and one invocation of each, on tiny sizes, checked for correct results
+ * (no timing): the products equal a naive J·X, the solver step's gradient equals h + J·x, SA
+ * returns states whose energies match the model.
+ */
+class BenchmarkSetupTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "dense13, 1, vector",
+        "dense13, 3, scalar",
+        "dense40, 8, vector",
+        "dense40, 8, scalar",
+        "tiny-sparse, 1, vector",
+        "tiny-sparse, 8, scalar",
+        "tiny-lowrank, 3, vector",
+        "tiny-lowrank, 8, scalar"
+    })
+    void couplingProductEqualsNaiveProduct(String coupling, int reps, String kernel) {
+        CouplingProductBenchmark b = new CouplingProductBenchmark();
+        b.coupling = coupling;
+        b.reps = reps;
+        b.kernel = kernel;
+        b.setup();
+        FmaCounter counter = new FmaCounter();
+        float[] y = b.product(counter);
+        b.product(counter);
+        double[] want = Fixtures.naiveProduct(b.j, b.x, reps);
+        assertEquals(want.length, y.length);
+        for (int k = 0; k < want.length; k++) {
+            assertEquals(want[k], y[k], 1e-4 * (1 + Math.abs(want[k])), "entry " + k);
+        }
+        assertEquals(2 * Fixtures.fmaPerReplica(b.j) * reps, counter.fma);
+    }
+
+    @Test
+    void fmaCountsOfEachShape() {
+        assertEquals(13 * 12, Fixtures.fmaPerReplica(Fixtures.coupling("dense13", 1)));
+        Coupling lr = Fixtures.lowRank(20, 4, 1);
+        assertEquals(4 * 20 * 4, Fixtures.fmaPerReplica(lr));
+        Coupling g1 = Fixtures.coupling("g1", 1);
+        assertEquals(800, g1.size());
+        // 24 draws per vertex, both triangles stored, a few duplicate pairs merged
+        double degree = (double) g1.nonZeros() / g1.size();
+        assertTrue(degree > 45 && degree <= 48, "mean degree " + degree);
+        assertThrows(IllegalArgumentException.class, () -> Fixtures.coupling("dense", 1));
+        assertThrows(IllegalArgumentException.class, () -> Fixtures.coupling("g2", 1));
+    }
+
+    @Test
+    void rooflineLoopsComputeWhatTheyCount() {
+        RooflineBenchmark b = new RooflineBenchmark();
+        b.setup();
+        FmaCounter counter = new FmaCounter();
+        double dot = 0;
+        for (int k = 0; k < RooflineBenchmark.DOT; k++) {
+            dot += (double) b.a[k] * b.b[k];
+        }
+        assertEquals(dot, b.vectorDotL1(counter), 1e-3);
+        assertEquals(RooflineBenchmark.DOT, counter.fma);
+        // each chain: a ← a·m + c, TRIPS times, from 1 … 8
+        double m = b.mul;
+        double mt = Math.pow(m, RooflineBenchmark.TRIPS);
+        double geo = b.add * (1 - mt) / (1 - m);
+        double want = 0;
+        for (int start = 1; start <= 8; start++) {
+            want += start * mt + geo;
+        }
+        assertEquals(want, b.scalarRegisters(counter), 1e-3 * want);
+        double lanes = RooflineBenchmark.lanes();
+        assertEquals(want * lanes, b.vectorRegisters(counter), 1e-3 * want * lanes);
+        assertEquals(
+                RooflineBenchmark.DOT
+                        + 8L * RooflineBenchmark.TRIPS
+                        + RooflineBenchmark.vectorRegisterFmas(),
+                counter.fma);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"dense24, sb", "dense24, dsb", "dense24, simcim", "attention, dsb"})
+    void solverStepComputesTheGradientAndStaysInTheBox(String problem, String solver) {
+        SolverStepBenchmark b = new SolverStepBenchmark();
+        b.problem = problem;
+        b.solver = solver;
+        b.reps = 3;
+        b.setup();
+        SpinCounter counter = new SpinCounter();
+        for (int step = 0; step < 5; step++) {
+            float[] before = b.x.clone();
+            b.step(counter);
+            if (problem.startsWith("dense") && !solver.equals("dsb")) {
+                // g = h + J·x at the amplitudes before the update
+                BinaryQuadraticModel m =
+                        (BinaryQuadraticModel) SolverStepBenchmark.problem(problem);
+                double[] jx = Fixtures.naiveProduct(m.coupling(), before, b.reps);
+                for (int v = 0; v < m.numVariables(); v++) {
+                    for (int c = 0; c < b.reps; c++) {
+                        double want = m.linear(v) + jx[v * b.reps + c];
+                        assertEquals(want, b.g[v * b.reps + c], 1e-4, "g at " + v + "," + c);
+                    }
+                }
+            }
+        }
+        for (float v : b.x) {
+            assertTrue(v >= -1f && v <= 1f, "amplitude " + v);
+        }
+        assertEquals(5L * b.sys.freeSpins().length * b.reps, counter.spinUpdates);
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> {
+                    SolverStepBenchmark bad = new SolverStepBenchmark();
+                    bad.problem = problem;
+                    bad.solver = "tabu";
+                    bad.reps = 1;
+                    bad.setup();
+                });
+    }
+
+    @Test
+    void annealingSolvesAndCountsProposals() {
+        AnnealingBenchmark b = new AnnealingBenchmark();
+        b.problem = "attention";
+        b.sweeps = 3;
+        b.setup();
+        try {
+            SpinCounter counter = new SpinCounter();
+            BatchResult r = b.solve(counter);
+            SolveResult s = r.get(0);
+            assertEquals(392, b.p.numVariables());
+            assertEquals(b.p.energy(s.best()), s.bestEnergy(), 1e-6);
+            assertEquals(3L * 392, counter.spinUpdates);
+        } finally {
+            b.close();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.qama.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qama.cim.server.AnnealerServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code qama serve} and {@code qama bench remote}. */
+class ServeCommandTest {
+    @TempDir Path dir;
+
+    private static int get(URI u, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient()
+                .send(b.GET().build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    @Test
+    void serveStartsOnLoopbackWithATokenFile() throws Exception {
+        Path tf = dir.resolve("token");
+        Files.writeString(tf, "tok-123\n");
+        ServeCommand c = new ServeCommand();
+        c.port = 0;
+        c.tokenFile = tf;
+        c.solvers = List.of("exact");
+        c.maxSpins = 20;
+        AnnealerServer s = c.start();
+        try {
+            assertTrue(s.uri().toString().startsWith("http://127.0.0.1:"), s.uri().toString());
+            assertEquals(200, get(URI.create(s.uri() + "/v1/health"), null));
+            assertEquals(401, get(URI.create(s.uri() + "/v1/info"), null));
+            assertEquals(200, get(URI.create(s.uri() + "/v1/info"), "tok-123"));
+        } finally {
+            s.stop(Duration.ZERO);
+        }
+    }
+
+    private static void assertUserError(String expected, String... args) {
+        CliRun r = CliRun.of(args);
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals(1, r.errLines().length, r.err());
+        assertTrue(r.err().startsWith("qama: ") && r.err().contains(expected), r.err());
+    }
+
+    @Test
+    void userErrorsAreOneLine() {
+        assertUserError(
+                "token file",
+                "serve",
+                "--port",
+                "0",
+                "--token-file",
+                dir.resolve("none").toString());
+        assertUserError("--port 70000", "serve", "--port", "70000");
+        assertUserError("no-such", "serve", "--port", "0", "--solver", "no-such");
+        assertUserError("--port", "serve");
+    }
+
+    @Test
+    void benchRemoteReportsTheOverhead() {
+        CliRun r =
+                CliRun.of(
+                        "bench",
+                        "remote",
+                        "--batches",
+                        "3",
+                        "--warmup",
+                        "1",
+                        "--batch",
+                        "2",
+                        "--n",
+                        "6");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("overhead median"), r.out());
+        assertTrue(r.out().contains("local  median"), r.out());
+    }
+}

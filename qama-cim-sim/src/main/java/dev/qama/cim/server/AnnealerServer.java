@@ -1,0 +1,816 @@
+package dev.qama.cim.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.qama.core.model.Problem;
+import dev.qama.core.remote.JobRequest;
+import dev.qama.core.remote.JobResult;
+import dev.qama.core.remote.JsonValue;
+import dev.qama.core.remote.RemoteProvider;
+import dev.qama.core.remote.WireCodec;
+import dev.qama.core.spi.AnnealerBackend;
+import dev.qama.core.spi.Annealers;
+import dev.qama.core.spi.BatchResult;
+import dev.qama.core.spi.Cancellation;
+import dev.qama.core.spi.SolveRequest;
+import dev.qama.core.spi.SolveResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An annealer service over HTTP/1.1 ({@code docs/remote-protocol.md}):
+ *
+ * <ul>
+ *   <li>{@code POST /v1/jobs}: submit a batch (binary {@code application/octet-stream} or {@code
+ *       application/json}); answers {@code {"id": …}} where the id is the SHA-256 of the canonical
+ *       binary request ({@link WireCodec#jobId}), 202 for a new job, 200 when a job with that id is
+ *       already queued, running or done (no duplicate work);
+ *   <li>{@code GET /v1/jobs/{id}[?wait=5s]}: the job's state, or its result (binary when the
+ *       request accepts {@code application/octet-stream}, else JSON); {@code wait} long-polls;
+ *   <li>{@code DELETE /v1/jobs/{id}}: cancels (a queued job is dropped, a running one is stopped
+ *       through its {@link Cancellation} and keeps its best states so far);
+ *   <li>{@code GET /v1/health} (no token) and {@code GET /v1/info} (solvers and limits).
+ * </ul>
+ *
+ * Bearer-token authentication when a token is configured (401 otherwise), a request size limit
+ * (413), a bounded queue (429 with {@code Retry-After}), and every error a JSON body {@code
+ * {"error": "…"}}: malformed bodies, wrong sizes and non-finite coefficients are 400 with the
+ * decoder's message. A pool of worker threads runs the jobs; {@link #stop(Duration)} stops
+ * gracefully. Binds to the loopback address unless told otherwise.
+ */
+public final class AnnealerServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AnnealerServer.class.getName());
+
+    /** Job states as they appear in the JSON {@code state} field. */
+    public enum State {
+        /** Waiting for a worker. */
+        QUEUED,
+        /** A worker is solving it. */
+        RUNNING,
+        /** Solved; the result is available. */
+        DONE,
+        /** The solver threw; {@code error} says why. */
+        FAILED,
+        /** Cancelled; a running job keeps the states it had found. */
+        CANCELLED;
+
+        String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The response header carrying the job id on binary results. */
+    public static final String JOB_ID_HEADER = "X-Qama-Job-Id";
+
+    private final Builder cfg;
+    private final Map<String, AnnealerBackend> backends;
+    private final String defaultSolver;
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final ArrayDeque<String> finished = new ArrayDeque<>();
+    private final AtomicLong solved = new AtomicLong();
+    private final AtomicInteger running = new AtomicInteger();
+    private ThreadPoolExecutor workers;
+    private ExecutorService httpThreads;
+    private HttpServer http;
+    private volatile boolean stopping;
+
+    private AnnealerServer(Builder b) {
+        this.cfg = b;
+        if (b.backends.isEmpty()) {
+            throw new IllegalArgumentException("annealer server needs at least one backend");
+        }
+        this.backends = new LinkedHashMap<>(b.backends);
+        this.defaultSolver =
+                b.defaultSolver != null ? b.defaultSolver : backends.keySet().iterator().next();
+        if (!backends.containsKey(defaultSolver)) {
+            throw new IllegalArgumentException(
+                    "default solver '" + defaultSolver + "' is not among " + backends.keySet());
+        }
+    }
+
+    /** A builder with nothing configured (add backends). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder whose backends come from {@link Annealers}: the named ones, or (empty list) the
+     * highest-ranked provider on the class path. The first is the default.
+     */
+    public static Builder fromAnnealers(List<String> names) {
+        Builder b = new Builder();
+        List<String> ns = names == null || names.isEmpty() ? List.of(defaultLocal()) : names;
+        for (String n : ns) {
+            String canonical = Annealers.provider(n).name();
+            if (canonical.equals("remote")) {
+                throw new IllegalArgumentException(
+                        "the annealer server runs local backends; 'remote' cannot be served");
+            }
+            b.backend(canonical, Annealers.create(canonical));
+        }
+        return b;
+    }
+
+    private static String defaultLocal() {
+        for (var p : Annealers.providers()) {
+            if (!p.name().equals("remote") && !p.name().equals("cpqc")) {
+                return p.name();
+            }
+        }
+        throw new IllegalStateException("no local annealer backend on the class path");
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws IOException if the address cannot be bound
+     */
+    public AnnealerServer start() throws IOException {
+        InetAddress host = InetAddress.getByName(cfg.host);
+        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's
+        // algorithm and delayed ACKs add ~40 ms to every small answer. The property is read once,
+        // when the first server is created in this JVM; an explicit setting is respected.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        http = HttpServer.create(new InetSocketAddress(host, cfg.port), 128);
+        AtomicInteger n = new AtomicInteger();
+        httpThreads =
+                Executors.newFixedThreadPool(
+                        cfg.httpThreads,
+                        r -> {
+                            Thread t = new Thread(r, "qama-http-" + n.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+        AtomicInteger w = new AtomicInteger();
+        workers =
+                new ThreadPoolExecutor(
+                        cfg.workers,
+                        cfg.workers,
+                        0,
+                        TimeUnit.SECONDS,
+                        new ArrayBlockingQueue<>(cfg.queue),
+                        r -> {
+                            Thread t = new Thread(r, "qama-solver-" + w.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+        http.setExecutor(httpThreads);
+        http.createContext("/", this::handle);
+        http.start();
+        LOG.log(System.Logger.Level.INFO, "annealer server listening on {0}", uri());
+        return this;
+    }
+
+    /** The bound address (the real port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return http.getAddress();
+    }
+
+    /** The base URI, e.g. {@code http://127.0.0.1:43127}. */
+    public URI uri() {
+        InetSocketAddress a = address();
+        String h = a.getAddress().getHostAddress();
+        if (h.contains(":")) {
+            h = "[" + h + "]";
+        }
+        return URI.create("http://" + h + ":" + a.getPort());
+    }
+
+    /** The number of jobs a worker has run to the end (for monitoring and tests). */
+    public long solvedJobs() {
+        return solved.get();
+    }
+
+    /** The number of jobs being solved now. */
+    public int runningJobs() {
+        return running.get();
+    }
+
+    /**
+     * Stops: refuses new jobs (503), lets running and queued jobs finish for up to {@code grace},
+     * then cancels what is left and closes the listener. {@code Duration.ZERO} stops at once
+     * (connections are closed first, then running jobs cancelled).
+     */
+    public void stop(Duration grace) {
+        stopping = true;
+        if (http == null) {
+            return;
+        }
+        if (grace.isZero() || grace.isNegative()) {
+            http.stop(0);
+            workers.shutdownNow();
+            cancelAll();
+        } else {
+            workers.shutdown();
+            try {
+                if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    cancelAll();
+                    workers.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancelAll();
+                workers.shutdownNow();
+            }
+            http.stop(1);
+        }
+        httpThreads.shutdownNow();
+        for (AnnealerBackend b : backends.values()) {
+            b.close();
+        }
+        LOG.log(System.Logger.Level.INFO, "annealer server stopped");
+    }
+
+    private void cancelAll() {
+        synchronized (jobs) {
+            for (Job j : jobs.values()) {
+                j.cancel.cancel();
+                if (j.state == State.QUEUED) {
+                    j.finish(State.CANCELLED, null, "server stopped");
+                }
+            }
+        }
+    }
+
+    /** Stops with a 5-second grace period. */
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(5));
+    }
+
+    // ------------------------------------------------------------------ HTTP
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod();
+            if (path.equals("/v1/health")) {
+                if (!method.equals("GET")) {
+                    error(ex, 405, "use GET on /v1/health");
+                    return;
+                }
+                json(ex, 200, Map.of("status", stopping ? "stopping" : "ok"));
+                return;
+            }
+            if (!authorised(ex)) {
+                ex.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+                error(
+                        ex,
+                        401,
+                        ex.getRequestHeaders().getFirst("Authorization") == null
+                                ? "missing bearer token (Authorization: Bearer ...)"
+                                : "wrong bearer token");
+                return;
+            }
+            if (path.equals("/v1/info")) {
+                if (!method.equals("GET")) {
+                    error(ex, 405, "use GET on /v1/info");
+                    return;
+                }
+                json(ex, 200, info());
+                return;
+            }
+            if (path.equals("/v1/jobs") || path.equals("/v1/jobs/")) {
+                if (!method.equals("POST")) {
+                    error(ex, 405, "use POST on /v1/jobs to submit a job");
+                    return;
+                }
+                submit(ex);
+                return;
+            }
+            if (path.startsWith("/v1/jobs/")) {
+                String id = path.substring("/v1/jobs/".length());
+                if (method.equals("GET")) {
+                    poll(ex, id);
+                } else if (method.equals("DELETE")) {
+                    cancel(ex, id);
+                } else {
+                    error(ex, 405, "use GET or DELETE on /v1/jobs/{id}");
+                }
+                return;
+            }
+            error(ex, 404, "no such endpoint: " + method + " " + path);
+        } catch (IOException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "internal error on " + ex.getRequestURI(), e);
+            try {
+                error(ex, 500, "internal error: " + e);
+            } catch (IOException | RuntimeException ignored) {
+                // the response may already have been started
+            }
+        }
+    }
+
+    private boolean authorised(HttpExchange ex) {
+        if (cfg.token == null) {
+            return true;
+        }
+        String h = ex.getRequestHeaders().getFirst("Authorization");
+        if (h == null) {
+            return false;
+        }
+        byte[] want = ("Bearer " + cfg.token).getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(want, h.trim().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Map<String, Object> info() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("protocol", WireCodec.VERSION);
+        m.put("solvers", new ArrayList<>(backends.keySet()));
+        m.put("defaultSolver", defaultSolver);
+        m.put("maxSpins", cfg.maxSpins);
+        m.put("couplingBits", 0);
+        m.put("couplingPrecision", "float32");
+        m.put("encodings", List.of(WireCodec.BINARY_TYPE, WireCodec.JSON_TYPE));
+        m.put("maxBodyBytes", cfg.maxBodyBytes);
+        m.put("maxReads", cfg.maxReads);
+        m.put("workers", cfg.workers);
+        m.put("queueCapacity", cfg.queue);
+        m.put("queued", workers.getQueue().size());
+        m.put("running", running.get());
+        m.put("solvedJobs", solved.get());
+        return m;
+    }
+
+    private void submit(HttpExchange ex) throws IOException {
+        if (stopping) {
+            ex.getResponseHeaders().add("Retry-After", Integer.toString(cfg.retryAfterSeconds));
+            error(ex, 503, "server is stopping");
+            return;
+        }
+        String len = ex.getRequestHeaders().getFirst("Content-Length");
+        if (len != null) {
+            try {
+                if (Long.parseLong(len.trim()) > cfg.maxBodyBytes) {
+                    error(ex, 413, tooLarge(Long.parseLong(len.trim())));
+                    return;
+                }
+            } catch (NumberFormatException e) {
+                error(ex, 400, "Content-Length '" + len + "' is not a number");
+                return;
+            }
+        }
+        byte[] body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = in.readNBytes(cfg.maxBodyBytes + 1);
+        }
+        if (body.length > cfg.maxBodyBytes) {
+            error(ex, 413, tooLarge(body.length));
+            return;
+        }
+        String ct = ex.getRequestHeaders().getFirst("Content-Type");
+        JobRequest req;
+        try {
+            if (ct != null && ct.toLowerCase(Locale.ROOT).startsWith(WireCodec.JSON_TYPE)) {
+                req = WireCodec.requestFromJson(new String(body, StandardCharsets.UTF_8));
+            } else if (ct == null
+                    || ct.toLowerCase(Locale.ROOT).startsWith(WireCodec.BINARY_TYPE)) {
+                req = WireCodec.decodeRequest(body);
+            } else {
+                error(
+                        ex,
+                        415,
+                        "Content-Type '"
+                                + ct
+                                + "' is not "
+                                + WireCodec.BINARY_TYPE
+                                + " or "
+                                + WireCodec.JSON_TYPE);
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            error(ex, 400, "malformed job: " + e.getMessage());
+            return;
+        }
+        String solver = req.solver().isEmpty() ? defaultSolver : req.solver();
+        AnnealerBackend backend = backends.get(solver);
+        if (backend == null) {
+            error(
+                    ex,
+                    400,
+                    "solver '" + solver + "' is not served here; allowed: " + backends.keySet());
+            return;
+        }
+        if (req.reads() > cfg.maxReads) {
+            error(
+                    ex,
+                    400,
+                    "reads = " + req.reads() + " exceeds this server's limit " + cfg.maxReads);
+            return;
+        }
+        for (int k = 0; k < req.problems().size(); k++) {
+            Problem p = req.problems().get(k);
+            if (p.numVariables() > cfg.maxSpins) {
+                error(
+                        ex,
+                        400,
+                        "problem "
+                                + k
+                                + " has "
+                                + p.numVariables()
+                                + " variables; this server's limit is "
+                                + cfg.maxSpins
+                                + " (--max-spins)");
+                return;
+            }
+            if (!backend.isCapable(p)) {
+                error(
+                        ex,
+                        400,
+                        "solver '"
+                                + solver
+                                + "' cannot take problem "
+                                + k
+                                + " ("
+                                + p
+                                + "; its limit is "
+                                + backend.capabilities().maxVariables()
+                                + " variables)");
+                return;
+            }
+        }
+        String id = WireCodec.jobId(req);
+        Job job;
+        boolean fresh;
+        synchronized (jobs) {
+            Job old = jobs.get(id);
+            if (old != null && old.state != State.FAILED && old.state != State.CANCELLED) {
+                job = old;
+                fresh = false;
+            } else {
+                job = new Job(id, req, backend, solver);
+                try {
+                    workers.execute(job);
+                } catch (RejectedExecutionException e) {
+                    ex.getResponseHeaders()
+                            .add("Retry-After", Integer.toString(cfg.retryAfterSeconds));
+                    error(
+                            ex,
+                            429,
+                            "queue full ("
+                                    + cfg.queue
+                                    + " waiting jobs, "
+                                    + cfg.workers
+                                    + " workers); retry later");
+                    return;
+                }
+                jobs.put(id, job);
+                fresh = true;
+            }
+        }
+        String q = ex.getRequestURI().getQuery();
+        if (q != null && q.contains("wait=")) {
+            // submit-and-wait: answer like GET /v1/jobs/{id}?wait=… (one round trip for short jobs)
+            poll(ex, id);
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("state", job.state.json());
+        json(ex, fresh ? 202 : 200, m);
+    }
+
+    private String tooLarge(long n) {
+        return "request body of "
+                + n
+                + " bytes exceeds the limit of "
+                + cfg.maxBodyBytes
+                + " bytes";
+    }
+
+    private Job find(String id) {
+        synchronized (jobs) {
+            return jobs.get(id);
+        }
+    }
+
+    private void poll(HttpExchange ex, String id) throws IOException {
+        Job job = find(id);
+        if (job == null) {
+            error(ex, 404, "no job with id '" + id + "' (unknown, expired or server restarted)");
+            return;
+        }
+        String q = ex.getRequestURI().getQuery();
+        if (q != null) {
+            for (String part : q.split("&")) {
+                if (part.startsWith("wait=")) {
+                    Duration wait;
+                    try {
+                        String v = part.substring(5);
+                        wait =
+                                v.matches("[0-9.]+")
+                                        ? Duration.ofMillis((long) (Double.parseDouble(v) * 1000))
+                                        : RemoteProvider.parseDuration(v);
+                    } catch (IllegalArgumentException e) {
+                        error(ex, 400, "bad wait parameter '" + part + "': " + e.getMessage());
+                        return;
+                    }
+                    if (wait.compareTo(cfg.maxWait) > 0) {
+                        wait = cfg.maxWait;
+                    }
+                    try {
+                        job.done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (TimeoutException | ExecutionException e) {
+                        // answer with the current state
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        error(ex, 503, "server is stopping");
+                        return;
+                    }
+                }
+            }
+        }
+        State st = job.state;
+        JobResult res = job.result;
+        String accept = ex.getRequestHeaders().getFirst("Accept");
+        if (res != null
+                && (st == State.DONE || st == State.CANCELLED)
+                && accept != null
+                && accept.contains(WireCodec.BINARY_TYPE)) {
+            byte[] b = WireCodec.encodeResult(res);
+            ex.getResponseHeaders().set("Content-Type", WireCodec.BINARY_TYPE);
+            ex.getResponseHeaders().set(JOB_ID_HEADER, id);
+            ex.sendResponseHeaders(200, b.length);
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(b);
+            }
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("state", st.json());
+        m.put("solver", job.solver);
+        if (job.error != null) {
+            m.put("error", job.error);
+        }
+        if (res != null) {
+            m.putAll(WireCodec.resultJson(res));
+        }
+        json(ex, 200, m);
+    }
+
+    private void cancel(HttpExchange ex, String id) throws IOException {
+        Job job = find(id);
+        if (job == null) {
+            error(ex, 404, "no job with id '" + id + "'");
+            return;
+        }
+        job.cancel.cancel();
+        if (workers.remove(job)) {
+            job.finish(State.CANCELLED, null, null);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("state", job.state.json());
+        m.put("cancelled", true);
+        json(ex, 200, m);
+    }
+
+    private static void json(HttpExchange ex, int code, Map<String, ?> body) throws IOException {
+        byte[] b = JsonValue.write(body).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(code, b.length);
+        try (OutputStream o = ex.getResponseBody()) {
+            o.write(b);
+        }
+    }
+
+    private static void error(HttpExchange ex, int code, String message) throws IOException {
+        json(ex, code, Map.of("error", message));
+    }
+
+    // ------------------------------------------------------------------ jobs
+
+    private final class Job implements Runnable {
+        final String id;
+        final JobRequest req;
+        final AnnealerBackend backend;
+        final String solver;
+        final Cancellation cancel = new Cancellation();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final long submitted = System.nanoTime();
+        volatile State state = State.QUEUED;
+        volatile JobResult result;
+        volatile String error;
+
+        Job(String id, JobRequest req, AnnealerBackend backend, String solver) {
+            this.id = id;
+            this.req = req;
+            this.backend = backend;
+            this.solver = solver;
+        }
+
+        @Override
+        public void run() {
+            if (cancel.isCancelled()) {
+                finish(State.CANCELLED, null, null);
+                return;
+            }
+            state = State.RUNNING;
+            running.incrementAndGet();
+            long started = System.nanoTime();
+            try {
+                SolveRequest sr =
+                        SolveRequest.builder(req.problems())
+                                .seed(req.seed())
+                                .reads(req.reads())
+                                .timeLimit(
+                                        req.timeLimitMillis() > 0
+                                                ? Duration.ofMillis(req.timeLimitMillis())
+                                                : null)
+                                .cancellation(cancel)
+                                .initialStates(req.initialStates())
+                                .build();
+                BatchResult br = backend.solve(sr);
+                List<JobResult.ProblemResult> out = new ArrayList<>(br.size());
+                for (SolveResult r : br.results()) {
+                    byte[][] st = new byte[r.size()][];
+                    for (int k = 0; k < st.length; k++) {
+                        st[k] = r.state(k);
+                    }
+                    out.add(new JobResult.ProblemResult(r.status(), st, r.energies()));
+                }
+                long end = System.nanoTime();
+                JobResult jr =
+                        new JobResult(
+                                br.backend(),
+                                out,
+                                (end - started) * 1e-9,
+                                (started - submitted) * 1e-9);
+                solved.incrementAndGet();
+                finish(cancel.isCancelled() ? State.CANCELLED : State.DONE, jr, null);
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.WARNING, "job " + id + " failed", e);
+                finish(State.FAILED, null, String.valueOf(e.getMessage()));
+            } finally {
+                running.decrementAndGet();
+            }
+        }
+
+        void finish(State s, JobResult r, String err) {
+            result = r;
+            error = err;
+            state = s;
+            done.complete(null);
+            synchronized (jobs) {
+                finished.addLast(id);
+                while (finished.size() > cfg.maxRetainedJobs) {
+                    String old = finished.removeFirst();
+                    Job j = jobs.get(old);
+                    if (j != null && j.done.isDone() && j != this) {
+                        jobs.remove(old);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Settings; every setter validates. */
+    public static final class Builder {
+        private final Map<String, AnnealerBackend> backends = new LinkedHashMap<>();
+        private String defaultSolver;
+        private String host = "127.0.0.1";
+        private int port;
+        private String token;
+        private int maxBodyBytes = 64 << 20;
+        private int maxSpins = 4096;
+        private int maxReads = 4096;
+        private int queue = 64;
+        private int workers = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        private int httpThreads = 32;
+        private int retryAfterSeconds = 1;
+        private int maxRetainedJobs = 4096;
+        private Duration maxWait = Duration.ofSeconds(30);
+
+        private Builder() {}
+
+        /** Serves {@code backend} under {@code name} (the first one added is the default). */
+        public Builder backend(String name, AnnealerBackend backend) {
+            if (name == null || name.isBlank() || backend == null) {
+                throw new IllegalArgumentException("backend name and instance are required");
+            }
+            backends.put(name, backend);
+            return this;
+        }
+
+        /** The backend used when a job names none. */
+        public Builder defaultSolver(String name) {
+            this.defaultSolver = name;
+            return this;
+        }
+
+        /** The address to bind (default 127.0.0.1: loopback only). */
+        public Builder host(String h) {
+            this.host = h;
+            return this;
+        }
+
+        /** The port (0 = an ephemeral port). */
+        public Builder port(int p) {
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("port must be in [0, 65535], got " + p);
+            }
+            this.port = p;
+            return this;
+        }
+
+        /** The bearer token clients must send, or null for none. */
+        public Builder token(String t) {
+            this.token = t == null || t.isBlank() ? null : t.trim();
+            return this;
+        }
+
+        /** The request body limit in bytes (default 64 MiB). */
+        public Builder maxBodyBytes(int n) {
+            this.maxBodyBytes = atLeast(n, 64, "max body bytes");
+            return this;
+        }
+
+        /** The largest problem accepted, in variables (default 4096). */
+        public Builder maxSpins(int n) {
+            this.maxSpins = atLeast(n, 1, "max spins");
+            return this;
+        }
+
+        /** The most reads per problem accepted (default 4096). */
+        public Builder maxReads(int n) {
+            this.maxReads = atLeast(n, 1, "max reads");
+            return this;
+        }
+
+        /** Jobs that may wait for a worker (default 64); more get 429. */
+        public Builder queue(int n) {
+            this.queue = atLeast(n, 1, "queue capacity");
+            return this;
+        }
+
+        /** Worker threads, i.e. jobs solved at once (default half the processors). */
+        public Builder workers(int n) {
+            this.workers = atLeast(n, 1, "workers");
+            return this;
+        }
+
+        /** HTTP handler threads (default 32; long polls hold one each). */
+        public Builder httpThreads(int n) {
+            this.httpThreads = atLeast(n, 2, "http threads");
+            return this;
+        }
+
+        /** The Retry-After of a 429 or 503, seconds (default 1). */
+        public Builder retryAfterSeconds(int s) {
+            this.retryAfterSeconds = atLeast(s, 1, "retry-after seconds");
+            return this;
+        }
+
+        /** Finished jobs kept for polling (default 4096; oldest dropped first). */
+        public Builder maxRetainedJobs(int n) {
+            this.maxRetainedJobs = atLeast(n, 1, "max retained jobs");
+            return this;
+        }
+
+        /** The longest long-poll (default 30 s). */
+        public Builder maxWait(Duration d) {
+            this.maxWait = d;
+            return this;
+        }
+
+        private static int atLeast(int v, int min, String what) {
+            if (v < min) {
+                throw new IllegalArgumentException(what + " must be >= " + min + ", got " + v);
+            }
+            return v;
+        }
+
+        /** The server (not started). */
+        public AnnealerServer build() {
+            return new AnnealerServer(this);
+        }
+    }
+}

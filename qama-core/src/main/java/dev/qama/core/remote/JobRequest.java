@@ -1,0 +1,62 @@
+package dev.qama.core.remote;
+
+import dev.qama.core.model.Problem;
+import java.util.List;
+
+/**
+ * What travels in {@code POST /v1/jobs}: a batch of problems and the solve parameters.
+ *
+ * @param problems the batch (BinaryQuadraticModel or AttentionProblem)
+ * @param seed the root seed (problem k is solved with {@code Seeds.forStream(seed, k)})
+ * @param reads reads per problem, ≥ 1
+ * @param timeLimitMillis the time limit of the whole batch in milliseconds, 0 for none
+ * @param solver the server-side backend name, or "" for the server's default
+ * @param initialStates warm starts, one per problem (entries may be null), or null for none
+ */
+public record JobRequest(
+        List<Problem> problems,
+        long seed,
+        int reads,
+        long timeLimitMillis,
+        String solver,
+        List<byte[]> initialStates) {
+
+    /** A request without warm starts. */
+    public JobRequest(
+            List<Problem> problems, long seed, int reads, long timeLimitMillis, String solver) {
+        this(problems, seed, reads, timeLimitMillis, solver, null);
+    }
+
+    /** Validates and copies. */
+    public JobRequest {
+        problems = List.copyOf(problems);
+        if (initialStates != null) {
+            if (initialStates.size() != problems.size()) {
+                throw new IllegalArgumentException(
+                        "got "
+                                + initialStates.size()
+                                + " initial states for "
+                                + problems.size()
+                                + " problems");
+            }
+            java.util.List<byte[]> copy = new java.util.ArrayList<>();
+            for (int k = 0; k < initialStates.size(); k++) {
+                byte[] s = initialStates.get(k);
+                if (s != null) {
+                    problems.get(k).vartype().checkState(s, problems.get(k).numVariables());
+                    s = s.clone();
+                }
+                copy.add(s);
+            }
+            initialStates = java.util.Collections.unmodifiableList(copy);
+        }
+        if (reads < 1) {
+            throw new IllegalArgumentException("reads must be >= 1, got " + reads);
+        }
+        if (timeLimitMillis < 0) {
+            throw new IllegalArgumentException(
+                    "timeLimitMillis must be >= 0, got " + timeLimitMillis);
+        }
+        solver = solver == null ? "" : solver;
+    }
+}

@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
             SolversCommand.class,
             BenchCommand.class,
             ServeCommand.class,
-            // later issues: TrainCommand
+            TrainCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

@@ -1,5 +1,6 @@
 package dev.qama.cli;
 
+import dev.qama.core.attention.AttentionProblem;
 import dev.qama.core.model.BinaryQuadraticModel;
 import dev.qama.core.model.Problem;
 import dev.qama.core.spi.AbstractBatchBackend;
@@ -16,9 +17,9 @@ import java.util.SplittableRandom;
 
 /**
  * A test-only backend, "test-greedy": single-flip steepest-order descent from a seeded random
- * start, per read. Options: {@code sweeps} (max sweeps), {@code threads}, and {@code fail} ({@code
- * solver} throws a SolverException, {@code bug} an IllegalStateException) to exercise the CLI's
- * error paths.
+ * start, per read (attention problems through their dense export, masked tokens left at 0).
+ * Options: {@code sweeps} (max sweeps), {@code threads}, and {@code fail} ({@code solver} throws a
+ * SolverException, {@code bug} an IllegalStateException) to exercise the CLI's error paths.
  */
 public final class GreedyTestProvider implements AnnealerProvider {
     @Override
@@ -74,7 +75,12 @@ public final class GreedyTestProvider implements AnnealerProvider {
             if (fail.equals("bug")) {
                 throw new IllegalStateException("test-greedy simulated bug");
             }
-            if (!(problem instanceof BinaryQuadraticModel m)) {
+            BinaryQuadraticModel m;
+            if (problem instanceof BinaryQuadraticModel bqm) {
+                m = bqm;
+            } else if (problem instanceof AttentionProblem a) {
+                m = a.toBinaryModel(AttentionProblem.DEFAULT_EXPORT_LIMIT);
+            } else {
                 throw new IllegalArgumentException("test-greedy takes binary quadratic models");
             }
             int n = m.numVariables();
@@ -99,6 +105,11 @@ public final class GreedyTestProvider implements AnnealerProvider {
                             z[i] = m.vartype().flip(z[i]);
                             improved = true;
                         }
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    if (!problem.isFree(i)) {
+                        z[i] = 0; // masked attention tokens stay unselected
                     }
                 }
                 out[r] = z;

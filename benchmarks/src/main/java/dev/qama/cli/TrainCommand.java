@@ -1,6 +1,7 @@
 package dev.qama.cli;
 
 import dev.qama.bench.SolverSpec;
+import dev.qama.bench.longrange.LongRangeTraining;
 import dev.qama.bench.train.Digits;
 import dev.qama.bench.train.Examples;
 import dev.qama.bench.train.History;
@@ -15,6 +16,8 @@ import dev.qama.djl.QamaAttentionBlock.Formulation;
 import dev.qama.djl.QamaAttentionBlock.OutputMode;
 import dev.qama.djl.QamaEncoders;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,10 +77,28 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--task",
-            paramLabel = "image|text",
+            paramLabel = "image|text|kv-retrieval",
             defaultValue = "image",
-            description = "image (SimpleViT) or text (default: ${DEFAULT-VALUE}).")
+            description =
+                    "image (SimpleViT), text, or kv-retrieval (the long-range key-value task, see"
+                            + " --length and --steps) (default: ${DEFAULT-VALUE}).")
     String task;
+
+    @Option(
+            names = "--length",
+            paramLabel = "N",
+            defaultValue = "1024",
+            description = "kv-retrieval: sequence length (default: ${DEFAULT-VALUE}).")
+    int length;
+
+    @Option(
+            names = "--steps",
+            paramLabel = "S",
+            defaultValue = "200",
+            description =
+                    "kv-retrieval: optimiser steps, batch 16, Adam lr 3e-3 (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int steps;
 
     @Option(
             names = "--dataset",
@@ -105,7 +126,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--output-mode",
             paramLabel = "paper|values",
-            defaultValue = "paper",
+            defaultValue = "values",
             description = "QAMA's output mode (default: ${DEFAULT-VALUE}).")
     String outputMode;
 
@@ -229,6 +250,9 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (task.equals("kv-retrieval")) {
+            return longRange(stdout, err);
+        }
         TrainSpec.Attention att =
                 switch (attention) {
                     case "classical" -> TrainSpec.Attention.CLASSICAL;
@@ -479,6 +503,55 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code --task kv-retrieval}: the long-range task of {@link LongRangeTraining}. */
+    private int longRange(PrintWriter stdout, PrintWriter err) {
+        if (!attention.equals("classical") && !attention.equals("qama")) {
+            throw new UserException(
+                    "--attention must be classical or qama for kv-retrieval, got '"
+                            + attention
+                            + "'");
+        }
+        LongRangeTraining.Options o = new LongRangeTraining.Options();
+        o.attention = attention;
+        o.length = length;
+        o.steps = steps;
+        o.seed = seed;
+        if (solver != null) {
+            o.backend = solver;
+        }
+        o.validate();
+        PrintStream log =
+                new PrintStream(
+                        new OutputStream() {
+                            @Override
+                            public void write(int b) {
+                                err.write(b);
+                            }
+
+                            @Override
+                            public void flush() {
+                                err.flush();
+                            }
+                        },
+                        true,
+                        StandardCharsets.UTF_8);
+        LongRangeTraining.Result r = LongRangeTraining.run(o, log);
+        Json j =
+                new Json()
+                        .put("task", "kv-retrieval")
+                        .put("dataset", "kv-retrieval-" + length)
+                        .put("attention", attention)
+                        .put("steps", steps)
+                        .put("seed", seed)
+                        .put("test_accuracy", r.accuracy())
+                        .put("chance", r.chance())
+                        .put("first_loss", r.firstLoss())
+                        .put("last_loss", r.lastLoss())
+                        .put("train_seconds", r.seconds());
+        stdout.println(j);
+        return Main.EXIT_OK;
+    }
+
     /** What a run trains on. */
     private static final class Data {
         String task;
@@ -498,7 +571,9 @@ public final class TrainCommand implements Callable<Integer> {
         return switch (task) {
             case "image" -> imageData();
             case "text" -> textData();
-            default -> throw new UserException("--task must be image or text, got '" + task + "'");
+            default ->
+                    throw new UserException(
+                            "--task must be image, text or kv-retrieval, got '" + task + "'");
         };
     }
 

@@ -537,7 +537,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         private int headCount;
         private float attentionProbsDropoutProb = 0.1f;
         private Formulation formulation = Formulation.PAPER_V2;
-        private OutputMode outputMode = OutputMode.PAPER;
+        private OutputMode outputMode = OutputMode.VALUES;
         private dev.qama.core.formulation.CouplingForm couplingForm =
                 dev.qama.core.formulation.CouplingForm.AUTO;
         private V1CouplingMode v1CouplingMode = V1CouplingMode.SIMILARITY;
@@ -582,7 +582,10 @@ public final class QamaAttentionBlock extends AbstractBlock {
             return this;
         }
 
-        /** The output mode (default {@link OutputMode#PAPER}). */
+        /**
+         * The output mode (default {@link OutputMode#VALUES}: on the digits benchmark it reached
+         * 87.2 % against PAPER's 81.8 %, docs/results.md).
+         */
         public Builder optOutputMode(OutputMode mode) {
             this.outputMode = mode;
             return this;

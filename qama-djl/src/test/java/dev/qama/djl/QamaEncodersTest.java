@@ -15,13 +15,17 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import dev.qama.djl.QamaAttentionBlock.OutputMode;
 import dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory;
 import org.junit.jupiter.api.Test;
 
 class QamaEncodersTest {
 
     static AttentionFactory qama() {
-        return AttentionFactory.qama(b -> b.optBackend(new ExactTestBackend()));
+        // PAPER: the output is the per-token energy times e, so the test can check that the energy
+        // gradient reaches e directly
+        return AttentionFactory.qama(
+                b -> b.optBackend(new ExactTestBackend()).optOutputMode(OutputMode.PAPER));
     }
 
     /** Runs forward + backward; returns the output and checks every parameter got a gradient. */

@@ -18,6 +18,7 @@ import ai.djl.nn.transformer.TransformerEncoderBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.qama.djl.QamaAttentionBlock.Formulation;
+import dev.qama.djl.QamaAttentionBlock.OutputMode;
 import dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -57,6 +58,9 @@ class QamaSerializationTest {
                 .setEmbeddingSize(E)
                 .setHeadCount(H)
                 .optFormulation(f)
+                // PAPER: this test compares outputs bit for bit, and the VALUES mixing can differ
+                // in the last bit between two blocks holding the same parameters
+                .optOutputMode(OutputMode.PAPER)
                 .optAttentionProbsDropoutProb(0f)
                 .optBackend(new ExactTestBackend())
                 .build();

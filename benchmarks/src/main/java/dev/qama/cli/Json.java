@@ -1,5 +1,7 @@
 package dev.qama.cli;
 
+import dev.qama.core.remote.JsonValue;
+
 /**
  * A small writer of one JSON object per line, for the machine-readable output of the commands.
  * Strings are escaped per RFC 8259 (quotes, backslashes and control characters, and every non-ASCII
@@ -84,27 +86,7 @@ public final class Json {
     }
 
     private static void appendString(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
-                default -> {
-                    if (c < 0x20 || c > 0x7e) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
+        JsonValue.quote(b, s);
     }
 
     private static void appendNumber(StringBuilder b, Double value) {

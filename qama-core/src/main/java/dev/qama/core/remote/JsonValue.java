@@ -270,7 +270,13 @@ public final class JsonValue {
         }
     }
 
-    private static void quote(StringBuilder b, String str) {
+    /**
+     * Appends {@code str} as a JSON string literal: quotes, backslashes and control characters
+     * escaped, and every character outside printable ASCII written as a six-character unicode
+     * escape, so the output is plain ASCII whatever the platform encoding. The one JSON string
+     * writer of the project (the command line's JSON output uses it too).
+     */
+    public static void quote(StringBuilder b, String str) {
         b.append('"');
         for (int i = 0; i < str.length(); i++) {
             char c = str.charAt(i);
@@ -280,8 +286,10 @@ public final class JsonValue {
                 case '\n' -> b.append("\\n");
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || c > 0x7e) {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);

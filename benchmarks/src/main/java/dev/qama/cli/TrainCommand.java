@@ -125,7 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--output-mode",
-            paramLabel = "paper|values",
+            paramLabel = "paper|values|selected-keys",
             defaultValue = "values",
             description = "QAMA's output mode (default: ${DEFAULT-VALUE}).")
     String outputMode;
@@ -280,9 +280,10 @@ public final class TrainCommand implements Callable<Integer> {
                 switch (outputMode) {
                     case "paper" -> OutputMode.PAPER;
                     case "values" -> OutputMode.VALUES;
+                    case "selected-keys" -> OutputMode.SELECTED_KEYS;
                     default ->
                             throw new UserException(
-                                    "--output-mode must be paper or values, got '"
+                                    "--output-mode must be paper, values or selected-keys, got '"
                                             + outputMode
                                             + "'");
                 };

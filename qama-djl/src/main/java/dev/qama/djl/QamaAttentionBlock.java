@@ -127,7 +127,16 @@ public final class QamaAttentionBlock extends AbstractBlock {
          * the selected keys it may see, with weights softmax_j(−H_{t,j}/n_t + log w_{t,j}). Without
          * a per-query mask every query gets the same mix (O(N·d) memory); with one, (N, N) weights.
          */
-        VALUES
+        VALUES,
+        /**
+         * This library's extension, attention restricted to the annealer's selection: each query i
+         * mixes the value vectors of the selected keys j it may see, with weights
+         * softmax_j(q_i·k_j/√d − H_{t,j}/n_t + log w_{t,j}). Unlike {@link #VALUES} every query
+         * gets its own mix, as in DJL's ScaledDotProductAttentionBlock; the annealer decides which
+         * keys take part and the energy term still carries the gradient through the QUBO. Memory is
+         * that of classical attention, (B, H, N, N) weights.
+         */
+        SELECTED_KEYS
     }
 
     /**
@@ -423,8 +432,11 @@ public final class QamaAttentionBlock extends AbstractBlock {
             NDArray dropped =
                     probabilityDropout.forward(ps, new NDList(tok), training).singletonOrThrow();
             heads = dropped.expandDims(3).mul(p.directions());
+        } else if (outputMode == OutputMode.VALUES) {
+            heads = mixValues(ps, training, in, w, tok, vh, null);
         } else {
-            heads = mixValues(ps, training, in, w, tok, vh);
+            NDArray qk = qh.matMul(kh.transpose(0, 1, 3, 2)); // (B, H, N, N)
+            heads = mixValues(ps, training, in, w, tok, vh, Host.scale(qk, 1.0 / Math.sqrt(d)));
         }
         NDArray merged = heads.transpose(0, 2, 1, 3).reshape(B, N, (long) embeddingSize);
         return resultProjection.forward(ps, new NDList(merged), training, params);
@@ -468,16 +480,25 @@ public final class QamaAttentionBlock extends AbstractBlock {
     }
 
     /**
-     * VALUES: out_{t,i} = Σ_j α_{t,i,j} V_{t,j}, α_{t,i,·} = softmax over the keys j that query i
-     * keeps and that are selected (w_{t,j} > 0) of s_{t,j} + log w_{t,j}, s = −H/n_t with n_t =
-     * max(1, Σ_j w_{t,j}); a query with no such key outputs 0.
+     * VALUES and SELECTED_KEYS: out_{t,i} = Σ_j α_{t,i,j} V_{t,j}, α_{t,i,·} = softmax over the
+     * keys j that query i keeps and that are selected (w_{t,j} > 0) of a_{t,i,j} + s_{t,j} + log
+     * w_{t,j}, s = −H/n_t with n_t = max(1, Σ_j w_{t,j}), a = {@code pairLogits} (SELECTED_KEYS,
+     * the scaled query–key products) or 0 (VALUES); a query with no such key outputs 0.
+     *
+     * @param pairLogits (B, H, N, N) per-query scores, or null for none
      */
     NDArray mixValues(
-            ParameterStore ps, boolean training, Inputs in, float[] w, NDArray tok, NDArray vh) {
+            ParameterStore ps,
+            boolean training,
+            Inputs in,
+            float[] w,
+            NDArray tok,
+            NDArray vh,
+            NDArray pairLogits) {
         int B = in.batch;
         int H = headCount;
         int N = in.tokens;
-        int R = in.pairKeep == null ? 1 : N; // query rows that differ
+        int R = in.pairKeep == null ? 1 : N; // rows of the key mask that differ
         float[] offset = new float[B * H * R * N];
         float[] rowAny = new float[B * H * R];
         float[] count = new float[B * H];
@@ -507,10 +528,13 @@ public final class QamaAttentionBlock extends AbstractBlock {
         NDManager m = vh.getManager();
         NDArray scores = tok.neg().div(m.create(count, new Shape(B, H, 1))); // (B, H, N)
         NDArray logits = scores.expandDims(2).add(m.create(offset, new Shape(B, H, R, N)));
+        if (pairLogits != null) {
+            logits = logits.add(pairLogits); // broadcasts to (B, H, N, N)
+        }
         NDArray alpha = logits.softmax(3).mul(m.create(rowAny, new Shape(B, H, R, 1)));
         alpha = probabilityDropout.forward(ps, new NDList(alpha), training).singletonOrThrow();
-        NDArray mixed = alpha.matMul(vh); // (B, H, R, d)
-        return R == N ? mixed : mixed.broadcast(B, H, N, headSize);
+        NDArray mixed = alpha.matMul(vh); // (B, H, N or R, d)
+        return mixed.getShape().get(2) == N ? mixed : mixed.broadcast(B, H, N, headSize);
     }
 
     @Override

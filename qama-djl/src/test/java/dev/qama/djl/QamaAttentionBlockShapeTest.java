@@ -67,6 +67,8 @@ class QamaAttentionBlockShapeTest {
         "PAPER_V2, VALUES",
         "PAPER_V1, PAPER",
         "PAPER_V1, VALUES",
+        "PAPER_V2, SELECTED_KEYS",
+        "PAPER_V1, SELECTED_KEYS",
     })
     void allFourInputFormsGiveTheQueryShape(Formulation f, OutputMode mode) {
         ExactTestBackend backend = new ExactTestBackend();
@@ -107,7 +109,7 @@ class QamaAttentionBlockShapeTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"PAPER", "VALUES"})
+    @CsvSource({"PAPER", "VALUES", "SELECTED_KEYS"})
     void maskedTokensAreNeverSelectedAndDoNotReachTheOutput(OutputMode mode) {
         ExactTestBackend backend = new ExactTestBackend();
         QamaAttentionBlock block = base(backend).optOutputMode(mode).build();

@@ -402,7 +402,7 @@ class QamaGradientTest {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray tokLeaf = arr(tokValues, B, H, N);
             tokLeaf.setRequiresGradient(true);
-            NDArray mixed = block.mixValues(ps, false, in, w, tokLeaf, arr(v, B, H, N, D));
+            NDArray mixed = block.mixValues(ps, false, in, w, tokLeaf, arr(v, B, H, N, D), null);
             gc.backward(mixed.mul(arr(cot, B, H, N, D)).sum());
             g = tokLeaf.getGradient().toFloatArray();
         }
@@ -423,7 +423,7 @@ class QamaGradientTest {
             }
             p = t.prepare(qa, ka, va, ea, in.flatMask());
             NDArray tok = p.tokenEnergies(wArr);
-            NDArray mixed = block.mixValues(ps, false, in, w, tok, va);
+            NDArray mixed = block.mixValues(ps, false, in, w, tok, va, null);
             churnDirectMemory();
             gc.backward(mixed.mul(arr(cot, B, H, N, D)).sum());
             gq = qa.getGradient().toFloatArray();
@@ -461,7 +461,14 @@ class QamaGradientTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"PAPER_V2, PAPER", "PAPER_V2, VALUES", "PAPER_V1, PAPER", "PAPER_V1, VALUES"})
+    @CsvSource({
+        "PAPER_V2, PAPER",
+        "PAPER_V2, VALUES",
+        "PAPER_V2, SELECTED_KEYS",
+        "PAPER_V1, PAPER",
+        "PAPER_V1, VALUES",
+        "PAPER_V1, SELECTED_KEYS"
+    })
     void blockGradientEqualsFiniteDifferencesAtAFixedSelection(Formulation f, OutputMode mode) {
         int e = H * D;
         QamaAttentionBlock block =

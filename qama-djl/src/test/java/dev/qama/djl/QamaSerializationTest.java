@@ -141,6 +141,62 @@ class QamaSerializationTest {
         assertEquals(djlNames, names(qama(Formulation.PAPER_V1)));
     }
 
+    /**
+     * SELECTED_KEYS with every key selected and the energy switched off (zero coupling and linear
+     * scale) is DJL's scaled dot-product attention: same parameters, same output.
+     */
+    @Test
+    void selectedKeysWithEveryKeySelectedAndNoEnergyIsDjlsAttention() throws Exception {
+        ScaledDotProductAttentionBlock djl =
+                ScaledDotProductAttentionBlock.builder()
+                        .setEmbeddingSize(E)
+                        .setHeadCount(H)
+                        .optAttentionProbsDropoutProb(0f)
+                        .build();
+        manager.getEngine().setRandomSeed(31);
+        djl.initialize(manager, DataType.FLOAT32, IN);
+        QamaAttentionBlock ours =
+                QamaAttentionBlock.builder()
+                        .setEmbeddingSize(E)
+                        .setHeadCount(H)
+                        .optOutputMode(OutputMode.SELECTED_KEYS)
+                        .optAttentionProbsDropoutProb(0f)
+                        .optCouplingScale(0)
+                        .optLinearScale(0)
+                        .optBackend(new ExactTestBackend(p -> allOnes(p.numVariables())))
+                        .build();
+        ours.initialize(manager, DataType.FLOAT32, IN);
+        load(ours, new ByteArrayInputStream(save(djl)));
+        manager.getEngine().setRandomSeed(32);
+        NDArray x = manager.randomNormal(IN);
+        assertArrayEquals(forward(djl, x), forward(ours, x), 1e-5f);
+
+        // with energy, the output moves away from DJL's
+        QamaAttentionBlock energetic =
+                QamaAttentionBlock.builder()
+                        .setEmbeddingSize(E)
+                        .setHeadCount(H)
+                        .optOutputMode(OutputMode.SELECTED_KEYS)
+                        .optAttentionProbsDropoutProb(0f)
+                        .optBackend(new ExactTestBackend(p -> allOnes(p.numVariables())))
+                        .build();
+        energetic.initialize(manager, DataType.FLOAT32, IN);
+        load(energetic, new ByteArrayInputStream(save(djl)));
+        float[] a = forward(djl, x);
+        float[] b = forward(energetic, x);
+        double diff = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff = Math.max(diff, Math.abs(a[i] - b[i]));
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(diff > 1e-3, "max difference " + diff);
+    }
+
+    static byte[] allOnes(int n) {
+        byte[] x = new byte[n];
+        java.util.Arrays.fill(x, (byte) 1);
+        return x;
+    }
+
     @Test
     void aFileOfDjlsBlockLoadsIntoOursAndOursIntoDjls() throws Exception {
         ScaledDotProductAttentionBlock djl =

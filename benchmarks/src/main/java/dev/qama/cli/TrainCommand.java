@@ -190,6 +190,17 @@ public final class TrainCommand implements Callable<Integer> {
     boolean noPlots;
 
     @Option(
+            names = "--eval-every",
+            paramLabel = "K",
+            defaultValue = "0",
+            description =
+                    "Also measure the held-out accuracy after every K-th epoch, for the learning"
+                            + " curve (history.csv, curves.png); 0 = only after the last epoch"
+                            + " (default). Monitoring only: it does not change training, and the"
+                            + " reported test_accuracy is still the last epoch's.")
+    int evalEvery;
+
+    @Option(
             names = "--max-train",
             paramLabel = "N",
             description = "Use at most N training examples (a seeded stratified subset).")
@@ -307,7 +318,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Data data = loadData();
         int e = epochs != null ? epochs : data.defaultEpochs;
-        TrainSpec ts = new TrainSpec(att, f, mode, solverSpec, e, seed, batchSize, lr);
+        TrainSpec ts = new TrainSpec(att, f, mode, solverSpec, e, seed, batchSize, lr, evalEvery);
 
         Path dir =
                 out != null
@@ -796,6 +807,9 @@ public final class TrainCommand implements Callable<Integer> {
                     e.seconds(),
                     e.solverSeconds(),
                     lastSteps / Math.max(1e-9, dt));
+            if (e.evaluated()) {
+                err.printf(Locale.ROOT, "  test acc %.2f %%%n", 100 * e.testAccuracy());
+            }
             err.flush();
         }
     }

@@ -131,6 +131,33 @@ class TrainCommandTest {
     }
 
     @Test
+    void evalEveryRecordsTheTestCurveWithoutChangingTraining() throws IOException {
+        String[] q = {"--attention", "qama", "--solver", "test-greedy:sweeps=50"};
+        Map<String, Object> plain = json(digits(tmp.resolve("p"), q));
+        String[] withEval = {
+            "--attention", "qama", "--solver", "test-greedy:sweeps=50", "--eval-every", "1"
+        };
+        Map<String, Object> curve = json(digits(tmp.resolve("e"), withEval));
+        assertEquals(numbers(plain), numbers(curve), "evaluating along the way changed training");
+        dev.qama.bench.train.History h =
+                dev.qama.bench.train.History.parseCsv(
+                        Files.readString(tmp.resolve("e/history.csv")), "history.csv");
+        assertEquals(2, h.epochs().size());
+        assertTrue(h.epochs().get(0).evaluated(), "epoch 1 evaluated");
+        double end = h.epochs().get(1).testAccuracy();
+        assertEquals(((Number) curve.get("test_accuracy")).doubleValue(), end, 1e-12);
+        // without --eval-every only the last epoch is evaluated
+        dev.qama.bench.train.History p =
+                dev.qama.bench.train.History.parseCsv(
+                        Files.readString(tmp.resolve("p/history.csv")), "history.csv");
+        assertTrue(!p.epochs().get(0).evaluated());
+        assertEquals(end, p.epochs().get(1).testAccuracy(), 1e-12);
+        CliRun bad = digits(tmp.resolve("x"), "--eval-every", "-1");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--eval-every must be 0 (off)"), bad.err());
+    }
+
+    @Test
     void qamaValuesModeTrains() {
         Map<String, Object> a =
                 json(

@@ -36,13 +36,15 @@ public final class Plots {
     public record Run(String label, History history) {}
 
     /**
-     * Training loss (left) and training accuracy (right) per epoch, one line per run, in one PNG.
+     * Training loss (left) and accuracy (right) per epoch, one line per run, in one PNG; where a
+     * run measured the held-out accuracy along the way, it is drawn dashed next to its training
+     * accuracy.
      *
      * @throws IOException if the file cannot be written
      */
     public static void curves(List<Run> runs, String title, Path png) throws IOException {
         XYChart loss = chart(title + ": training loss", "loss");
-        XYChart acc = chart(title + ": training accuracy", "accuracy (%)");
+        XYChart acc = chart(title + ": accuracy (test dashed)", "accuracy (%)");
         acc.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         for (Run r : runs) {
             List<History.Epoch> e = r.history().epochs();
@@ -58,7 +60,27 @@ public final class Plots {
                 a[i] = 100 * e.get(i).trainAccuracy();
             }
             style(loss.addSeries(r.label(), x, l), x.length);
-            style(acc.addSeries(r.label(), x, a), x.length);
+            XYSeries train = acc.addSeries(r.label(), x, a);
+            style(train, x.length);
+            List<History.Epoch> tested = e.stream().filter(History.Epoch::evaluated).toList();
+            if (tested.size() > 1) {
+                double[] tx = new double[tested.size()];
+                double[] ta = new double[tested.size()];
+                for (int i = 0; i < tx.length; i++) {
+                    tx[i] = tested.get(i).epoch();
+                    ta[i] = 100 * tested.get(i).testAccuracy();
+                }
+                XYSeries t = acc.addSeries(r.label() + " (test)", tx, ta);
+                style(t, tx.length);
+                t.setLineStyle(
+                        new BasicStroke(
+                                2f,
+                                BasicStroke.CAP_BUTT,
+                                BasicStroke.JOIN_MITER,
+                                10f,
+                                new float[] {6f, 4f},
+                                0f));
+            }
         }
         BufferedImage img = new BufferedImage(2 * W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();

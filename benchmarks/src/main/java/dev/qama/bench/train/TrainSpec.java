@@ -16,6 +16,10 @@ import dev.qama.djl.QamaAttentionBlock.OutputMode;
  *     order, the block's solver seed
  * @param batchSize examples per step
  * @param learningRate Adam's learning rate
+ * @param evalEvery evaluate on the held-out split after every {@code evalEvery}-th epoch (and the
+ *     last) for the learning curve, or 0 for only after the last epoch; the evaluations do not
+ *     change training (inference mode, no random numbers drawn) and are excluded from the training
+ *     and solver seconds
  */
 public record TrainSpec(
         Attention attention,
@@ -25,7 +29,21 @@ public record TrainSpec(
         int epochs,
         long seed,
         int batchSize,
-        float learningRate) {
+        float learningRate,
+        int evalEvery) {
+
+    /** A spec that evaluates only after the last epoch. */
+    public TrainSpec(
+            Attention attention,
+            Formulation formulation,
+            OutputMode outputMode,
+            SolverSpec solver,
+            int epochs,
+            long seed,
+            int batchSize,
+            float learningRate) {
+        this(attention, formulation, outputMode, solver, epochs, seed, batchSize, learningRate, 0);
+    }
 
     /**
      * @throws IllegalArgumentException naming a bad value
@@ -39,6 +57,11 @@ public record TrainSpec(
         }
         if (!(learningRate > 0 && Float.isFinite(learningRate))) {
             throw new IllegalArgumentException("--lr must be positive, got " + learningRate);
+        }
+        if (evalEvery < 0) {
+            throw new IllegalArgumentException(
+                    "--eval-every must be 0 (off) or a positive number of epochs, got "
+                            + evalEvery);
         }
     }
 

@@ -25,7 +25,8 @@ import java.util.function.Function;
 /**
  * The training loop of {@code qama train}: Adam on the mean softmax cross-entropy ({@link
  * CrossEntropy}), seeded batch order, then one evaluation on the held-out split after the last
- * epoch. Everything random derives from {@link TrainSpec#seed()}: the engine's RNG (parameter
+ * epoch (and, for the learning curve, after every {@link TrainSpec#evalEvery()}-th epoch).
+ * Everything random derives from {@link TrainSpec#seed()}: the engine's RNG (parameter
  * initialisation) is seeded with it, epoch e's batch order with {@code Seeds.forStream(seed, e)},
  * and the QAMA block's solver seed is the seed itself; with one PyTorch thread the same seed gives
  * the same numbers.
@@ -142,6 +143,10 @@ public final class Training {
         long start = System.nanoTime();
         double lastLoss = Double.NaN;
         double lastAcc = Double.NaN;
+        double testAcc = Double.NaN;
+        double testSeconds = 0;
+        double evalWall = 0; // seconds of intermediate evaluations, not training
+        double evalSolver = 0;
         for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
             int[] order = Split.permutation(n, Seeds.forStream(spec.seed(), epoch));
             double lossSum = 0;
@@ -187,21 +192,30 @@ public final class Training {
             }
             lastLoss = lossSum / seen;
             lastAcc = (double) correct / seen;
+            double trained = (System.nanoTime() - start) * 1e-9 - evalWall;
+            double solved = (backend == null ? 0 : backend.seconds()) - evalSolver;
+            boolean last = epoch == spec.epochs();
+            double epochTest = Double.NaN;
+            if (last || (spec.evalEvery() > 0 && epoch % spec.evalEvery() == 0)) {
+                long t0 = System.nanoTime();
+                double s0 = backend == null ? 0 : backend.seconds();
+                epochTest = evaluate(trainer, test, spec.batchSize());
+                double wall = (System.nanoTime() - t0) * 1e-9;
+                evalWall += wall;
+                evalSolver += (backend == null ? 0 : backend.seconds()) - s0;
+                if (last) {
+                    testAcc = epochTest;
+                    testSeconds = wall;
+                }
+            }
             History.Epoch e =
-                    new History.Epoch(
-                            epoch,
-                            lastLoss,
-                            lastAcc,
-                            (System.nanoTime() - start) * 1e-9,
-                            backend == null ? 0 : backend.seconds());
+                    new History.Epoch(epoch, lastLoss, lastAcc, trained, solved, epochTest);
             history.add(e);
             listener.onEpoch(e);
         }
-        double trainSeconds = (System.nanoTime() - start) * 1e-9;
-        double solverSeconds = backend == null ? 0 : backend.seconds();
-        long t0 = System.nanoTime();
-        double testAcc = evaluate(trainer, test, spec.batchSize());
-        double testSeconds = (System.nanoTime() - t0) * 1e-9;
+        History.Epoch end = history.last();
+        double trainSeconds = end == null ? 0 : end.seconds();
+        double solverSeconds = end == null ? 0 : end.solverSeconds();
         List<double[]> selections = List.of();
         if (backend != null && selectionExamples.length > 0) {
             backend.record(true);

@@ -126,7 +126,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--output-mode",
             paramLabel = "paper|values|selected-keys",
-            defaultValue = "values",
+            defaultValue = "selected-keys",
             description = "QAMA's output mode (default: ${DEFAULT-VALUE}).")
     String outputMode;
 

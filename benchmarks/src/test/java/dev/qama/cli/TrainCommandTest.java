@@ -109,7 +109,7 @@ class TrainCommandTest {
         Map<String, Object> a = json(digits(tmp.resolve("q1"), q));
         assertRun(a, "qama");
         assertEquals("paper-v2", a.get("formulation"));
-        assertEquals("values", a.get("output_mode"), "the default output mode");
+        assertEquals("selected-keys", a.get("output_mode"), "the default output mode");
         assertEquals("test-greedy", a.get("solver"));
         assertTrue(((Number) a.get("solver_seconds")).doubleValue() > 0);
         Map<String, Object> b = json(digits(tmp.resolve("q2"), q));

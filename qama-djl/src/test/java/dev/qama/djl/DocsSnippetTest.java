@@ -36,7 +36,7 @@ class DocsSnippetTest {
                 .setHeadCount(8)
                 .optAttentionProbsDropoutProb(0.1f)
                 .optFormulation(QamaAttentionBlock.Formulation.PAPER_V2)
-                .optOutputMode(QamaAttentionBlock.OutputMode.VALUES)
+                .optOutputMode(QamaAttentionBlock.OutputMode.SELECTED_KEYS)
                 .optBackend(backendName) // e.g. "sb"; omit for Annealers.createDefault()
                 .optSeed(42)
                 .build();

@@ -155,16 +155,7 @@ class QamaSerializationTest {
                         .build();
         manager.getEngine().setRandomSeed(31);
         djl.initialize(manager, DataType.FLOAT32, IN);
-        QamaAttentionBlock ours =
-                QamaAttentionBlock.builder()
-                        .setEmbeddingSize(E)
-                        .setHeadCount(H)
-                        .optOutputMode(OutputMode.SELECTED_KEYS)
-                        .optAttentionProbsDropoutProb(0f)
-                        .optCouplingScale(0)
-                        .optLinearScale(0)
-                        .optBackend(new ExactTestBackend(p -> allOnes(p.numVariables())))
-                        .build();
+        QamaAttentionBlock ours = everyKeySelected(0);
         ours.initialize(manager, DataType.FLOAT32, IN);
         load(ours, new ByteArrayInputStream(save(djl)));
         manager.getEngine().setRandomSeed(32);
@@ -172,14 +163,7 @@ class QamaSerializationTest {
         assertArrayEquals(forward(djl, x), forward(ours, x), 1e-5f);
 
         // with energy, the output moves away from DJL's
-        QamaAttentionBlock energetic =
-                QamaAttentionBlock.builder()
-                        .setEmbeddingSize(E)
-                        .setHeadCount(H)
-                        .optOutputMode(OutputMode.SELECTED_KEYS)
-                        .optAttentionProbsDropoutProb(0f)
-                        .optBackend(new ExactTestBackend(p -> allOnes(p.numVariables())))
-                        .build();
+        QamaAttentionBlock energetic = everyKeySelected(1);
         energetic.initialize(manager, DataType.FLOAT32, IN);
         load(energetic, new ByteArrayInputStream(save(djl)));
         float[] a = forward(djl, x);
@@ -189,6 +173,19 @@ class QamaSerializationTest {
             diff = Math.max(diff, Math.abs(a[i] - b[i]));
         }
         org.junit.jupiter.api.Assertions.assertTrue(diff > 1e-3, "max difference " + diff);
+    }
+
+    /** SELECTED_KEYS selecting every key, with coupling and linear scales {@code scale}. */
+    static QamaAttentionBlock everyKeySelected(double scale) {
+        return QamaAttentionBlock.builder()
+                .setEmbeddingSize(E)
+                .setHeadCount(H)
+                .optOutputMode(OutputMode.SELECTED_KEYS)
+                .optAttentionProbsDropoutProb(0f)
+                .optCouplingScale(scale)
+                .optLinearScale(scale == 0 ? 0 : 0.16)
+                .optBackend(new ExactTestBackend(p -> allOnes(p.numVariables())))
+                .build();
     }
 
     static byte[] allOnes(int n) {

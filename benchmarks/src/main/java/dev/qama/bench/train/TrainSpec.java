@@ -32,19 +32,6 @@ public record TrainSpec(
         float learningRate,
         int evalEvery) {
 
-    /** A spec that evaluates only after the last epoch. */
-    public TrainSpec(
-            Attention attention,
-            Formulation formulation,
-            OutputMode outputMode,
-            SolverSpec solver,
-            int epochs,
-            long seed,
-            int batchSize,
-            float learningRate) {
-        this(attention, formulation, outputMode, solver, epochs, seed, batchSize, learningRate, 0);
-    }
-
     /**
      * @throws IllegalArgumentException naming a bad value
      */

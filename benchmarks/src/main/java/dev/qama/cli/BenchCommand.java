@@ -33,12 +33,16 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Solver benchmarks: attention batches and benchmark instances.",
+        description =
+                "Solver benchmarks (attention batches, benchmark instances, long sequences) and the"
+                        + " JMH benchmarks.",
         subcommands = {
             BenchCommand.Attention.class,
             BenchCommand.Instance.class,
             BenchRemoteCommand.class,
-            LongSeqBenchCommand.LongSeq.class
+            LongSeqBenchCommand.LongSeq.class,
+            JmhBenchCommand.Jmh.class,
+            JmhBenchCommand.Block.class
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -46,7 +50,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new UserException(
-                "bench: missing a benchmark: attention, instance or long-seq (see 'qama bench --help')");
+                "bench: missing a benchmark: attention, instance, remote, long-seq, block or jmh (see"
+                        + " 'qama bench --help')");
     }
 
     private static List<SolverSpec> parseSolvers(List<String> texts) {

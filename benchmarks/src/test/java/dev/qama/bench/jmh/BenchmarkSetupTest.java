@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.qama.core.model.BinaryQuadraticModel;
 import dev.qama.core.model.Coupling;
 import dev.qama.core.spi.BatchResult;
@@ -15,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The JMH benchmarks' set-up and one invocation of each, on tiny sizes, checked for correct results
  * (no timing): the products equal a naive J·X, the solver step's gradient equals h + J·x, SA
- * returns states whose energies match the model.
+ * returns states whose energies match the model, the attention blocks give finite outputs of the
+ * right shape with one solver call per pass and free every array of an invocation.
  */
 class BenchmarkSetupTest {
 
@@ -146,5 +150,64 @@ class BenchmarkSetupTest {
         } finally {
             b.close();
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"classical", "values", "selected-keys", "paper"})
+    void attentionBlockPassesHaveTheRightShapeAndFreeTheirArrays(String block) {
+        AttentionBlockBenchmark b = new AttentionBlockBenchmark();
+        b.config = "2x6x8x2";
+        b.block = block;
+        b.backend = "sb";
+        b.setup();
+        try {
+            assertEquals(block.equals("classical"), b.solver == null);
+            long callsBefore = b.solver == null ? 0 : b.solver.calls();
+            int arraysBefore = b.manager.getManagedArrays().size();
+            for (boolean backward : new boolean[] {false, true}) {
+                try (NDManager sub = b.manager.newSubManager()) {
+                    sub.tempAttachAll(b.attached);
+                    NDArray out = b.pass(backward);
+                    assertEquals(new Shape(2, 6, 8), out.getShape());
+                    for (float v : out.toFloatArray()) {
+                        assertTrue(Float.isFinite(v), block + " output " + v);
+                    }
+                }
+            }
+            AttentionBlockBenchmark.SolverShare share = new AttentionBlockBenchmark.SolverShare();
+            share.reset();
+            assertTrue(Float.isFinite(b.forward(share)));
+            assertTrue(Float.isFinite(b.forwardBackward(share)));
+            assertEquals(2, share.invocations);
+            if (b.solver != null) {
+                // one backend call per forward pass, none in the backward pass
+                assertEquals(callsBefore + 4, b.solver.calls());
+                assertTrue(share.solverMs() > 0);
+                assertTrue(share.solverPercent() > 0 && share.solverPercent() <= 100);
+            } else {
+                assertEquals(0, share.solverPercent());
+            }
+            // every array of the invocations was freed with its sub-manager
+            assertEquals(arraysBefore, b.manager.getManagedArrays().size());
+        } finally {
+            b.close();
+        }
+    }
+
+    @Test
+    void attentionBlockConfigsAreParsedAndChecked() {
+        assertEquals(
+                java.util.List.of(128, 49, 64, 8),
+                java.util.Arrays.stream(AttentionBlockBenchmark.parseConfig("128x49x64x8"))
+                        .boxed()
+                        .toList());
+        assertThrows(
+                IllegalArgumentException.class, () -> AttentionBlockBenchmark.parseConfig("1x2x3"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AttentionBlockBenchmark.parseConfig("1x2x3xH"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AttentionBlockBenchmark.parseConfig("0x2x4x2"));
     }
 }

@@ -33,6 +33,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * The QAMA attention block of qama-djl ({@link QamaAttentionBlock}, paper-v2, q = 1, the {@code sb}
@@ -234,9 +236,12 @@ public class AttentionBlockBenchmark {
     }
 
     /**
-     * Auxiliary results per iteration: {@code solverPercent}, the share of the invocations' wall
-     * time spent inside the backend's solve, and {@code solverMs}, the backend's time per
-     * invocation (both 0 for the classical block).
+     * Auxiliary results: {@code solverPercent}, the share of the invocations' wall time spent
+     * inside the backend's solve, and {@code solverMs}, the backend's time per invocation (both 0
+     * for the classical block), each the mean over the measured iterations.
+     *
+     * <p>JMH sums {@link AuxCounters.Type#EVENTS} results over iterations and threads; the values
+     * are therefore divided by their number here, so that the reported sum is the mean.
      */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
@@ -244,10 +249,16 @@ public class AttentionBlockBenchmark {
         long wallNanos;
         long solverNanos;
         long invocations;
+        int parts = 1;
 
         /** Clears the sums at the start of each iteration. */
         @Setup(Level.Iteration)
-        public void reset() {
+        public void reset(BenchmarkParams benchmark, IterationParams iteration) {
+            reset();
+            parts = Math.max(1, iteration.getCount()) * Math.max(1, benchmark.getThreads());
+        }
+
+        void reset() {
             wallNanos = 0;
             solverNanos = 0;
             invocations = 0;
@@ -255,12 +266,12 @@ public class AttentionBlockBenchmark {
 
         /** Percent of the wall time spent in the backend. */
         public double solverPercent() {
-            return wallNanos == 0 ? 0 : 100.0 * solverNanos / wallNanos;
+            return wallNanos == 0 ? 0 : 100.0 * solverNanos / wallNanos / parts;
         }
 
         /** Milliseconds in the backend per invocation. */
         public double solverMs() {
-            return invocations == 0 ? 0 : solverNanos * 1e-6 / invocations;
+            return invocations == 0 ? 0 : solverNanos * 1e-6 / invocations / parts;
         }
     }
 }

@@ -12,8 +12,8 @@ import ai.djl.nn.transformer.ScaledDotProductAttentionBlock;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import dev.qama.bench.SolverSpec;
 import dev.qama.bench.train.TimedBackend;
-import dev.qama.core.spi.Annealers;
 import dev.qama.djl.QamaAttentionBlock;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +76,10 @@ public class AttentionBlockBenchmark {
     @Param({"classical", "values", "selected-keys"})
     public String block;
 
-    /** The QAMA backend by name (ignored for classical). */
+    /**
+     * The QAMA backend as {@code name[:k=v]} (ignored for classical), e.g. {@code sb} (the default
+     * backend) or {@code bsb:steps=60}.
+     */
     @Param({"sb"})
     public String backend;
 
@@ -135,7 +138,7 @@ public class AttentionBlockBenchmark {
                                             + "' is not one of classical, values, selected-keys,"
                                             + " paper");
                 };
-        solver = new TimedBackend(Annealers.create(backend));
+        solver = new TimedBackend(SolverSpec.parse(backend).create());
         return QamaAttentionBlock.builder()
                 .setEmbeddingSize(embedding)
                 .setHeadCount(heads)
@@ -240,8 +243,8 @@ public class AttentionBlockBenchmark {
      * inside the backend's solve, and {@code solverMs}, the backend's time per invocation (both 0
      * for the classical block), each the mean over the measured iterations.
      *
-     * <p>JMH sums {@link AuxCounters.Type#EVENTS} results over iterations and threads; the values
-     * are therefore divided by their number here, so that the reported sum is the mean.
+     * <p>JMH sums {@link AuxCounters.Type#EVENTS} results over iterations, threads and forks; the
+     * values are therefore divided by their number here, so that the reported sum is the mean.
      */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
@@ -255,7 +258,10 @@ public class AttentionBlockBenchmark {
         @Setup(Level.Iteration)
         public void reset(BenchmarkParams benchmark, IterationParams iteration) {
             reset();
-            parts = Math.max(1, iteration.getCount()) * Math.max(1, benchmark.getThreads());
+            parts =
+                    Math.max(1, iteration.getCount())
+                            * Math.max(1, benchmark.getThreads())
+                            * Math.max(1, benchmark.getForks());
         }
 
         void reset() {

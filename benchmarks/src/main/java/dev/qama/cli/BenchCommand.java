@@ -320,7 +320,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = {
                 "Runs each solver R times (seeds 1..R) on one instance with a time limit and reports"
                         + " the best and median result, the fraction of runs reaching the best known"
-                        + " value and 99 % of it, and TTS(99 %) = t_run ln(0.01) / ln(1 - p)."
+                        + " value and 99 %% of it, and TTS(99 %%) = t_run ln(0.01) / ln(1 - p)."
             },
             footer = {
                 "",

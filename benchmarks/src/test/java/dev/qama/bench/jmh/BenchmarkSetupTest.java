@@ -210,4 +210,49 @@ class BenchmarkSetupTest {
                 IllegalArgumentException.class,
                 () -> AttentionBlockBenchmark.parseConfig("0x2x4x2"));
     }
+
+    @Test
+    void nativeAllocationsCountOutermostOperatorsOnce() {
+        String trace =
+                "[\n{\n  \"name\": \"aten::matmul\",\n  \"ph\": \"X\",\n  \"ts\": 10.0,\n"
+                        + "  \"dur\": 5.0,\n  \"tid\": 1,\n  \"cpu mem\": \"1.50 Kb\",\n"
+                        + "  \"args\": {}\n},\n"
+                        + "{\n  \"name\": \"aten::mm\",\n  \"ph\": \"X\",\n  \"ts\": 11.0,\n"
+                        + "  \"dur\": 2.0,\n  \"tid\": 1,\n  \"cpu mem\": \"1.50 Kb\",\n"
+                        + "  \"args\": {}\n},\n"
+                        + "{\n  \"name\": \"aten::add\",\n  \"ph\": \"X\",\n  \"ts\": 20.0,\n"
+                        + "  \"dur\": 1.0,\n  \"tid\": 1,\n  \"cpu mem\": \"2.00 Mb\",\n"
+                        + "  \"args\": {}\n},\n"
+                        + "{\n  \"name\": \"aten::free\",\n  \"ph\": \"X\",\n  \"ts\": 22.0,\n"
+                        + "  \"dur\": 1.0,\n  \"tid\": 1,\n  \"cpu mem\": \"-8 b\",\n"
+                        + "  \"args\": {}\n},\n"
+                        + "{\n  \"name\": \"aten::mul\",\n  \"ph\": \"X\",\n  \"ts\": 12.0,\n"
+                        + "  \"dur\": 1.0,\n  \"tid\": 2,\n  \"cpu mem\": \"100 b\",\n"
+                        + "  \"args\": {}\n}\n]";
+        // matmul (its mm nested inside), add, the other thread's mul; the free counts as 0
+        assertEquals(1536 + 2 * 1024 * 1024 + 100, NativeAllocations.allocatedBytes(trace));
+    }
+
+    @Test
+    void valuesAllocateLessNativeMemoryThanClassicalAttentionAtLongSequences(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        long[] bytes = new long[2];
+        String[] blocks = {"classical", "values"};
+        for (int k = 0; k < 2; k++) {
+            AttentionBlockBenchmark b = new AttentionBlockBenchmark();
+            b.config = "1x96x8x2";
+            b.block = blocks[k];
+            b.backend = "sb";
+            b.setup();
+            try {
+                bytes[k] = NativeAllocations.allocatedBytes(b, false, dir.resolve("trace.json"));
+            } finally {
+                b.close();
+            }
+        }
+        // classical: several (B, H, N, N) = 2·96² floats = 72 KiB tensors; VALUES: none
+        assertTrue(bytes[0] > 3 * 2 * 96 * 96 * 4, "classical " + bytes[0]);
+        assertTrue(
+                bytes[1] > 0 && bytes[1] < bytes[0] / 2, "values " + bytes[1] + " vs " + bytes[0]);
+    }
 }

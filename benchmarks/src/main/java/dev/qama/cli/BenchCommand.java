@@ -33,12 +33,16 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Solver benchmarks: attention batches and benchmark instances.",
+        description =
+                "Solver benchmarks (attention batches, benchmark instances, long sequences) and the"
+                        + " JMH benchmarks.",
         subcommands = {
             BenchCommand.Attention.class,
             BenchCommand.Instance.class,
             BenchRemoteCommand.class,
-            LongSeqBenchCommand.LongSeq.class
+            LongSeqBenchCommand.LongSeq.class,
+            JmhBenchCommand.Jmh.class,
+            JmhBenchCommand.Block.class
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -46,7 +50,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new UserException(
-                "bench: missing a benchmark: attention, instance or long-seq (see 'qama bench --help')");
+                "bench: missing a benchmark: attention, instance, remote, long-seq, block or jmh (see"
+                        + " 'qama bench --help')");
     }
 
     private static List<SolverSpec> parseSolvers(List<String> texts) {
@@ -315,7 +320,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = {
                 "Runs each solver R times (seeds 1..R) on one instance with a time limit and reports"
                         + " the best and median result, the fraction of runs reaching the best known"
-                        + " value and 99 % of it, and TTS(99 %) = t_run ln(0.01) / ln(1 - p)."
+                        + " value and 99 %% of it, and TTS(99 %%) = t_run ln(0.01) / ln(1 - p)."
             },
             footer = {
                 "",

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.qama.core.model.BinaryQuadraticModel;
 import dev.qama.core.model.Coupling;
 import dev.qama.core.spi.BatchResult;
@@ -15,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The JMH benchmarks' set-up and one invocation of each, on tiny sizes, checked for correct results
  * (no timing): the products equal a naive J·X, the solver step's gradient equals h + J·x, SA
- * returns states whose energies match the model.
+ * returns states whose energies match the model, the attention blocks give finite outputs of the
+ * right shape with one solver call per pass and free every array of an invocation.
  */
 class BenchmarkSetupTest {
 
@@ -146,5 +150,109 @@ class BenchmarkSetupTest {
         } finally {
             b.close();
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"classical", "values", "selected-keys", "paper"})
+    void attentionBlockPassesHaveTheRightShapeAndFreeTheirArrays(String block) {
+        AttentionBlockBenchmark b = new AttentionBlockBenchmark();
+        b.config = "2x6x8x2";
+        b.block = block;
+        b.backend = "sb";
+        b.setup();
+        try {
+            assertEquals(block.equals("classical"), b.solver == null);
+            long callsBefore = b.solver == null ? 0 : b.solver.calls();
+            int arraysBefore = b.manager.getManagedArrays().size();
+            for (boolean backward : new boolean[] {false, true}) {
+                try (NDManager sub = b.manager.newSubManager()) {
+                    sub.tempAttachAll(b.attached);
+                    NDArray out = b.pass(backward);
+                    assertEquals(new Shape(2, 6, 8), out.getShape());
+                    for (float v : out.toFloatArray()) {
+                        assertTrue(Float.isFinite(v), block + " output " + v);
+                    }
+                }
+            }
+            AttentionBlockBenchmark.SolverShare share = new AttentionBlockBenchmark.SolverShare();
+            share.reset();
+            assertTrue(Float.isFinite(b.forward(share)));
+            assertTrue(Float.isFinite(b.forwardBackward(share)));
+            assertEquals(2, share.invocations);
+            if (b.solver != null) {
+                // one backend call per forward pass, none in the backward pass
+                assertEquals(callsBefore + 4, b.solver.calls());
+                assertTrue(share.solverMs() > 0);
+                assertTrue(share.solverPercent() > 0 && share.solverPercent() <= 100);
+            } else {
+                assertEquals(0, share.solverPercent());
+            }
+            // every array of the invocations was freed with its sub-manager
+            assertEquals(arraysBefore, b.manager.getManagedArrays().size());
+        } finally {
+            b.close();
+        }
+    }
+
+    @Test
+    void attentionBlockConfigsAreParsedAndChecked() {
+        assertEquals(
+                java.util.List.of(128, 49, 64, 8),
+                java.util.Arrays.stream(AttentionBlockBenchmark.parseConfig("128x49x64x8"))
+                        .boxed()
+                        .toList());
+        assertThrows(
+                IllegalArgumentException.class, () -> AttentionBlockBenchmark.parseConfig("1x2x3"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AttentionBlockBenchmark.parseConfig("1x2x3xH"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AttentionBlockBenchmark.parseConfig("0x2x4x2"));
+    }
+
+    @Test
+    void nativeAllocationsCountOutermostOperatorsOnce() {
+        String trace =
+                "[\n{\n  \"name\": \"aten::matmul\",\n  \"ph\": \"X\",\n  \"ts\": 10.0,\n"
+                        + "  \"dur\": 5.0,\n  \"tid\": 1,\n  \"cpu mem\": \"1.50 Kb\",\n"
+                        + "  \"args\": {}\n},\n"
+                        + "{\n  \"name\": \"aten::mm\",\n  \"ph\": \"X\",\n  \"ts\": 11.0,\n"
+                        + "  \"dur\": 2.0,\n  \"tid\": 1,\n  \"cpu mem\": \"1.50 Kb\",\n"
+                        + "  \"args\": {}\n},\n"
+                        + "{\n  \"name\": \"aten::add\",\n  \"ph\": \"X\",\n  \"ts\": 20.0,\n"
+                        + "  \"dur\": 1.0,\n  \"tid\": 1,\n  \"cpu mem\": \"2.00 Mb\",\n"
+                        + "  \"args\": {}\n},\n"
+                        + "{\n  \"name\": \"aten::free\",\n  \"ph\": \"X\",\n  \"ts\": 22.0,\n"
+                        + "  \"dur\": 1.0,\n  \"tid\": 1,\n  \"cpu mem\": \"-8 b\",\n"
+                        + "  \"args\": {}\n},\n"
+                        + "{\n  \"name\": \"aten::mul\",\n  \"ph\": \"X\",\n  \"ts\": 12.0,\n"
+                        + "  \"dur\": 1.0,\n  \"tid\": 2,\n  \"cpu mem\": \"100 b\",\n"
+                        + "  \"args\": {}\n}\n]";
+        // matmul (its mm nested inside), add, the other thread's mul; the free counts as 0
+        assertEquals(1536 + 2 * 1024 * 1024 + 100, NativeAllocations.allocatedBytes(trace));
+    }
+
+    @Test
+    void valuesAllocateLessNativeMemoryThanClassicalAttentionAtLongSequences(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        long[] bytes = new long[2];
+        String[] blocks = {"classical", "values"};
+        for (int k = 0; k < 2; k++) {
+            AttentionBlockBenchmark b = new AttentionBlockBenchmark();
+            b.config = "1x96x8x2";
+            b.block = blocks[k];
+            b.backend = "sb";
+            b.setup();
+            try {
+                bytes[k] = NativeAllocations.allocatedBytes(b, false, dir.resolve("trace.json"));
+            } finally {
+                b.close();
+            }
+        }
+        // classical: several (B, H, N, N) = 2·96² floats = 72 KiB tensors; VALUES: none
+        assertTrue(bytes[0] > 3 * 2 * 96 * 96 * 4, "classical " + bytes[0]);
+        assertTrue(
+                bytes[1] > 0 && bytes[1] < bytes[0] / 2, "values " + bytes[1] + " vs " + bytes[0]);
     }
 }

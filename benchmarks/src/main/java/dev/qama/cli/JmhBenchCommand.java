@@ -1,0 +1,167 @@
+package dev.qama.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.runner.NoBenchmarksException;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormat;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * Holder of {@code qama bench jmh} and {@code qama bench block} (registered in {@link
+ * BenchCommand}): the JMH benchmarks of {@code dev.qama.bench.jmh} run from the module's class
+ * path, with JMH's own command line (the same as {@code java -jar benchmarks-jmh.jar}).
+ */
+final class JmhBenchCommand {
+    private JmhBenchCommand() {}
+
+    /** The benchmark class {@code qama bench block} runs. */
+    static final String BLOCK_BENCHMARK = "dev.qama.bench.jmh.AttentionBlockBenchmark";
+
+    /** {@code qama bench jmh [PATTERN...] [JMH options]}: any of our JMH benchmarks. */
+    @Command(
+            name = "jmh",
+            mixinStandardHelpOptions = true,
+            customSynopsis = "qama bench jmh [PATTERN...] [JMH-OPTION...]",
+            description = {
+                "Runs the JMH benchmarks of dev.qama.bench.jmh whose names match the patterns"
+                        + " (regular expressions; all when none is given), with JMH's options."
+                        + " Forked JVMs inherit the offline DJL settings of this launcher."
+            },
+            footer = {
+                "",
+                "JMH's options: qama bench jmh -- -h; the benchmarks: qama bench jmh -l.",
+                "Examples:",
+                "  qama bench jmh RooflineBenchmark",
+                "  qama bench jmh 'AttentionBlockBenchmark.forward$' -p config=128x49x64x8 -prof gc"
+            })
+    static final class Jmh implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        /** Benchmark patterns and JMH options, in their order. */
+        @Unmatched List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return runJmh(spec, args);
+        }
+    }
+
+    /** {@code qama bench block [JMH options]}: QAMA's attention block against DJL's. */
+    @Command(
+            name = "block",
+            mixinStandardHelpOptions = true,
+            customSynopsis = "qama bench block [JMH-OPTION...]",
+            description = {
+                "The JMH comparison of QamaAttentionBlock (paper-v2, the sb backend) with DJL's"
+                        + " ScaledDotProductAttentionBlock, forward and forward + backward"
+                        + " (AttentionBlockBenchmark): ms per pass, and the share of a QAMA pass"
+                        + " spent in the solver (the solverPercent and solverMs rows). Arguments"
+                        + " are JMH options; select sizes and blocks with -p."
+            },
+            footer = {
+                "",
+                "Parameters: -p config=128x49x64x8,32x64x128x8,8x256x128x8 (B x N x E x H),",
+                "  -p block=classical,values,selected-keys,paper, -p backend=sb.",
+                "Examples:",
+                "  qama bench block -wi 3 -i 5 -f 1",
+                "  qama bench block -p config=128x49x64x8 -p block=classical,values -prof gc"
+            })
+    static final class Block implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        /** JMH options, in their order. */
+        @Unmatched List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            List<String> all = new ArrayList<>();
+            all.add(BLOCK_BENCHMARK.replace(".", "\\.") + "\\.");
+            all.addAll(args);
+            return runJmh(spec, all);
+        }
+    }
+
+    /** Parses JMH's command line and runs it as JMH's own main would, without exiting. */
+    static int runJmh(CommandSpec spec, List<String> args) {
+        String name = spec.qualifiedName().replaceFirst("^qama ", "");
+        CommandLineOptions options;
+        try {
+            options = new CommandLineOptions(args.toArray(new String[0]));
+        } catch (CommandLineOptionException e) {
+            throw new UserException(name + ": " + Main.oneLine(e.getMessage()), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintStream stream = printStreamOf(out);
+        OutputFormat format =
+                OutputFormatFactory.createFormatInstance(
+                        stream, options.verbosity().orElse(VerboseMode.NORMAL));
+        Runner runner = new Runner(options, format);
+        try {
+            if (options.shouldHelp()) {
+                PrintStream saved = System.out;
+                System.setOut(stream);
+                try {
+                    options.showHelp();
+                } finally {
+                    System.setOut(saved);
+                }
+            } else if (options.shouldList()) {
+                runner.list();
+            } else if (options.shouldListWithParams()) {
+                runner.listWithParams(options);
+            } else if (options.shouldListProfilers()) {
+                options.listProfilers();
+            } else if (options.shouldListResultFormats()) {
+                options.listResultFormats();
+            } else {
+                runner.run();
+            }
+        } catch (NoBenchmarksException e) {
+            throw new UserException(
+                    name
+                            + ": no benchmark matches "
+                            + options.getIncludes()
+                            + " (list them with -l)",
+                    e);
+        } catch (RunnerException e) {
+            spec.commandLine()
+                    .getErr()
+                    .println("qama: " + name + ": " + Main.oneLine(e.toString()));
+            return Main.EXIT_FAILURE;
+        } catch (IOException e) {
+            throw new UserException(name + ": " + Main.oneLine(e.toString()), e);
+        } finally {
+            stream.flush();
+        }
+        return Main.EXIT_OK;
+    }
+
+    /** A UTF-8 print stream whose text goes to {@code w} at each flush (auto-flushing lines). */
+    static PrintStream printStreamOf(PrintWriter w) {
+        ByteArrayOutputStream buffer =
+                new ByteArrayOutputStream() {
+                    @Override
+                    public synchronized void flush() {
+                        w.write(toString(StandardCharsets.UTF_8));
+                        reset();
+                        w.flush();
+                    }
+                };
+        return new PrintStream(buffer, true, StandardCharsets.UTF_8);
+    }
+}

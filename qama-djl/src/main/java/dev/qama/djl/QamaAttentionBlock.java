@@ -416,10 +416,14 @@ public final class QamaAttentionBlock extends AbstractBlock {
         NDArray kh = keys.reshape(B, N, H, d).transpose(0, 2, 1, 3);
         NDArray qh = queries.reshape(B, N, H, d).transpose(0, 2, 1, 3);
         NDArray vh = values.reshape(B, N, H, d).transpose(0, 2, 1, 3);
-        NDArray e =
-                valueImportance == null
-                        ? null
-                        : ps.getValue(valueImportance.importance(), kh.getDevice(), training);
+        NDArray e = null;
+        if (valueImportance != null) {
+            // an alias owned by this pass's manager: the arrays derived from it (host copy,
+            // reshapes) are freed with the pass instead of piling up in the parameters' manager
+            NDArray param = ps.getValue(valueImportance.importance(), kh.getDevice(), training);
+            e = param.reshape(param.getShape());
+            e.attach(kh.getManager());
+        }
         HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, in.flatMask());
 
         float[] w = solve(p, in);

@@ -154,6 +154,30 @@ class QamaAttentionBlockShapeTest {
         assertArrayEquals(out1, out3, 1e-6f);
     }
 
+    /** A pass run in a sub-manager leaves nothing behind in the parameters' manager. */
+    @ParameterizedTest
+    @CsvSource({
+        "PAPER_V2, PAPER",
+        "PAPER_V2, VALUES",
+        "PAPER_V2, SELECTED_KEYS",
+        "PAPER_V1, PAPER"
+    })
+    void aForwardPassLeavesNoArrayInTheParameterManager(Formulation f, OutputMode mode) {
+        try (NDManager params = manager.newSubManager()) {
+            QamaAttentionBlock block =
+                    base(new ExactTestBackend()).optFormulation(f).optOutputMode(mode).build();
+            block.initialize(params, DataType.FLOAT32, new Shape(B, N, E));
+            int before = params.getManagedArrays().size();
+            for (boolean training : new boolean[] {false, true}) {
+                try (NDManager pass = params.newSubManager()) {
+                    NDArray x = pass.randomNormal(new Shape(B, N, E));
+                    block.forward(new ParameterStore(pass, false), new NDList(x), training);
+                }
+            }
+            assertEquals(before, params.getManagedArrays().size(), f + " " + mode);
+        }
+    }
+
     @Test
     void aCausalMaskGivesEveryQueryItsOwnMix() {
         ExactTestBackend backend = new ExactTestBackend();

@@ -1,0 +1,543 @@
+package dev.qama.cim.kernel;
+
+import dev.qama.core.attention.AttentionProblem;
+import dev.qama.core.model.LowRankCoupling;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API engine of a one-bit (q = 1) attention system whose heads all have low-rank
+ * couplings J_t = s_t·(A_t·B_tᵀ + B_t·A_tᵀ) − diag: the gradient of {@link AttentionSystem} and a
+ * fused SB step ({@link SbStepper}). Loaded only when {@code jdk.incubator.vector} is present.
+ *
+ * <p>Layout: replica-major, each head's N tokens padded to a multiple of the vector width (replica
+ * c, head t, token i at c·H·N' + t·N' + i); padding lanes hold x = −1, y = 0 and have zero factors,
+ * constants and fields, so every element-wise loop runs on whole vectors.
+ *
+ * <p>Per head and replica the coupling product needs no horizontal reduction: with F_i = (A_i, B_i)
+ * the 2d factor entries of token i (one vector for d = 8 on AVX-512),
+ *
+ * <pre>
+ *   u = Σ_i F_i·w_i = (Aᵀw, Bᵀw)                       (broadcast FMAs along the tokens)
+ *   g = Σ_k Fᵀ_k·v_k + (a·D − ρ/2)∘w + c + (ρ/2)·Σ_t' w_t'     v = −a·s·(Bᵀw, Aᵀw)
+ * </pre>
+ *
+ * (Fᵀ_k the k-th factor column along the tokens, D the removed diagonal, c the per-token constants
+ * of {@link AttentionSystem}), and the SB update of the same chunk follows at once while its field
+ * is in registers. Cost per step and replica: 2·d·N FMAs for each product and head, against 2·d·N
+ * reductions-free FMAs plus 4·d horizontal sums per head in the column kernel it replaces.
+ */
+final class VectorAttention implements SbStepper {
+    private static final VectorSpecies<Float> SPECIES = VectorKernels.SPECIES;
+    private static final int L = SPECIES.length();
+
+    private final int heads;
+    private final int tokens;
+    private final int reps;
+    private final int rank; // d
+    private final int k2; // 2d
+    private final int kp; // 2d padded to L
+    private final int np; // tokens padded to L
+    private final int stride; // heads·np, one replica
+    private final float[] f; // per head tokens×kp: (A_i, B_i, 0…)
+    private final float[] ft; // per head k2×np: F transposed
+    private final float[] coef; // per head −a·s_t
+    private final float[] dw; // heads×np: a·D_i − ρ/2 (penalty) or a·D_i
+    private final float[] cst; // heads×np
+    private final float[] lin; // heads×np: spin-form h (for energies)
+    private final float[] free; // heads×np: 1 free, 0 masked or padding
+    private final float halfRho;
+    private final boolean penalty;
+    private double offset;
+    // replica-major state and workspaces
+    private final float[] xs;
+    private final float[] ys;
+    private final float[] xg; // gradient(): input
+    private final float[] gg; // gradient(): output
+    private final float[] ws; // reps×stride: w(x) of the current pass
+    private final float[] cs; // reps×np: Σ_t w
+    private final float[] u; // reps×kp
+    private final float[] v; // reps×kp
+
+    private VectorAttention(AttentionProblem p, int reps) {
+        this.heads = p.heads();
+        this.tokens = p.tokens();
+        this.reps = reps;
+        LowRankCoupling first = (LowRankCoupling) p.coupling(0);
+        this.rank = first.rank();
+        this.k2 = 2 * rank;
+        this.kp = Math.max(L, (k2 + L - 1) / L * L);
+        this.np = (tokens + L - 1) / L * L;
+        this.stride = heads * np;
+        float a = (float) p.couplingWeight();
+        float b = (float) p.linearWeight();
+        float rho = (float) p.penaltyWeight();
+        this.penalty = heads > 1 && rho != 0f;
+        this.halfRho = 0.5f * rho;
+        this.f = new float[heads * tokens * kp];
+        this.ft = new float[heads * k2 * np];
+        this.coef = new float[heads];
+        this.dw = new float[stride];
+        this.cst = new float[stride];
+        this.lin = new float[stride];
+        this.free = new float[stride];
+        for (int t = 0; t < heads; t++) {
+            LowRankCoupling c = (LowRankCoupling) p.coupling(t);
+            float[] fa = c.factorA();
+            float[] fb = c.factorB();
+            double[] rd = c.removedDiagonal();
+            coef[t] = -a * (float) c.scale();
+            int fo = t * tokens * kp;
+            int to = t * k2 * np;
+            float[] d = p.diagonal(t);
+            float[] h = p.linear(t);
+            for (int i = 0; i < tokens; i++) {
+                for (int k = 0; k < rank; k++) {
+                    float av = fa[i * rank + k];
+                    float bv = fb[i * rank + k];
+                    f[fo + i * kp + k] = av;
+                    f[fo + i * kp + rank + k] = bv;
+                    ft[to + k * np + i] = av;
+                    ft[to + (rank + k) * np + i] = bv;
+                }
+                int m = t * np + i;
+                dw[m] = a * (float) rd[i] - (penalty ? halfRho : 0f);
+                cst[m] = -0.5f * b * h[i] - (d == null ? 0f : 0.5f * a * d[i]);
+                free[m] = p.isMasked(i) ? 0f : 1f;
+            }
+        }
+        this.xs = new float[reps * stride];
+        this.ys = new float[reps * stride];
+        this.xg = new float[reps * stride];
+        this.gg = new float[reps * stride];
+        java.util.Arrays.fill(xs, -1f);
+        java.util.Arrays.fill(xg, -1f);
+        this.ws = new float[reps * stride];
+        this.cs = new float[reps * np];
+        this.u = new float[reps * kp];
+        this.v = new float[reps * kp];
+    }
+
+    /**
+     * The engine of {@code p} for {@code reps} replicas, or null if it does not apply (q ≠ 1, or a
+     * head whose coupling is not low-rank, or ranks that differ between heads).
+     */
+    static VectorAttention create(AttentionProblem p, int reps) {
+        if (p.bits() != 1 || p.heads() == 0 || p.tokens() == 0) {
+            return null;
+        }
+        int r = -1;
+        for (int t = 0; t < p.heads(); t++) {
+            if (!(p.coupling(t) instanceof LowRankCoupling l) || (r >= 0 && l.rank() != r)) {
+                return null;
+            }
+            r = l.rank();
+        }
+        return r > 0 ? new VectorAttention(p, reps) : null;
+    }
+
+    /** Sets the spin-form h (n values, v = t·N + i) and c, used by the energies of read-outs. */
+    void setLinearAndOffset(double[] h, double c) {
+        for (int t = 0; t < heads; t++) {
+            for (int i = 0; i < tokens; i++) {
+                lin[t * np + i] = (float) h[t * tokens + i];
+            }
+        }
+        this.offset = c;
+    }
+
+    /**
+     * Σ_{i&lt;j} J_ij² of head t's coupling {@code c}, from the 2d×2d Gram matrix FᵀF of its factor
+     * rows (each Gram row accumulated in registers over the tokens; the scalar {@link
+     * AttentionSystem#upperSquares} computes the same sums).
+     */
+    double upperSquares(int t, LowRankCoupling c) {
+        int n = tokens;
+        int r = rank;
+        int fo = t * n * kp;
+        float[] gram = new float[k2 * kp];
+        for (int k = 0; k < k2; k++) {
+            for (int j = 0; j < kp; j += L) {
+                FloatVector g0 = FloatVector.zero(SPECIES);
+                FloatVector g1 = FloatVector.zero(SPECIES);
+                int i = 0;
+                for (; i + 1 < n; i += 2) {
+                    int o0 = fo + i * kp;
+                    int o1 = o0 + kp;
+                    g0 = FloatVector.fromArray(SPECIES, f, o0 + j).fma(bc(f[o0 + k]), g0);
+                    g1 = FloatVector.fromArray(SPECIES, f, o1 + j).fma(bc(f[o1 + k]), g1);
+                }
+                if (i < n) {
+                    int o0 = fo + i * kp;
+                    g0 = FloatVector.fromArray(SPECIES, f, o0 + j).fma(bc(f[o0 + k]), g0);
+                }
+                g0.add(g1).intoArray(gram, k * kp + j);
+            }
+        }
+        // G = [[AᵀA, AᵀB], [BᵀA, BᵀB]]; ‖ABᵀ + BAᵀ‖² = 2·tr((BᵀA)²) + 2·tr(AᵀA·BᵀB)
+        int kw = kp;
+        double t1 = 0;
+        double t2 = 0;
+        for (int x = 0; x < r; x++) {
+            for (int y = 0; y < r; y++) {
+                t1 += (double) gram[(r + x) * kw + y] * gram[(r + y) * kw + x];
+                t2 += (double) gram[x * kw + y] * gram[(r + y) * kw + r + x];
+            }
+        }
+        double s = c.scale();
+        double full = s * s * (2 * t1 + 2 * t2);
+        double diagSq = 0;
+        for (double d : c.removedDiagonal()) {
+            diagSq += d * d;
+        }
+        return Math.max(0, (full - diagSq) / 2);
+    }
+
+    /** g = h + J·x in the n×R row-major layout of {@link SpinSystem} (x may be any amplitudes). */
+    void gradient(float[] x, float[] g) {
+        int r = reps;
+        for (int c = 0; c < r; c++) {
+            for (int t = 0; t < heads; t++) {
+                int src = t * tokens * r + c;
+                int dst = c * stride + t * np;
+                for (int i = 0; i < tokens; i++) {
+                    xg[dst + i] = x[src + i * r];
+                }
+            }
+        }
+        pass(xg, false, gg, null, false, 0f, 0f, 0f, 0f);
+        for (int c = 0; c < r; c++) {
+            for (int t = 0; t < heads; t++) {
+                int dst = t * tokens * r + c;
+                int src = c * stride + t * np;
+                for (int i = 0; i < tokens; i++) {
+                    g[dst + i * r] = gg[src + i];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void load(float[] x, float[] y) {
+        int r = reps;
+        for (int c = 0; c < r; c++) {
+            for (int t = 0; t < heads; t++) {
+                int src = t * tokens * r + c;
+                int dst = c * stride + t * np;
+                for (int i = 0; i < tokens; i++) {
+                    boolean fixed = free[t * np + i] == 0f;
+                    xs[dst + i] = fixed ? -1f : x[src + i * r];
+                    ys[dst + i] = fixed ? 0f : y[src + i * r];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void store(float[] x, float[] y) {
+        int r = reps;
+        for (int c = 0; c < r; c++) {
+            for (int t = 0; t < heads; t++) {
+                int dst = t * tokens * r + c;
+                int src = c * stride + t * np;
+                for (int i = 0; i < tokens; i++) {
+                    x[dst + i * r] = xs[src + i];
+                    y[dst + i * r] = ys[src + i];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void step(
+            boolean discrete,
+            boolean eval,
+            float damp,
+            float xi,
+            float dt,
+            float a0,
+            float[] s,
+            double[] e) {
+        if (eval) {
+            int r = reps;
+            for (int c = 0; c < r; c++) {
+                for (int t = 0; t < heads; t++) {
+                    int dst = t * tokens * r + c;
+                    int src = c * stride + t * np;
+                    for (int i = 0; i < tokens; i++) {
+                        s[dst + i * r] = xs[src + i] > 0f ? 1f : -1f;
+                    }
+                }
+            }
+            java.util.Arrays.fill(e, 0, r, 0.0);
+            if (!discrete) {
+                // energies at the signs, then the step with the force at the amplitudes
+                pass(xs, true, null, e, false, 0f, 0f, 0f, 0f);
+            }
+        }
+        pass(xs, discrete, null, discrete && eval ? e : null, true, damp, xi, dt, a0);
+        if (eval) {
+            for (int c = 0; c < reps; c++) {
+                e[c] = offset + 0.5 * e[c];
+            }
+        }
+    }
+
+    /**
+     * One pass over all heads: the field at w(x) — w = [x &gt; 0] with {@code signs}, (x + 1)/2
+     * otherwise — then per chunk: stored to {@code gout} (if not null), Σ s·(h + g) added to {@code
+     * e} (if not null), and with {@code update} the SB update of x and y (state arrays).
+     */
+    private void pass(
+            float[] x,
+            boolean signs,
+            float[] gout,
+            double[] e,
+            boolean update,
+            float damp,
+            float xi,
+            float dt,
+            float a0) {
+        weights(x, signs);
+        int r = reps;
+        for (int t = 0; t < heads; t++) {
+            project(t);
+            int c = 0;
+            for (; c + 1 < r; c += 2) {
+                fieldPair(x, t, c, gout, e, update, damp, xi, dt, a0);
+            }
+            if (c < r) {
+                fieldOne(x, t, c, gout, e, update, damp, xi, dt, a0);
+            }
+        }
+    }
+
+    private static FloatVector weight(FloatVector xv, boolean signs) {
+        if (signs) {
+            return FloatVector.zero(SPECIES).blend(1f, xv.compare(VectorOperators.GT, 0f));
+        }
+        return xv.add(1f).mul(0.5f);
+    }
+
+    /** ws = w(x) (branch-free), and cs[c][i] = Σ_t ws[c][t][i] if there is a penalty. */
+    private void weights(float[] x, boolean signs) {
+        int r = reps;
+        for (int c = 0; c < r; c++) {
+            int xo = c * stride;
+            int co = c * np;
+            for (int j = 0; j < np; j += L) {
+                FloatVector acc = FloatVector.zero(SPECIES);
+                for (int t = 0; t < heads; t++) {
+                    int o = xo + t * np + j;
+                    FloatVector w = weight(FloatVector.fromArray(SPECIES, x, o), signs);
+                    w.intoArray(ws, o);
+                    acc = acc.add(w);
+                }
+                if (penalty) {
+                    acc.intoArray(cs, co + j);
+                }
+            }
+        }
+    }
+
+    /** u_c = Σ_i F_i·w_ic for head t and every replica, then v_c = −a·s_t·(u_c halves swapped). */
+    private void project(int t) {
+        float[] w = ws;
+        int r = reps;
+        int n = tokens;
+        int fo = t * n * kp;
+        int c = 0;
+        for (; c + 1 < r; c += 2) {
+            int x0 = c * stride + t * np;
+            int x1 = x0 + stride;
+            for (int j = 0; j < kp; j += L) {
+                FloatVector p0 = FloatVector.zero(SPECIES);
+                FloatVector p1 = FloatVector.zero(SPECIES);
+                FloatVector q0 = FloatVector.zero(SPECIES);
+                FloatVector q1 = FloatVector.zero(SPECIES);
+                int i = 0;
+                for (; i + 1 < n; i += 2) {
+                    FloatVector fi = FloatVector.fromArray(SPECIES, f, fo + i * kp + j);
+                    FloatVector fk = FloatVector.fromArray(SPECIES, f, fo + (i + 1) * kp + j);
+                    p0 = fi.fma(bc(w[x0 + i]), p0);
+                    p1 = fi.fma(bc(w[x1 + i]), p1);
+                    q0 = fk.fma(bc(w[x0 + i + 1]), q0);
+                    q1 = fk.fma(bc(w[x1 + i + 1]), q1);
+                }
+                if (i < n) {
+                    FloatVector fi = FloatVector.fromArray(SPECIES, f, fo + i * kp + j);
+                    p0 = fi.fma(bc(w[x0 + i]), p0);
+                    p1 = fi.fma(bc(w[x1 + i]), p1);
+                }
+                p0.add(q0).intoArray(u, c * kp + j);
+                p1.add(q1).intoArray(u, (c + 1) * kp + j);
+            }
+        }
+        if (c < r) {
+            int x0 = c * stride + t * np;
+            for (int j = 0; j < kp; j += L) {
+                FloatVector p0 = FloatVector.zero(SPECIES);
+                FloatVector q0 = FloatVector.zero(SPECIES);
+                int i = 0;
+                for (; i + 1 < n; i += 2) {
+                    p0 = FloatVector.fromArray(SPECIES, f, fo + i * kp + j).fma(bc(w[x0 + i]), p0);
+                    q0 =
+                            FloatVector.fromArray(SPECIES, f, fo + (i + 1) * kp + j)
+                                    .fma(bc(w[x0 + i + 1]), q0);
+                }
+                if (i < n) {
+                    p0 = FloatVector.fromArray(SPECIES, f, fo + i * kp + j).fma(bc(w[x0 + i]), p0);
+                }
+                p0.add(q0).intoArray(u, c * kp + j);
+            }
+        }
+        float k = coef[t];
+        int d = rank;
+        for (c = 0; c < r; c++) {
+            int o = c * kp;
+            for (int m = 0; m < d; m++) {
+                v[o + m] = k * u[o + d + m];
+                v[o + d + m] = k * u[o + m];
+            }
+        }
+    }
+
+    /** Field (and energy, update) of head t for replicas c and c + 1. */
+    private void fieldPair(
+            float[] x,
+            int t,
+            int c,
+            float[] gout,
+            double[] e,
+            boolean update,
+            float damp,
+            float xi,
+            float dt,
+            float a0) {
+        int kk = k2;
+        int to = t * kk * np;
+        int ho = t * np;
+        int x0 = c * stride + ho;
+        int x1 = x0 + stride;
+        int c0 = c * np;
+        int c1 = c0 + np;
+        int v0 = c * kp;
+        int v1 = v0 + kp;
+        FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
+        FloatVector e0 = FloatVector.zero(SPECIES);
+        FloatVector e1 = FloatVector.zero(SPECIES);
+        for (int j = 0; j < np; j += L) {
+            FloatVector xv0 = FloatVector.fromArray(SPECIES, x, x0 + j);
+            FloatVector xv1 = FloatVector.fromArray(SPECIES, x, x1 + j);
+            FloatVector dwv = FloatVector.fromArray(SPECIES, dw, ho + j);
+            FloatVector base = FloatVector.fromArray(SPECIES, cst, ho + j);
+            FloatVector g0 = dwv.fma(FloatVector.fromArray(SPECIES, ws, x0 + j), base);
+            FloatVector g1 = dwv.fma(FloatVector.fromArray(SPECIES, ws, x1 + j), base);
+            if (penalty) {
+                g0 = FloatVector.fromArray(SPECIES, cs, c0 + j).fma(kr, g0);
+                g1 = FloatVector.fromArray(SPECIES, cs, c1 + j).fma(kr, g1);
+            }
+            for (int k = 0; k < kk; k++) {
+                FloatVector fv = FloatVector.fromArray(SPECIES, ft, to + k * np + j);
+                g0 = fv.fma(bc(v[v0 + k]), g0);
+                g1 = fv.fma(bc(v[v1 + k]), g1);
+            }
+            if (gout != null) {
+                g0.intoArray(gout, x0 + j);
+                g1.intoArray(gout, x1 + j);
+            }
+            if (e != null) {
+                FloatVector hv = FloatVector.fromArray(SPECIES, lin, ho + j);
+                e0 = sign(xv0).fma(hv.add(g0), e0);
+                e1 = sign(xv1).fma(hv.add(g1), e1);
+            }
+            if (update) {
+                FloatVector fr = FloatVector.fromArray(SPECIES, free, ho + j);
+                advance(xv0, g0, fr, x0 + j, damp, xi, dt, a0);
+                advance(xv1, g1, fr, x1 + j, damp, xi, dt, a0);
+            }
+        }
+        if (e != null) {
+            e[c] += e0.reduceLanes(VectorOperators.ADD);
+            e[c + 1] += e1.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    /** Field (and energy, update) of head t for replica c alone. */
+    private void fieldOne(
+            float[] x,
+            int t,
+            int c,
+            float[] gout,
+            double[] e,
+            boolean update,
+            float damp,
+            float xi,
+            float dt,
+            float a0) {
+        int kk = k2;
+        int to = t * kk * np;
+        int ho = t * np;
+        int x0 = c * stride + ho;
+        int c0 = c * np;
+        int v0 = c * kp;
+        FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
+        FloatVector e0 = FloatVector.zero(SPECIES);
+        for (int j = 0; j < np; j += L) {
+            FloatVector xv0 = FloatVector.fromArray(SPECIES, x, x0 + j);
+            FloatVector dwv = FloatVector.fromArray(SPECIES, dw, ho + j);
+            FloatVector g0 =
+                    dwv.fma(
+                            FloatVector.fromArray(SPECIES, ws, x0 + j),
+                            FloatVector.fromArray(SPECIES, cst, ho + j));
+            if (penalty) {
+                g0 = FloatVector.fromArray(SPECIES, cs, c0 + j).fma(kr, g0);
+            }
+            for (int k = 0; k < kk; k++) {
+                g0 = FloatVector.fromArray(SPECIES, ft, to + k * np + j).fma(bc(v[v0 + k]), g0);
+            }
+            if (gout != null) {
+                g0.intoArray(gout, x0 + j);
+            }
+            if (e != null) {
+                FloatVector hv = FloatVector.fromArray(SPECIES, lin, ho + j);
+                e0 = sign(xv0).fma(hv.add(g0), e0);
+            }
+            if (update) {
+                FloatVector fr = FloatVector.fromArray(SPECIES, free, ho + j);
+                advance(xv0, g0, fr, x0 + j, damp, xi, dt, a0);
+            }
+        }
+        if (e != null) {
+            e[c] += e0.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    private static FloatVector bc(float value) {
+        return FloatVector.broadcast(SPECIES, value);
+    }
+
+    private static FloatVector sign(FloatVector xv) {
+        return FloatVector.broadcast(SPECIES, -1f).blend(1f, xv.compare(VectorOperators.GT, 0f));
+    }
+
+    /** The SB update of one chunk (as {@link VectorUpdates#ballistic}, fixed lanes held). */
+    private void advance(
+            FloatVector xv,
+            FloatVector gv,
+            FloatVector fr,
+            int o,
+            float damp,
+            float xi,
+            float dt,
+            float a0) {
+        FloatVector yv = FloatVector.fromArray(SPECIES, ys, o);
+        yv = xv.fma(bc(-damp * dt), gv.fma(bc(-xi * dt), yv)).mul(fr);
+        FloatVector nx = yv.fma(bc(a0 * dt), xv);
+        VectorMask<Float> out = nx.abs().compare(VectorOperators.GT, 1f);
+        nx.max(-1f).min(1f).intoArray(xs, o);
+        yv.blend(0f, out).intoArray(ys, o);
+    }
+}

@@ -23,15 +23,11 @@ public interface SbStepper {
     /**
      * One SB step: y ← y + (−damp·x − xi·g)·dt, x ← x + a0·y·dt, clamped at the walls, with g the
      * gradient at sign(x) ({@code discrete}) or at x. With {@code eval}, first the read-out: the
-     * sign state before the step goes to {@code s} (n×R, ±1) and its energies to {@code e} (R).
+     * energies of the sign state before the step go to {@code e} (R); {@link #readOut} gives the
+     * state itself.
      */
-    void step(
-            boolean discrete,
-            boolean eval,
-            float damp,
-            float xi,
-            float dt,
-            float a0,
-            float[] s,
-            double[] e);
+    void step(boolean discrete, boolean eval, float damp, float xi, float dt, float a0, double[] e);
+
+    /** Writes the sign state of the last read-out (n×R row-major, ±1) into s. */
+    void readOut(float[] s);
 }

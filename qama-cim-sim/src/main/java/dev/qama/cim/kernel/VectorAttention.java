@@ -3,7 +3,6 @@ package dev.qama.cim.kernel;
 import dev.qama.core.attention.AttentionProblem;
 import dev.qama.core.model.LowRankCoupling;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -60,6 +59,10 @@ final class VectorAttention implements SbStepper {
     private final float[] cs; // reps×np: Σ_t w
     private final float[] u; // reps×kp
     private final float[] v; // reps×kp
+    private final float[] wread; // reps×stride: sign weights of a bSB read-out
+    private float[] lastRead; // where readOut finds the signs of the last read-out
+    private final float[] gsc; // 2×np: fields of one head for the energies of a read-out
+    private final float[] pg; // 2×np: Σ_k Fᵀ_k·v_k of one head for one or two replicas
 
     private VectorAttention(AttentionProblem p, int reps) {
         this.heads = p.heads();
@@ -118,6 +121,10 @@ final class VectorAttention implements SbStepper {
         this.cs = new float[reps * np];
         this.u = new float[reps * kp];
         this.v = new float[reps * kp];
+        this.pg = new float[2 * np];
+        this.wread = new float[reps * stride];
+        this.lastRead = ws;
+        this.gsc = new float[2 * np];
     }
 
     /**
@@ -236,6 +243,21 @@ final class VectorAttention implements SbStepper {
     }
 
     @Override
+    public void readOut(float[] s) {
+        float[] w = lastRead;
+        int r = reps;
+        for (int c = 0; c < r; c++) {
+            for (int t = 0; t < heads; t++) {
+                int dst = t * tokens * r + c;
+                int src = c * stride + t * np;
+                for (int i = 0; i < tokens; i++) {
+                    s[dst + i * r] = 2f * w[src + i] - 1f;
+                }
+            }
+        }
+    }
+
+    @Override
     public void store(float[] x, float[] y) {
         int r = reps;
         for (int c = 0; c < r; c++) {
@@ -252,29 +274,16 @@ final class VectorAttention implements SbStepper {
 
     @Override
     public void step(
-            boolean discrete,
-            boolean eval,
-            float damp,
-            float xi,
-            float dt,
-            float a0,
-            float[] s,
-            double[] e) {
+            boolean discrete, boolean eval, float damp, float xi, float dt, float a0, double[] e) {
         if (eval) {
-            int r = reps;
-            for (int c = 0; c < r; c++) {
-                for (int t = 0; t < heads; t++) {
-                    int dst = t * tokens * r + c;
-                    int src = c * stride + t * np;
-                    for (int i = 0; i < tokens; i++) {
-                        s[dst + i * r] = xs[src + i] > 0f ? 1f : -1f;
-                    }
-                }
-            }
-            java.util.Arrays.fill(e, 0, r, 0.0);
+            java.util.Arrays.fill(e, 0, reps, 0.0);
             if (!discrete) {
                 // energies at the signs, then the step with the force at the amplitudes
                 pass(xs, true, null, e, false, 0f, 0f, 0f, 0f);
+                System.arraycopy(ws, 0, wread, 0, ws.length);
+                lastRead = wread;
+            } else {
+                lastRead = ws;
             }
         }
         pass(xs, discrete, null, discrete && eval ? e : null, true, damp, xi, dt, a0);
@@ -342,6 +351,16 @@ final class VectorAttention implements SbStepper {
         }
     }
 
+    /** v[vo..] = −a·s_t·(halves of src[so..] swapped). */
+    private void toV(int t, float[] src, int so, int vo) {
+        float k = coef[t];
+        int d = rank;
+        for (int m = 0; m < d; m++) {
+            v[vo + m] = k * src[so + d + m];
+            v[vo + d + m] = k * src[so + m];
+        }
+    }
+
     /** u_c = Σ_i F_i·w_ic for head t and every replica, then v_c = −a·s_t·(u_c halves swapped). */
     private void project(int t) {
         float[] w = ws;
@@ -393,14 +412,8 @@ final class VectorAttention implements SbStepper {
                 p0.add(q0).intoArray(u, c * kp + j);
             }
         }
-        float k = coef[t];
-        int d = rank;
         for (c = 0; c < r; c++) {
-            int o = c * kp;
-            for (int m = 0; m < d; m++) {
-                v[o + m] = k * u[o + d + m];
-                v[o + d + m] = k * u[o + m];
-            }
+            toV(t, u, c * kp, c * kp);
         }
     }
 
@@ -425,44 +438,70 @@ final class VectorAttention implements SbStepper {
         int c1 = c0 + np;
         int v0 = c * kp;
         int v1 = v0 + kp;
+        productPair(t, c);
         FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
-        FloatVector e0 = FloatVector.zero(SPECIES);
-        FloatVector e1 = FloatVector.zero(SPECIES);
+        FloatVector vcx = FloatVector.broadcast(SPECIES, -damp * dt);
+        FloatVector vcg = FloatVector.broadcast(SPECIES, -xi * dt);
+        FloatVector vcy = FloatVector.broadcast(SPECIES, a0 * dt);
         for (int j = 0; j < np; j += L) {
             FloatVector xv0 = FloatVector.fromArray(SPECIES, x, x0 + j);
             FloatVector xv1 = FloatVector.fromArray(SPECIES, x, x1 + j);
             FloatVector dwv = FloatVector.fromArray(SPECIES, dw, ho + j);
             FloatVector base = FloatVector.fromArray(SPECIES, cst, ho + j);
-            FloatVector g0 = dwv.fma(FloatVector.fromArray(SPECIES, ws, x0 + j), base);
-            FloatVector g1 = dwv.fma(FloatVector.fromArray(SPECIES, ws, x1 + j), base);
+            FloatVector g0 =
+                    dwv.fma(
+                            FloatVector.fromArray(SPECIES, ws, x0 + j),
+                            base.add(FloatVector.fromArray(SPECIES, pg, j)));
+            FloatVector g1 =
+                    dwv.fma(
+                            FloatVector.fromArray(SPECIES, ws, x1 + j),
+                            base.add(FloatVector.fromArray(SPECIES, pg, np + j)));
             if (penalty) {
                 g0 = FloatVector.fromArray(SPECIES, cs, c0 + j).fma(kr, g0);
                 g1 = FloatVector.fromArray(SPECIES, cs, c1 + j).fma(kr, g1);
-            }
-            for (int k = 0; k < kk; k++) {
-                FloatVector fv = FloatVector.fromArray(SPECIES, ft, to + k * np + j);
-                g0 = fv.fma(bc(v[v0 + k]), g0);
-                g1 = fv.fma(bc(v[v1 + k]), g1);
             }
             if (gout != null) {
                 g0.intoArray(gout, x0 + j);
                 g1.intoArray(gout, x1 + j);
             }
             if (e != null) {
-                FloatVector hv = FloatVector.fromArray(SPECIES, lin, ho + j);
-                e0 = sign(xv0).fma(hv.add(g0), e0);
-                e1 = sign(xv1).fma(hv.add(g1), e1);
+                g0.intoArray(gsc, j);
+                g1.intoArray(gsc, np + j);
             }
             if (update) {
                 FloatVector fr = FloatVector.fromArray(SPECIES, free, ho + j);
-                advance(xv0, g0, fr, x0 + j, damp, xi, dt, a0);
-                advance(xv1, g1, fr, x1 + j, damp, xi, dt, a0);
+                FloatVector y0 = FloatVector.fromArray(SPECIES, ys, x0 + j);
+                FloatVector y1 = FloatVector.fromArray(SPECIES, ys, x1 + j);
+                y0 = xv0.fma(vcx, g0.fma(vcg, y0)).mul(fr);
+                y1 = xv1.fma(vcx, g1.fma(vcg, y1)).mul(fr);
+                FloatVector n0 = y0.fma(vcy, xv0);
+                FloatVector n1 = y1.fma(vcy, xv1);
+                n0.max(-1f).min(1f).intoArray(xs, x0 + j);
+                n1.max(-1f).min(1f).intoArray(xs, x1 + j);
+                y0.blend(0f, n0.abs().compare(VectorOperators.GT, 1f)).intoArray(ys, x0 + j);
+                y1.blend(0f, n1.abs().compare(VectorOperators.GT, 1f)).intoArray(ys, x1 + j);
             }
         }
         if (e != null) {
-            e[c] += e0.reduceLanes(VectorOperators.ADD);
-            e[c + 1] += e1.reduceLanes(VectorOperators.ADD);
+            e[c] += energy(ho, x0, 0);
+            e[c + 1] += energy(ho, x1, np);
         }
+    }
+
+    /**
+     * Σ_i s_i·(h_i + g_i) over one head of one replica, with s = 2w − 1 from the sign weights in ws
+     * (at {@code wo}) and g from gsc (at {@code go}).
+     */
+    private double energy(int ho, int wo, int go) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int j = 0; j < np; j += L) {
+            FloatVector s = FloatVector.fromArray(SPECIES, ws, wo + j).mul(2f).sub(1f);
+            FloatVector hg =
+                    FloatVector.fromArray(SPECIES, lin, ho + j)
+                            .add(FloatVector.fromArray(SPECIES, gsc, go + j));
+            acc = s.fma(hg, acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /** Field (and energy, update) of head t for replica c alone. */
@@ -483,61 +522,134 @@ final class VectorAttention implements SbStepper {
         int x0 = c * stride + ho;
         int c0 = c * np;
         int v0 = c * kp;
+        productOne(t, c);
         FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
-        FloatVector e0 = FloatVector.zero(SPECIES);
+        FloatVector vcx = FloatVector.broadcast(SPECIES, -damp * dt);
+        FloatVector vcg = FloatVector.broadcast(SPECIES, -xi * dt);
+        FloatVector vcy = FloatVector.broadcast(SPECIES, a0 * dt);
         for (int j = 0; j < np; j += L) {
             FloatVector xv0 = FloatVector.fromArray(SPECIES, x, x0 + j);
             FloatVector dwv = FloatVector.fromArray(SPECIES, dw, ho + j);
             FloatVector g0 =
                     dwv.fma(
                             FloatVector.fromArray(SPECIES, ws, x0 + j),
-                            FloatVector.fromArray(SPECIES, cst, ho + j));
+                            FloatVector.fromArray(SPECIES, cst, ho + j)
+                                    .add(FloatVector.fromArray(SPECIES, pg, j)));
             if (penalty) {
                 g0 = FloatVector.fromArray(SPECIES, cs, c0 + j).fma(kr, g0);
-            }
-            for (int k = 0; k < kk; k++) {
-                g0 = FloatVector.fromArray(SPECIES, ft, to + k * np + j).fma(bc(v[v0 + k]), g0);
             }
             if (gout != null) {
                 g0.intoArray(gout, x0 + j);
             }
             if (e != null) {
-                FloatVector hv = FloatVector.fromArray(SPECIES, lin, ho + j);
-                e0 = sign(xv0).fma(hv.add(g0), e0);
+                g0.intoArray(gsc, j);
             }
             if (update) {
                 FloatVector fr = FloatVector.fromArray(SPECIES, free, ho + j);
-                advance(xv0, g0, fr, x0 + j, damp, xi, dt, a0);
+                FloatVector y0 = FloatVector.fromArray(SPECIES, ys, x0 + j);
+                y0 = xv0.fma(vcx, g0.fma(vcg, y0)).mul(fr);
+                FloatVector n0 = y0.fma(vcy, xv0);
+                n0.max(-1f).min(1f).intoArray(xs, x0 + j);
+                y0.blend(0f, n0.abs().compare(VectorOperators.GT, 1f)).intoArray(ys, x0 + j);
             }
         }
         if (e != null) {
-            e[c] += e0.reduceLanes(VectorOperators.ADD);
+            e[c] += energy(ho, x0, 0);
+        }
+    }
+
+    /**
+     * pg[0..np) and pg[np..2np) = Σ_k Fᵀ_k·v_k of head t for replicas c and c + 1: four chunks of
+     * tokens per pass, so each broadcast v_k serves four FMAs.
+     */
+    private void productPair(int t, int c) {
+        int kk = k2;
+        int to = t * kk * np;
+        int v0 = c * kp;
+        int v1 = v0 + kp;
+        int j = 0;
+        for (; j + 4 * L <= np; j += 4 * L) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            FloatVector b0 = a0;
+            FloatVector b1 = a0;
+            FloatVector b2 = a0;
+            FloatVector b3 = a0;
+            for (int k = 0; k < kk; k++) {
+                FloatVector s0 = bc(v[v0 + k]);
+                FloatVector s1 = bc(v[v1 + k]);
+                int o = to + k * np + j;
+                FloatVector f0 = FloatVector.fromArray(SPECIES, ft, o);
+                FloatVector f1 = FloatVector.fromArray(SPECIES, ft, o + L);
+                FloatVector f2 = FloatVector.fromArray(SPECIES, ft, o + 2 * L);
+                FloatVector f3 = FloatVector.fromArray(SPECIES, ft, o + 3 * L);
+                a0 = f0.fma(s0, a0);
+                a1 = f1.fma(s0, a1);
+                a2 = f2.fma(s0, a2);
+                a3 = f3.fma(s0, a3);
+                b0 = f0.fma(s1, b0);
+                b1 = f1.fma(s1, b1);
+                b2 = f2.fma(s1, b2);
+                b3 = f3.fma(s1, b3);
+            }
+            a0.intoArray(pg, j);
+            a1.intoArray(pg, j + L);
+            a2.intoArray(pg, j + 2 * L);
+            a3.intoArray(pg, j + 3 * L);
+            b0.intoArray(pg, np + j);
+            b1.intoArray(pg, np + j + L);
+            b2.intoArray(pg, np + j + 2 * L);
+            b3.intoArray(pg, np + j + 3 * L);
+        }
+        for (; j < np; j += L) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector b0 = a0;
+            for (int k = 0; k < kk; k++) {
+                FloatVector f0 = FloatVector.fromArray(SPECIES, ft, to + k * np + j);
+                a0 = f0.fma(bc(v[v0 + k]), a0);
+                b0 = f0.fma(bc(v[v1 + k]), b0);
+            }
+            a0.intoArray(pg, j);
+            b0.intoArray(pg, np + j);
+        }
+    }
+
+    /** pg[0..np) = Σ_k Fᵀ_k·v_k of head t for replica c. */
+    private void productOne(int t, int c) {
+        int kk = k2;
+        int to = t * kk * np;
+        int v0 = c * kp;
+        int j = 0;
+        for (; j + 4 * L <= np; j += 4 * L) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (int k = 0; k < kk; k++) {
+                FloatVector s0 = bc(v[v0 + k]);
+                int o = to + k * np + j;
+                a0 = FloatVector.fromArray(SPECIES, ft, o).fma(s0, a0);
+                a1 = FloatVector.fromArray(SPECIES, ft, o + L).fma(s0, a1);
+                a2 = FloatVector.fromArray(SPECIES, ft, o + 2 * L).fma(s0, a2);
+                a3 = FloatVector.fromArray(SPECIES, ft, o + 3 * L).fma(s0, a3);
+            }
+            a0.intoArray(pg, j);
+            a1.intoArray(pg, j + L);
+            a2.intoArray(pg, j + 2 * L);
+            a3.intoArray(pg, j + 3 * L);
+        }
+        for (; j < np; j += L) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            for (int k = 0; k < kk; k++) {
+                a0 = FloatVector.fromArray(SPECIES, ft, to + k * np + j).fma(bc(v[v0 + k]), a0);
+            }
+            a0.intoArray(pg, j);
         }
     }
 
     private static FloatVector bc(float value) {
         return FloatVector.broadcast(SPECIES, value);
-    }
-
-    private static FloatVector sign(FloatVector xv) {
-        return FloatVector.broadcast(SPECIES, -1f).blend(1f, xv.compare(VectorOperators.GT, 0f));
-    }
-
-    /** The SB update of one chunk (as {@link VectorUpdates#ballistic}, fixed lanes held). */
-    private void advance(
-            FloatVector xv,
-            FloatVector gv,
-            FloatVector fr,
-            int o,
-            float damp,
-            float xi,
-            float dt,
-            float a0) {
-        FloatVector yv = FloatVector.fromArray(SPECIES, ys, o);
-        yv = xv.fma(bc(-damp * dt), gv.fma(bc(-xi * dt), yv)).mul(fr);
-        FloatVector nx = yv.fma(bc(a0 * dt), xv);
-        VectorMask<Float> out = nx.abs().compare(VectorOperators.GT, 1f);
-        nx.max(-1f).min(1f).intoArray(xs, o);
-        yv.blend(0f, out).intoArray(ys, o);
     }
 }

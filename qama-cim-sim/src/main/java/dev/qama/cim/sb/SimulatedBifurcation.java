@@ -192,8 +192,13 @@ public final class SimulatedBifurcation {
                 if (stepper != null) {
                     // fused: read-out (if eval) at the signs before the step, then the step
                     float pump = a0 * (step + 1) / steps;
-                    stepper.step(discrete, eval, a0 - pump, xi, dt, a0, s, e);
+                    stepper.step(discrete, eval, a0 - pump, xi, dt, a0, e);
                     if (eval) {
+                        // the state is only read where some replica improved (update reads s
+                        // only for those replicas)
+                        if (tracker.improves(e)) {
+                            stepper.readOut(s);
+                        }
                         tracker.update(s, e);
                         if (patience > 0
                                 && 2 * step >= steps

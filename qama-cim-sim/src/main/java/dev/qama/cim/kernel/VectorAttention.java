@@ -372,11 +372,35 @@ final class VectorAttention implements SbStepper {
             int x0 = c * stride + t * np;
             int x1 = x0 + stride;
             for (int j = 0; j < kp; j += L) {
+                // four tokens per pass: eight independent FMA chains
                 FloatVector p0 = FloatVector.zero(SPECIES);
-                FloatVector p1 = FloatVector.zero(SPECIES);
-                FloatVector q0 = FloatVector.zero(SPECIES);
-                FloatVector q1 = FloatVector.zero(SPECIES);
+                FloatVector p1 = p0;
+                FloatVector q0 = p0;
+                FloatVector q1 = p0;
+                FloatVector r0 = p0;
+                FloatVector r1 = p0;
+                FloatVector s0 = p0;
+                FloatVector s1 = p0;
                 int i = 0;
+                for (; i + 3 < n; i += 4) {
+                    int o = fo + i * kp + j;
+                    FloatVector fa = FloatVector.fromArray(SPECIES, f, o);
+                    FloatVector fb = FloatVector.fromArray(SPECIES, f, o + kp);
+                    FloatVector fc = FloatVector.fromArray(SPECIES, f, o + 2 * kp);
+                    FloatVector fd = FloatVector.fromArray(SPECIES, f, o + 3 * kp);
+                    p0 = fa.fma(bc(w[x0 + i]), p0);
+                    p1 = fa.fma(bc(w[x1 + i]), p1);
+                    q0 = fb.fma(bc(w[x0 + i + 1]), q0);
+                    q1 = fb.fma(bc(w[x1 + i + 1]), q1);
+                    r0 = fc.fma(bc(w[x0 + i + 2]), r0);
+                    r1 = fc.fma(bc(w[x1 + i + 2]), r1);
+                    s0 = fd.fma(bc(w[x0 + i + 3]), s0);
+                    s1 = fd.fma(bc(w[x1 + i + 3]), s1);
+                }
+                p0 = p0.add(r0);
+                p1 = p1.add(r1);
+                q0 = q0.add(s0);
+                q1 = q1.add(s1);
                 for (; i + 1 < n; i += 2) {
                     FloatVector fi = FloatVector.fromArray(SPECIES, f, fo + i * kp + j);
                     FloatVector fk = FloatVector.fromArray(SPECIES, f, fo + (i + 1) * kp + j);

@@ -165,22 +165,36 @@ final class VectorAttention implements SbStepper {
         int r = rank;
         int fo = t * n * kp;
         float[] gram = new float[k2 * kp];
-        for (int k = 0; k < k2; k++) {
+        int k = 0;
+        // four Gram rows per pass over the tokens: one load of F_i serves four FMA chains
+        for (; k + 3 < k2; k += 4) {
             for (int j = 0; j < kp; j += L) {
                 FloatVector g0 = FloatVector.zero(SPECIES);
-                FloatVector g1 = FloatVector.zero(SPECIES);
-                int i = 0;
-                for (; i + 1 < n; i += 2) {
-                    int o0 = fo + i * kp;
-                    int o1 = o0 + kp;
-                    g0 = FloatVector.fromArray(SPECIES, f, o0 + j).fma(bc(f[o0 + k]), g0);
-                    g1 = FloatVector.fromArray(SPECIES, f, o1 + j).fma(bc(f[o1 + k]), g1);
+                FloatVector g1 = g0;
+                FloatVector g2 = g0;
+                FloatVector g3 = g0;
+                for (int i = 0; i < n; i++) {
+                    int o = fo + i * kp;
+                    FloatVector fi = FloatVector.fromArray(SPECIES, f, o + j);
+                    g0 = fi.fma(bc(f[o + k]), g0);
+                    g1 = fi.fma(bc(f[o + k + 1]), g1);
+                    g2 = fi.fma(bc(f[o + k + 2]), g2);
+                    g3 = fi.fma(bc(f[o + k + 3]), g3);
                 }
-                if (i < n) {
-                    int o0 = fo + i * kp;
-                    g0 = FloatVector.fromArray(SPECIES, f, o0 + j).fma(bc(f[o0 + k]), g0);
+                g0.intoArray(gram, k * kp + j);
+                g1.intoArray(gram, (k + 1) * kp + j);
+                g2.intoArray(gram, (k + 2) * kp + j);
+                g3.intoArray(gram, (k + 3) * kp + j);
+            }
+        }
+        for (; k < k2; k++) {
+            for (int j = 0; j < kp; j += L) {
+                FloatVector g0 = FloatVector.zero(SPECIES);
+                for (int i = 0; i < n; i++) {
+                    int o = fo + i * kp;
+                    g0 = FloatVector.fromArray(SPECIES, f, o + j).fma(bc(f[o + k]), g0);
                 }
-                g0.add(g1).intoArray(gram, k * kp + j);
+                g0.intoArray(gram, k * kp + j);
             }
         }
         // G = [[AᵀA, AᵀB], [BᵀA, BᵀB]]; ‖ABᵀ + BAᵀ‖² = 2·tr((BᵀA)²) + 2·tr(AᵀA·BᵀB)

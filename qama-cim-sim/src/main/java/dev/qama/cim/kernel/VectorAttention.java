@@ -25,8 +25,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * (Fᵀ_k the k-th factor column along the tokens, D the removed diagonal, c the per-token constants
  * of {@link AttentionSystem}), and the SB update of the same chunk follows at once while its field
- * is in registers. Cost per step and replica: 2·d·N FMAs for each product and head, against 2·d·N
- * reductions-free FMAs plus 4·d horizontal sums per head in the column kernel it replaces.
+ * is in registers. Cost per step, head and replica: 2·d·N FMAs for each product and no horizontal
+ * sum (the per-head column kernel it replaces, {@code VectorKernels.LowRankFew}, needs 4·d of them
+ * and copies every replica column in and out). The SB step itself is that of {@link
+ * dev.qama.cim.sb.SimulatedBifurcation} (Goto et al., Sci. Adv. 7, eabe7953, 2021).
  */
 final class VectorAttention implements SbStepper {
     private static final VectorSpecies<Float> SPECIES = VectorKernels.SPECIES;
@@ -467,15 +469,11 @@ final class VectorAttention implements SbStepper {
             float xi,
             float dt,
             float a0) {
-        int kk = k2;
-        int to = t * kk * np;
         int ho = t * np;
         int x0 = c * stride + ho;
         int x1 = x0 + stride;
         int c0 = c * np;
         int c1 = c0 + np;
-        int v0 = c * kp;
-        int v1 = v0 + kp;
         productPair(t, c);
         FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
         FloatVector vcx = FloatVector.broadcast(SPECIES, -damp * dt);
@@ -554,12 +552,9 @@ final class VectorAttention implements SbStepper {
             float xi,
             float dt,
             float a0) {
-        int kk = k2;
-        int to = t * kk * np;
         int ho = t * np;
         int x0 = c * stride + ho;
         int c0 = c * np;
-        int v0 = c * kp;
         productOne(t, c);
         FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
         FloatVector vcx = FloatVector.broadcast(SPECIES, -damp * dt);

@@ -190,7 +190,9 @@ public final class SimulatedBifurcation {
                 }
                 boolean eval = step % interval == 0;
                 if (stepper != null) {
-                    // fused: read-out (if eval) at the signs before the step, then the step
+                    // fused: read-out (if eval) at the signs before the step, then the step (in
+                    // the same pass, so an early stop below comes after that step; the final
+                    // read-out then sees its result)
                     float pump = a0 * (step + 1) / steps;
                     stepper.step(discrete, eval, a0 - pump, xi, dt, a0, e);
                     if (eval) {

@@ -138,8 +138,19 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(
                 names = "--warmup",
                 defaultValue = "3",
-                description = "Untimed batches first (default: ${DEFAULT-VALUE}).")
+                description = "Untimed batches first, at least (default: ${DEFAULT-VALUE}).")
         int warmup;
+
+        @Option(
+                names = "--warmup-time",
+                defaultValue = "10s",
+                converter = WarmupTime.class,
+                description =
+                        "Keep running untimed batches until this much time has passed, so the JIT"
+                                + " reaches steady state: on 2 cores the C2 compilations of a fast"
+                                + " solver take hundreds of batches (default: ${DEFAULT-VALUE}; 0s"
+                                + " for exactly --warmup batches).")
+        java.time.Duration warmupTime;
 
         @Option(
                 names = "--seed",
@@ -212,7 +223,8 @@ public final class BenchCommand implements Callable<Integer> {
                 SolverSpec sp = specs.get(s);
                 try (AnnealerBackend b = sp.create()) {
                     SolveRequest req = SolveRequest.builder(problems).seed(seed).build();
-                    for (int w = 0; w < warmup; w++) {
+                    long warmEnd = System.nanoTime() + warmupTime.toNanos();
+                    for (int w = 0; w < warmup || System.nanoTime() - warmEnd < 0; w++) {
                         b.solve(req);
                     }
                     for (int r = 0; r < repeats; r++) {
@@ -482,6 +494,18 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
             return null;
+        }
+    }
+
+    /** A duration as {@link Durations} reads it, or zero ("0", "0s"): no time-based warm-up. */
+    static final class WarmupTime
+            implements picocli.CommandLine.ITypeConverter<java.time.Duration> {
+        @Override
+        public java.time.Duration convert(String text) {
+            if (text != null && text.strip().matches("0+(\\.0*)?(ms|s|m|h)?")) {
+                return java.time.Duration.ZERO;
+            }
+            return Durations.parse(text);
         }
     }
 }

@@ -32,6 +32,12 @@ import dev.qama.core.attention.AttentionProblem;
  * g_v(−1)). Masked tokens' bits are fixed at s = −1 (x = 0).
  */
 final class AttentionSystem extends SpinSystem {
+    /**
+     * System property: {@code false} turns the fused Vector API engine of one-bit low-rank problems
+     * ({@link VectorAttention}) off, so the per-head coupling kernels are used (for comparisons).
+     */
+    static final String FUSED_PROPERTY = "qama.attention.fused";
+
     private final int heads;
     private final int tokens;
     private final int bits;
@@ -52,6 +58,8 @@ final class AttentionSystem extends SpinSystem {
     private final float[] colsum;
     private final boolean vector;
     private float[] constants; // q = 1: per-(head, token) constant of the gradient, H×N×R
+    // q = 1 with low-rank heads and the Vector API: the fused engine (then kernels[] stays empty)
+    private final VectorAttention engine;
 
     AttentionSystem(AttentionProblem p, int reps, Kernels.Mode mode) {
         super(p.numVariables(), reps);
@@ -71,16 +79,27 @@ final class AttentionSystem extends SpinSystem {
         this.b = (float) p.linearWeight();
         this.rho = (float) p.penaltyWeight();
         this.vector = Updates.useVector(mode);
+        this.engine =
+                vector && !"false".equalsIgnoreCase(System.getProperty(FUSED_PROPERTY))
+                        ? VectorAttention.create(p, reps)
+                        : null;
         this.kernels = new CouplingKernel[heads];
         this.diag = new float[heads][];
         this.lin = new float[heads][];
         double sq = 0;
         for (int t = 0; t < heads; t++) {
-            kernels[t] = Kernels.create(p.coupling(t), reps, mode);
+            if (engine == null) {
+                kernels[t] = Kernels.create(p.coupling(t), reps, mode);
+            }
             diag[t] = p.diagonal(t);
             lin[t] = p.linear(t);
             double aa = (double) a * a / 4;
-            sq += aa * 2 * upperSquares(p.coupling(t)) * u2 * u2;
+            double upper =
+                    engine != null
+                            ? engine.upperSquares(
+                                    t, (dev.qama.core.model.LowRankCoupling) p.coupling(t))
+                            : upperSquares(p.coupling(t));
+            sq += aa * 2 * upper * u2 * u2;
             if (diag[t] != null) {
                 for (float d : diag[t]) {
                     sq += aa * d * d * (u2 * u2 - u4);
@@ -102,10 +121,11 @@ final class AttentionSystem extends SpinSystem {
         }
         this.free = java.util.Arrays.copyOf(fr, nf);
         setFreeRuns(free);
-        this.w = new float[tokens * reps];
-        this.cw = new float[tokens * reps];
-        this.omega = new float[tokens * reps];
-        this.colsum = heads > 1 && rho != 0f ? new float[tokens * bits * reps] : null;
+        boolean generic = engine == null;
+        this.w = generic ? new float[tokens * reps] : null;
+        this.cw = generic ? new float[tokens * reps] : null;
+        this.omega = generic ? new float[tokens * reps] : null;
+        this.colsum = generic && heads > 1 && rho != 0f ? new float[tokens * bits * reps] : null;
 
         // spin-form h = g(0) and c = ½ Σ (h + g(−1)), from replica 0
         float[] x = new float[n * reps];
@@ -122,6 +142,9 @@ final class AttentionSystem extends SpinSystem {
             c += h[v] + g[v * reps];
         }
         setLinearAndOffset(h, 0.5 * c);
+        if (engine != null) {
+            engine.setLinearAndOffset(h, 0.5 * c);
+        }
     }
 
     /**
@@ -186,7 +209,16 @@ final class AttentionSystem extends SpinSystem {
     }
 
     @Override
+    public SbStepper sbStepper() {
+        return engine;
+    }
+
+    @Override
     public void gradient(float[] x, float[] g) {
+        if (engine != null) {
+            engine.gradient(x, g);
+            return;
+        }
         if (bits == 1) {
             gradientOneBit(x, g);
             return;

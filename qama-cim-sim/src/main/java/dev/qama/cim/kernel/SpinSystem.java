@@ -127,6 +127,15 @@ public abstract class SpinSystem {
      */
     public abstract void gradient(float[] x, float[] g);
 
+    /**
+     * A fused step engine for simulated bifurcation, or null (the default) when the solver should
+     * use {@link #gradient} and {@link Updates#ballistic}. The engine shares this system's
+     * workspaces: do not interleave its steps with other calls on this system.
+     */
+    public SbStepper sbStepper() {
+        return null;
+    }
+
     /** Σ_{i≠j} J_ij² over ordered pairs of the spin form (for scale heuristics). */
     public abstract double couplingSquares();
 

@@ -16,6 +16,10 @@ import java.util.Set;
  *     paper-v2 problems (H = 8, N = 49) at 100 steps, mean best energy with 2 replicas dSB −588.85
  *     vs bSB −588.75, with 3 replicas −591.18 vs −589.46 (1 replica: −586.65 vs −587.30); on G22
  *     with one read and 1000 steps bSB cuts 13306, dSB 13255 (both 13326–13334 with 32 replicas).
+ *     On the CLI's attention workload ({@code qama bench attention}, B = 128) the two are equal
+ *     within noise (mean energy dSB / bSB: seed 1 −632.13 / −632.35, seed 2 −633.44 / −633.96, seed
+ *     3 −606.25 / −605.93) and dSB costs ~6 % less (no extra product per read-out), so auto stays
+ *     discrete for attention problems.
  * @param steps [{@code steps}] time steps of the pump ramp; 0 (default) means automatic: 1000 (Goto
  *     et al.) for binary quadratic models and {@value #ATTENTION_STEPS} for attention problems,
  *     which sit inside every forward pass. More steps give a slower, more adiabatic bifurcation and

@@ -1,6 +1,7 @@
 package dev.qama.cim.sb;
 
 import dev.qama.cim.ReplicaTracker;
+import dev.qama.cim.kernel.SbStepper;
 import dev.qama.cim.kernel.SpinSystem;
 import dev.qama.cim.kernel.Updates;
 import dev.qama.core.model.Problem;
@@ -161,6 +162,7 @@ public final class SimulatedBifurcation {
         int steps = config.stepsFor(problem);
         int interval = config.evalInterval();
         int patience = config.patience();
+        SbStepper stepper = sys.sbStepper();
         ReplicaTracker tracker = new ReplicaTracker(n, reps);
         SolveStatus status = SolveStatus.COMPLETED;
         for (int run = 0; run < config.restarts(); run++) {
@@ -177,6 +179,9 @@ public final class SimulatedBifurcation {
                     y[o + c] = (float) ((2 * rng.nextDouble() - 1) * amp);
                 }
             }
+            if (stepper != null) {
+                stepper.load(x, y);
+            }
             for (int step = 0; step < steps; step++) {
                 SolveStatus reason = stop.reason();
                 if (reason != null) {
@@ -184,6 +189,28 @@ public final class SimulatedBifurcation {
                     break;
                 }
                 boolean eval = step % interval == 0;
+                if (stepper != null) {
+                    // fused: read-out (if eval) at the signs before the step, then the step (in
+                    // the same pass, so an early stop below comes after that step; the final
+                    // read-out then sees its result)
+                    float pump = a0 * (step + 1) / steps;
+                    stepper.step(discrete, eval, a0 - pump, xi, dt, a0, e);
+                    if (eval) {
+                        // the state is only read where some replica improved (update reads s
+                        // only for those replicas)
+                        if (tracker.improves(e)) {
+                            stepper.readOut(s);
+                        }
+                        tracker.update(s, e);
+                        if (patience > 0
+                                && 2 * step >= steps
+                                && tracker.staleRounds() >= patience) {
+                            status = SolveStatus.CONVERGED;
+                            break;
+                        }
+                    }
+                    continue;
+                }
                 if (discrete || eval) {
                     Updates.sign(vector, x, s, len);
                     sys.gradient(s, g);
@@ -209,6 +236,9 @@ public final class SimulatedBifurcation {
                     Updates.ballistic(
                             vector, x, y, g, runs[k] * reps, runs[k + 1] * reps, damp, xi, dt, a0);
                 }
+            }
+            if (stepper != null) {
+                stepper.store(x, y);
             }
             Updates.sign(vector, x, s, len);
             sys.gradient(s, g);

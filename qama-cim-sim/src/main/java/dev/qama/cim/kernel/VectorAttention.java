@@ -1,0 +1,688 @@
+package dev.qama.cim.kernel;
+
+import dev.qama.core.attention.AttentionProblem;
+import dev.qama.core.model.LowRankCoupling;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API engine of a one-bit (q = 1) attention system whose heads all have low-rank
+ * couplings J_t = s_t·(A_t·B_tᵀ + B_t·A_tᵀ) − diag: the gradient of {@link AttentionSystem} and a
+ * fused SB step ({@link SbStepper}). Loaded only when {@code jdk.incubator.vector} is present.
+ *
+ * <p>Layout: replica-major, each head's N tokens padded to a multiple of the vector width (replica
+ * c, head t, token i at c·H·N' + t·N' + i); padding lanes hold x = −1, y = 0 and have zero factors,
+ * constants and fields, so every element-wise loop runs on whole vectors.
+ *
+ * <p>Per head and replica the coupling product needs no horizontal reduction: with F_i = (A_i, B_i)
+ * the 2d factor entries of token i (one vector for d = 8 on AVX-512),
+ *
+ * <pre>
+ *   u = Σ_i F_i·w_i = (Aᵀw, Bᵀw)                       (broadcast FMAs along the tokens)
+ *   g = Σ_k Fᵀ_k·v_k + (a·D − ρ/2)∘w + c + (ρ/2)·Σ_t' w_t'     v = −a·s·(Bᵀw, Aᵀw)
+ * </pre>
+ *
+ * (Fᵀ_k the k-th factor column along the tokens, D the removed diagonal, c the per-token constants
+ * of {@link AttentionSystem}), and the SB update of the same chunk follows at once while its field
+ * is in registers. Cost per step, head and replica: 2·d·N FMAs for each product and no horizontal
+ * sum (the per-head column kernel it replaces, {@code VectorKernels.LowRankFew}, needs 4·d of them
+ * and copies every replica column in and out). The SB step itself is that of {@link
+ * dev.qama.cim.sb.SimulatedBifurcation} (Goto et al., Sci. Adv. 7, eabe7953, 2021).
+ */
+final class VectorAttention implements SbStepper {
+    private static final VectorSpecies<Float> SPECIES = VectorKernels.SPECIES;
+    private static final int L = SPECIES.length();
+
+    private final int heads;
+    private final int tokens;
+    private final int reps;
+    private final int rank; // d
+    private final int k2; // 2d
+    private final int kp; // 2d padded to L
+    private final int np; // tokens padded to L
+    private final int stride; // heads·np, one replica
+    private final float[] f; // per head tokens×kp: (A_i, B_i, 0…)
+    private final float[] ft; // per head k2×np: F transposed
+    private final float[] coef; // per head −a·s_t
+    private final float[] dw; // heads×np: a·D_i − ρ/2 (penalty) or a·D_i
+    private final float[] cst; // heads×np
+    private final float[] lin; // heads×np: spin-form h (for energies)
+    private final float[] free; // heads×np: 1 free, 0 masked or padding
+    private final float halfRho;
+    private final boolean penalty;
+    private double offset;
+    // replica-major state and workspaces
+    private final float[] xs;
+    private final float[] ys;
+    private final float[] xg; // gradient(): input
+    private final float[] gg; // gradient(): output
+    private final float[] ws; // reps×stride: w(x) of the current pass
+    private final float[] cs; // reps×np: Σ_t w
+    private final float[] u; // reps×kp
+    private final float[] v; // reps×kp
+    private final float[] wread; // reps×stride: sign weights of a bSB read-out
+    private float[] lastRead; // where readOut finds the signs of the last read-out
+    private final float[] gsc; // 2×np: fields of one head for the energies of a read-out
+    private final float[] pg; // 2×np: Σ_k Fᵀ_k·v_k of one head for one or two replicas
+
+    private VectorAttention(AttentionProblem p, int reps) {
+        this.heads = p.heads();
+        this.tokens = p.tokens();
+        this.reps = reps;
+        LowRankCoupling first = (LowRankCoupling) p.coupling(0);
+        this.rank = first.rank();
+        this.k2 = 2 * rank;
+        this.kp = Math.max(L, (k2 + L - 1) / L * L);
+        this.np = (tokens + L - 1) / L * L;
+        this.stride = heads * np;
+        float a = (float) p.couplingWeight();
+        float b = (float) p.linearWeight();
+        float rho = (float) p.penaltyWeight();
+        this.penalty = heads > 1 && rho != 0f;
+        this.halfRho = 0.5f * rho;
+        this.f = new float[heads * tokens * kp];
+        this.ft = new float[heads * k2 * np];
+        this.coef = new float[heads];
+        this.dw = new float[stride];
+        this.cst = new float[stride];
+        this.lin = new float[stride];
+        this.free = new float[stride];
+        for (int t = 0; t < heads; t++) {
+            LowRankCoupling c = (LowRankCoupling) p.coupling(t);
+            float[] fa = c.factorA();
+            float[] fb = c.factorB();
+            double[] rd = c.removedDiagonal();
+            coef[t] = -a * (float) c.scale();
+            int fo = t * tokens * kp;
+            int to = t * k2 * np;
+            float[] d = p.diagonal(t);
+            float[] h = p.linear(t);
+            for (int i = 0; i < tokens; i++) {
+                for (int k = 0; k < rank; k++) {
+                    float av = fa[i * rank + k];
+                    float bv = fb[i * rank + k];
+                    f[fo + i * kp + k] = av;
+                    f[fo + i * kp + rank + k] = bv;
+                    ft[to + k * np + i] = av;
+                    ft[to + (rank + k) * np + i] = bv;
+                }
+                int m = t * np + i;
+                dw[m] = a * (float) rd[i] - (penalty ? halfRho : 0f);
+                cst[m] = -0.5f * b * h[i] - (d == null ? 0f : 0.5f * a * d[i]);
+                free[m] = p.isMasked(i) ? 0f : 1f;
+            }
+        }
+        this.xs = new float[reps * stride];
+        this.ys = new float[reps * stride];
+        this.xg = new float[reps * stride];
+        this.gg = new float[reps * stride];
+        java.util.Arrays.fill(xs, -1f);
+        java.util.Arrays.fill(xg, -1f);
+        this.ws = new float[reps * stride];
+        this.cs = new float[reps * np];
+        this.u = new float[reps * kp];
+        this.v = new float[reps * kp];
+        this.pg = new float[2 * np];
+        this.wread = new float[reps * stride];
+        this.lastRead = ws;
+        this.gsc = new float[2 * np];
+    }
+
+    /**
+     * The engine of {@code p} for {@code reps} replicas, or null if it does not apply (q ≠ 1, or a
+     * head whose coupling is not low-rank, or ranks that differ between heads).
+     */
+    static VectorAttention create(AttentionProblem p, int reps) {
+        if (p.bits() != 1 || p.heads() == 0 || p.tokens() == 0) {
+            return null;
+        }
+        int r = -1;
+        for (int t = 0; t < p.heads(); t++) {
+            if (!(p.coupling(t) instanceof LowRankCoupling l) || (r >= 0 && l.rank() != r)) {
+                return null;
+            }
+            r = l.rank();
+        }
+        return r > 0 ? new VectorAttention(p, reps) : null;
+    }
+
+    /** Sets the spin-form h (n values, v = t·N + i) and c, used by the energies of read-outs. */
+    void setLinearAndOffset(double[] h, double c) {
+        for (int t = 0; t < heads; t++) {
+            for (int i = 0; i < tokens; i++) {
+                lin[t * np + i] = (float) h[t * tokens + i];
+            }
+        }
+        this.offset = c;
+    }
+
+    /**
+     * Σ_{i&lt;j} J_ij² of head t's coupling {@code c}, from the 2d×2d Gram matrix FᵀF of its factor
+     * rows (each Gram row accumulated in registers over the tokens; the scalar {@link
+     * AttentionSystem#upperSquares} computes the same sums).
+     */
+    double upperSquares(int t, LowRankCoupling c) {
+        int n = tokens;
+        int r = rank;
+        int fo = t * n * kp;
+        float[] gram = new float[k2 * kp];
+        int k = 0;
+        // four Gram rows per pass over the tokens: one load of F_i serves four FMA chains
+        for (; k + 3 < k2; k += 4) {
+            for (int j = 0; j < kp; j += L) {
+                FloatVector g0 = FloatVector.zero(SPECIES);
+                FloatVector g1 = g0;
+                FloatVector g2 = g0;
+                FloatVector g3 = g0;
+                for (int i = 0; i < n; i++) {
+                    int o = fo + i * kp;
+                    FloatVector fi = FloatVector.fromArray(SPECIES, f, o + j);
+                    g0 = fi.fma(bc(f[o + k]), g0);
+                    g1 = fi.fma(bc(f[o + k + 1]), g1);
+                    g2 = fi.fma(bc(f[o + k + 2]), g2);
+                    g3 = fi.fma(bc(f[o + k + 3]), g3);
+                }
+                g0.intoArray(gram, k * kp + j);
+                g1.intoArray(gram, (k + 1) * kp + j);
+                g2.intoArray(gram, (k + 2) * kp + j);
+                g3.intoArray(gram, (k + 3) * kp + j);
+            }
+        }
+        for (; k < k2; k++) {
+            for (int j = 0; j < kp; j += L) {
+                FloatVector g0 = FloatVector.zero(SPECIES);
+                for (int i = 0; i < n; i++) {
+                    int o = fo + i * kp;
+                    g0 = FloatVector.fromArray(SPECIES, f, o + j).fma(bc(f[o + k]), g0);
+                }
+                g0.intoArray(gram, k * kp + j);
+            }
+        }
+        // G = [[AᵀA, AᵀB], [BᵀA, BᵀB]]; ‖ABᵀ + BAᵀ‖² = 2·tr((BᵀA)²) + 2·tr(AᵀA·BᵀB)
+        int kw = kp;
+        double t1 = 0;
+        double t2 = 0;
+        for (int x = 0; x < r; x++) {
+            for (int y = 0; y < r; y++) {
+                t1 += (double) gram[(r + x) * kw + y] * gram[(r + y) * kw + x];
+                t2 += (double) gram[x * kw + y] * gram[(r + y) * kw + r + x];
+            }
+        }
+        double s = c.scale();
+        double full = s * s * (2 * t1 + 2 * t2);
+        double diagSq = 0;
+        for (double d : c.removedDiagonal()) {
+            diagSq += d * d;
+        }
+        return Math.max(0, (full - diagSq) / 2);
+    }
+
+    /** g = h + J·x in the n×R row-major layout of {@link SpinSystem} (x may be any amplitudes). */
+    void gradient(float[] x, float[] g) {
+        int r = reps;
+        for (int c = 0; c < r; c++) {
+            for (int t = 0; t < heads; t++) {
+                int src = t * tokens * r + c;
+                int dst = c * stride + t * np;
+                for (int i = 0; i < tokens; i++) {
+                    xg[dst + i] = x[src + i * r];
+                }
+            }
+        }
+        pass(xg, false, gg, null, false, 0f, 0f, 0f, 0f);
+        for (int c = 0; c < r; c++) {
+            for (int t = 0; t < heads; t++) {
+                int dst = t * tokens * r + c;
+                int src = c * stride + t * np;
+                for (int i = 0; i < tokens; i++) {
+                    g[dst + i * r] = gg[src + i];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void load(float[] x, float[] y) {
+        int r = reps;
+        for (int c = 0; c < r; c++) {
+            for (int t = 0; t < heads; t++) {
+                int src = t * tokens * r + c;
+                int dst = c * stride + t * np;
+                for (int i = 0; i < tokens; i++) {
+                    boolean fixed = free[t * np + i] == 0f;
+                    xs[dst + i] = fixed ? -1f : x[src + i * r];
+                    ys[dst + i] = fixed ? 0f : y[src + i * r];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void readOut(float[] s) {
+        float[] w = lastRead;
+        int r = reps;
+        for (int c = 0; c < r; c++) {
+            for (int t = 0; t < heads; t++) {
+                int dst = t * tokens * r + c;
+                int src = c * stride + t * np;
+                for (int i = 0; i < tokens; i++) {
+                    s[dst + i * r] = 2f * w[src + i] - 1f;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void store(float[] x, float[] y) {
+        int r = reps;
+        for (int c = 0; c < r; c++) {
+            for (int t = 0; t < heads; t++) {
+                int dst = t * tokens * r + c;
+                int src = c * stride + t * np;
+                for (int i = 0; i < tokens; i++) {
+                    x[dst + i * r] = xs[src + i];
+                    y[dst + i * r] = ys[src + i];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void step(
+            boolean discrete, boolean eval, float damp, float xi, float dt, float a0, double[] e) {
+        if (eval) {
+            java.util.Arrays.fill(e, 0, reps, 0.0);
+            if (!discrete) {
+                // energies at the signs, then the step with the force at the amplitudes
+                pass(xs, true, null, e, false, 0f, 0f, 0f, 0f);
+                System.arraycopy(ws, 0, wread, 0, ws.length);
+                lastRead = wread;
+            } else {
+                lastRead = ws;
+            }
+        }
+        pass(xs, discrete, null, discrete && eval ? e : null, true, damp, xi, dt, a0);
+        if (eval) {
+            for (int c = 0; c < reps; c++) {
+                e[c] = offset + 0.5 * e[c];
+            }
+        }
+    }
+
+    /**
+     * One pass over all heads: the field at w(x) — w = [x &gt; 0] with {@code signs}, (x + 1)/2
+     * otherwise — then per chunk: stored to {@code gout} (if not null), Σ s·(h + g) added to {@code
+     * e} (if not null), and with {@code update} the SB update of x and y (state arrays).
+     */
+    private void pass(
+            float[] x,
+            boolean signs,
+            float[] gout,
+            double[] e,
+            boolean update,
+            float damp,
+            float xi,
+            float dt,
+            float a0) {
+        weights(x, signs);
+        int r = reps;
+        for (int t = 0; t < heads; t++) {
+            project(t);
+            int c = 0;
+            for (; c + 1 < r; c += 2) {
+                fieldPair(x, t, c, gout, e, update, damp, xi, dt, a0);
+            }
+            if (c < r) {
+                fieldOne(x, t, c, gout, e, update, damp, xi, dt, a0);
+            }
+        }
+    }
+
+    private static FloatVector weight(FloatVector xv, boolean signs) {
+        if (signs) {
+            return FloatVector.zero(SPECIES).blend(1f, xv.compare(VectorOperators.GT, 0f));
+        }
+        return xv.add(1f).mul(0.5f);
+    }
+
+    /** ws = w(x) (branch-free), and cs[c][i] = Σ_t ws[c][t][i] if there is a penalty. */
+    private void weights(float[] x, boolean signs) {
+        int r = reps;
+        for (int c = 0; c < r; c++) {
+            int xo = c * stride;
+            int co = c * np;
+            for (int j = 0; j < np; j += L) {
+                FloatVector acc = FloatVector.zero(SPECIES);
+                for (int t = 0; t < heads; t++) {
+                    int o = xo + t * np + j;
+                    FloatVector w = weight(FloatVector.fromArray(SPECIES, x, o), signs);
+                    w.intoArray(ws, o);
+                    acc = acc.add(w);
+                }
+                if (penalty) {
+                    acc.intoArray(cs, co + j);
+                }
+            }
+        }
+    }
+
+    /** v[vo..] = −a·s_t·(halves of src[so..] swapped). */
+    private void toV(int t, float[] src, int so, int vo) {
+        float k = coef[t];
+        int d = rank;
+        for (int m = 0; m < d; m++) {
+            v[vo + m] = k * src[so + d + m];
+            v[vo + d + m] = k * src[so + m];
+        }
+    }
+
+    /** u_c = Σ_i F_i·w_ic for head t and every replica, then v_c = −a·s_t·(u_c halves swapped). */
+    private void project(int t) {
+        float[] w = ws;
+        int r = reps;
+        int n = tokens;
+        int fo = t * n * kp;
+        int c = 0;
+        for (; c + 1 < r; c += 2) {
+            int x0 = c * stride + t * np;
+            int x1 = x0 + stride;
+            for (int j = 0; j < kp; j += L) {
+                // four tokens per pass: eight independent FMA chains
+                FloatVector p0 = FloatVector.zero(SPECIES);
+                FloatVector p1 = p0;
+                FloatVector q0 = p0;
+                FloatVector q1 = p0;
+                FloatVector r0 = p0;
+                FloatVector r1 = p0;
+                FloatVector s0 = p0;
+                FloatVector s1 = p0;
+                int i = 0;
+                for (; i + 3 < n; i += 4) {
+                    int o = fo + i * kp + j;
+                    FloatVector fa = FloatVector.fromArray(SPECIES, f, o);
+                    FloatVector fb = FloatVector.fromArray(SPECIES, f, o + kp);
+                    FloatVector fc = FloatVector.fromArray(SPECIES, f, o + 2 * kp);
+                    FloatVector fd = FloatVector.fromArray(SPECIES, f, o + 3 * kp);
+                    p0 = fa.fma(bc(w[x0 + i]), p0);
+                    p1 = fa.fma(bc(w[x1 + i]), p1);
+                    q0 = fb.fma(bc(w[x0 + i + 1]), q0);
+                    q1 = fb.fma(bc(w[x1 + i + 1]), q1);
+                    r0 = fc.fma(bc(w[x0 + i + 2]), r0);
+                    r1 = fc.fma(bc(w[x1 + i + 2]), r1);
+                    s0 = fd.fma(bc(w[x0 + i + 3]), s0);
+                    s1 = fd.fma(bc(w[x1 + i + 3]), s1);
+                }
+                p0 = p0.add(r0);
+                p1 = p1.add(r1);
+                q0 = q0.add(s0);
+                q1 = q1.add(s1);
+                for (; i + 1 < n; i += 2) {
+                    FloatVector fi = FloatVector.fromArray(SPECIES, f, fo + i * kp + j);
+                    FloatVector fk = FloatVector.fromArray(SPECIES, f, fo + (i + 1) * kp + j);
+                    p0 = fi.fma(bc(w[x0 + i]), p0);
+                    p1 = fi.fma(bc(w[x1 + i]), p1);
+                    q0 = fk.fma(bc(w[x0 + i + 1]), q0);
+                    q1 = fk.fma(bc(w[x1 + i + 1]), q1);
+                }
+                if (i < n) {
+                    FloatVector fi = FloatVector.fromArray(SPECIES, f, fo + i * kp + j);
+                    p0 = fi.fma(bc(w[x0 + i]), p0);
+                    p1 = fi.fma(bc(w[x1 + i]), p1);
+                }
+                p0.add(q0).intoArray(u, c * kp + j);
+                p1.add(q1).intoArray(u, (c + 1) * kp + j);
+            }
+        }
+        if (c < r) {
+            int x0 = c * stride + t * np;
+            for (int j = 0; j < kp; j += L) {
+                FloatVector p0 = FloatVector.zero(SPECIES);
+                FloatVector q0 = FloatVector.zero(SPECIES);
+                int i = 0;
+                for (; i + 1 < n; i += 2) {
+                    p0 = FloatVector.fromArray(SPECIES, f, fo + i * kp + j).fma(bc(w[x0 + i]), p0);
+                    q0 =
+                            FloatVector.fromArray(SPECIES, f, fo + (i + 1) * kp + j)
+                                    .fma(bc(w[x0 + i + 1]), q0);
+                }
+                if (i < n) {
+                    p0 = FloatVector.fromArray(SPECIES, f, fo + i * kp + j).fma(bc(w[x0 + i]), p0);
+                }
+                p0.add(q0).intoArray(u, c * kp + j);
+            }
+        }
+        for (c = 0; c < r; c++) {
+            toV(t, u, c * kp, c * kp);
+        }
+    }
+
+    /** Field (and energy, update) of head t for replicas c and c + 1. */
+    private void fieldPair(
+            float[] x,
+            int t,
+            int c,
+            float[] gout,
+            double[] e,
+            boolean update,
+            float damp,
+            float xi,
+            float dt,
+            float a0) {
+        int ho = t * np;
+        int x0 = c * stride + ho;
+        int x1 = x0 + stride;
+        int c0 = c * np;
+        int c1 = c0 + np;
+        productPair(t, c);
+        FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
+        FloatVector vcx = FloatVector.broadcast(SPECIES, -damp * dt);
+        FloatVector vcg = FloatVector.broadcast(SPECIES, -xi * dt);
+        FloatVector vcy = FloatVector.broadcast(SPECIES, a0 * dt);
+        for (int j = 0; j < np; j += L) {
+            FloatVector xv0 = FloatVector.fromArray(SPECIES, x, x0 + j);
+            FloatVector xv1 = FloatVector.fromArray(SPECIES, x, x1 + j);
+            FloatVector dwv = FloatVector.fromArray(SPECIES, dw, ho + j);
+            FloatVector base = FloatVector.fromArray(SPECIES, cst, ho + j);
+            FloatVector g0 =
+                    dwv.fma(
+                            FloatVector.fromArray(SPECIES, ws, x0 + j),
+                            base.add(FloatVector.fromArray(SPECIES, pg, j)));
+            FloatVector g1 =
+                    dwv.fma(
+                            FloatVector.fromArray(SPECIES, ws, x1 + j),
+                            base.add(FloatVector.fromArray(SPECIES, pg, np + j)));
+            if (penalty) {
+                g0 = FloatVector.fromArray(SPECIES, cs, c0 + j).fma(kr, g0);
+                g1 = FloatVector.fromArray(SPECIES, cs, c1 + j).fma(kr, g1);
+            }
+            if (gout != null) {
+                g0.intoArray(gout, x0 + j);
+                g1.intoArray(gout, x1 + j);
+            }
+            if (e != null) {
+                g0.intoArray(gsc, j);
+                g1.intoArray(gsc, np + j);
+            }
+            if (update) {
+                FloatVector fr = FloatVector.fromArray(SPECIES, free, ho + j);
+                FloatVector y0 = FloatVector.fromArray(SPECIES, ys, x0 + j);
+                FloatVector y1 = FloatVector.fromArray(SPECIES, ys, x1 + j);
+                y0 = xv0.fma(vcx, g0.fma(vcg, y0)).mul(fr);
+                y1 = xv1.fma(vcx, g1.fma(vcg, y1)).mul(fr);
+                FloatVector n0 = y0.fma(vcy, xv0);
+                FloatVector n1 = y1.fma(vcy, xv1);
+                n0.max(-1f).min(1f).intoArray(xs, x0 + j);
+                n1.max(-1f).min(1f).intoArray(xs, x1 + j);
+                y0.blend(0f, n0.abs().compare(VectorOperators.GT, 1f)).intoArray(ys, x0 + j);
+                y1.blend(0f, n1.abs().compare(VectorOperators.GT, 1f)).intoArray(ys, x1 + j);
+            }
+        }
+        if (e != null) {
+            e[c] += energy(ho, x0, 0);
+            e[c + 1] += energy(ho, x1, np);
+        }
+    }
+
+    /**
+     * Σ_i s_i·(h_i + g_i) over one head of one replica, with s = 2w − 1 from the sign weights in ws
+     * (at {@code wo}) and g from gsc (at {@code go}).
+     */
+    private double energy(int ho, int wo, int go) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int j = 0; j < np; j += L) {
+            FloatVector s = FloatVector.fromArray(SPECIES, ws, wo + j).mul(2f).sub(1f);
+            FloatVector hg =
+                    FloatVector.fromArray(SPECIES, lin, ho + j)
+                            .add(FloatVector.fromArray(SPECIES, gsc, go + j));
+            acc = s.fma(hg, acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Field (and energy, update) of head t for replica c alone. */
+    private void fieldOne(
+            float[] x,
+            int t,
+            int c,
+            float[] gout,
+            double[] e,
+            boolean update,
+            float damp,
+            float xi,
+            float dt,
+            float a0) {
+        int ho = t * np;
+        int x0 = c * stride + ho;
+        int c0 = c * np;
+        productOne(t, c);
+        FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
+        FloatVector vcx = FloatVector.broadcast(SPECIES, -damp * dt);
+        FloatVector vcg = FloatVector.broadcast(SPECIES, -xi * dt);
+        FloatVector vcy = FloatVector.broadcast(SPECIES, a0 * dt);
+        for (int j = 0; j < np; j += L) {
+            FloatVector xv0 = FloatVector.fromArray(SPECIES, x, x0 + j);
+            FloatVector dwv = FloatVector.fromArray(SPECIES, dw, ho + j);
+            FloatVector g0 =
+                    dwv.fma(
+                            FloatVector.fromArray(SPECIES, ws, x0 + j),
+                            FloatVector.fromArray(SPECIES, cst, ho + j)
+                                    .add(FloatVector.fromArray(SPECIES, pg, j)));
+            if (penalty) {
+                g0 = FloatVector.fromArray(SPECIES, cs, c0 + j).fma(kr, g0);
+            }
+            if (gout != null) {
+                g0.intoArray(gout, x0 + j);
+            }
+            if (e != null) {
+                g0.intoArray(gsc, j);
+            }
+            if (update) {
+                FloatVector fr = FloatVector.fromArray(SPECIES, free, ho + j);
+                FloatVector y0 = FloatVector.fromArray(SPECIES, ys, x0 + j);
+                y0 = xv0.fma(vcx, g0.fma(vcg, y0)).mul(fr);
+                FloatVector n0 = y0.fma(vcy, xv0);
+                n0.max(-1f).min(1f).intoArray(xs, x0 + j);
+                y0.blend(0f, n0.abs().compare(VectorOperators.GT, 1f)).intoArray(ys, x0 + j);
+            }
+        }
+        if (e != null) {
+            e[c] += energy(ho, x0, 0);
+        }
+    }
+
+    /**
+     * pg[0..np) and pg[np..2np) = Σ_k Fᵀ_k·v_k of head t for replicas c and c + 1: four chunks of
+     * tokens per pass, so each broadcast v_k serves four FMAs.
+     */
+    private void productPair(int t, int c) {
+        int kk = k2;
+        int to = t * kk * np;
+        int v0 = c * kp;
+        int v1 = v0 + kp;
+        int j = 0;
+        for (; j + 4 * L <= np; j += 4 * L) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            FloatVector b0 = a0;
+            FloatVector b1 = a0;
+            FloatVector b2 = a0;
+            FloatVector b3 = a0;
+            for (int k = 0; k < kk; k++) {
+                FloatVector s0 = bc(v[v0 + k]);
+                FloatVector s1 = bc(v[v1 + k]);
+                int o = to + k * np + j;
+                FloatVector f0 = FloatVector.fromArray(SPECIES, ft, o);
+                FloatVector f1 = FloatVector.fromArray(SPECIES, ft, o + L);
+                FloatVector f2 = FloatVector.fromArray(SPECIES, ft, o + 2 * L);
+                FloatVector f3 = FloatVector.fromArray(SPECIES, ft, o + 3 * L);
+                a0 = f0.fma(s0, a0);
+                a1 = f1.fma(s0, a1);
+                a2 = f2.fma(s0, a2);
+                a3 = f3.fma(s0, a3);
+                b0 = f0.fma(s1, b0);
+                b1 = f1.fma(s1, b1);
+                b2 = f2.fma(s1, b2);
+                b3 = f3.fma(s1, b3);
+            }
+            a0.intoArray(pg, j);
+            a1.intoArray(pg, j + L);
+            a2.intoArray(pg, j + 2 * L);
+            a3.intoArray(pg, j + 3 * L);
+            b0.intoArray(pg, np + j);
+            b1.intoArray(pg, np + j + L);
+            b2.intoArray(pg, np + j + 2 * L);
+            b3.intoArray(pg, np + j + 3 * L);
+        }
+        for (; j < np; j += L) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector b0 = a0;
+            for (int k = 0; k < kk; k++) {
+                FloatVector f0 = FloatVector.fromArray(SPECIES, ft, to + k * np + j);
+                a0 = f0.fma(bc(v[v0 + k]), a0);
+                b0 = f0.fma(bc(v[v1 + k]), b0);
+            }
+            a0.intoArray(pg, j);
+            b0.intoArray(pg, np + j);
+        }
+    }
+
+    /** pg[0..np) = Σ_k Fᵀ_k·v_k of head t for replica c. */
+    private void productOne(int t, int c) {
+        int kk = k2;
+        int to = t * kk * np;
+        int v0 = c * kp;
+        int j = 0;
+        for (; j + 4 * L <= np; j += 4 * L) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (int k = 0; k < kk; k++) {
+                FloatVector s0 = bc(v[v0 + k]);
+                int o = to + k * np + j;
+                a0 = FloatVector.fromArray(SPECIES, ft, o).fma(s0, a0);
+                a1 = FloatVector.fromArray(SPECIES, ft, o + L).fma(s0, a1);
+                a2 = FloatVector.fromArray(SPECIES, ft, o + 2 * L).fma(s0, a2);
+                a3 = FloatVector.fromArray(SPECIES, ft, o + 3 * L).fma(s0, a3);
+            }
+            a0.intoArray(pg, j);
+            a1.intoArray(pg, j + L);
+            a2.intoArray(pg, j + 2 * L);
+            a3.intoArray(pg, j + 3 * L);
+        }
+        for (; j < np; j += L) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            for (int k = 0; k < kk; k++) {
+                a0 = FloatVector.fromArray(SPECIES, ft, to + k * np + j).fma(bc(v[v0 + k]), a0);
+            }
+            a0.intoArray(pg, j);
+        }
+    }
+
+    private static FloatVector bc(float value) {
+        return FloatVector.broadcast(SPECIES, value);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.qama.cim.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.qama.cim.TestProblems;
+import dev.qama.cim.sb.SbConfig;
+import dev.qama.cim.sb.SimulatedBifurcation;
+import dev.qama.core.attention.AttentionProblem;
+import dev.qama.core.spi.StopCondition;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The fused SB step engine against the generic gradient + element-wise update. */
+class SbStepperTest {
+
+    /**
+     * One bit, low-rank heads, a diagonal, a masked token, N not a multiple of the vector width.
+     */
+    private static AttentionProblem problem(int heads, int tokens, Random rnd) {
+        AttentionProblem.Builder b = AttentionProblem.builder(heads, tokens, 1);
+        for (int t = 0; t < heads; t++) {
+            b.coupling(t, TestProblems.lowRank(tokens, 3, rnd));
+            b.linear(t, TestProblems.gaussian(tokens, 1.0, rnd));
+            b.diagonal(t, TestProblems.gaussian(tokens, 0.5, rnd));
+        }
+        boolean[] mask = new boolean[tokens];
+        mask[2] = true;
+        return b.mask(mask).couplingWeight(0.8).linearWeight(1.3).penaltyWeight(0.7).build();
+    }
+
+    /** The generic system of p (the fused engine switched off). */
+    private static SpinSystem generic(AttentionProblem p, int reps) {
+        String old = System.getProperty(AttentionSystem.FUSED_PROPERTY);
+        System.setProperty(AttentionSystem.FUSED_PROPERTY, "false");
+        try {
+            return SpinSystem.of(p, reps, Kernels.Mode.VECTOR);
+        } finally {
+            if (old == null) {
+                System.clearProperty(AttentionSystem.FUSED_PROPERTY);
+            } else {
+                System.setProperty(AttentionSystem.FUSED_PROPERTY, old);
+            }
+        }
+    }
+
+    @Test
+    void fusedStepEqualsGradientPlusUpdate() {
+        Random rnd = new Random(11);
+        AttentionProblem p = problem(3, 21, rnd);
+        int reps = 3; // one replica pair and a single one
+        SpinSystem fused = SpinSystem.of(p, reps, Kernels.Mode.VECTOR);
+        SpinSystem ref = generic(p, reps);
+        SbStepper stepper = fused.sbStepper();
+        assertNotNull(stepper);
+        assertNull(ref.sbStepper());
+        int n = p.numVariables();
+        int len = n * reps;
+        float damp = 0.6f;
+        float xi = 0.3f;
+        float dt = 0.9f;
+        float a0 = 1f;
+        for (boolean discrete : new boolean[] {true, false}) {
+            float[] x = new float[len];
+            float[] y = new float[len];
+            for (int v = 0; v < n; v++) {
+                for (int c = 0; c < reps; c++) {
+                    boolean fixed = fused.isFixed(v);
+                    // some amplitudes near the walls so that clamping is exercised
+                    x[v * reps + c] = fixed ? -1f : (float) (2.2 * rnd.nextDouble() - 1.1);
+                    y[v * reps + c] = fixed ? 0f : (float) (2 * rnd.nextDouble() - 1);
+                }
+            }
+            // reference: energies at sign(x), then g at sign(x) or x and the update
+            float[] s = new float[len];
+            Updates.sign(true, x, s, len);
+            float[] g = new float[len];
+            ref.gradient(s, g);
+            double[] eRef = new double[reps];
+            ref.energies(s, g, eRef);
+            float[] xr = x.clone();
+            float[] yr = y.clone();
+            if (!discrete) {
+                ref.gradient(x, g);
+            }
+            int[] runs = ref.freeRuns();
+            for (int k = 0; k < runs.length; k += 2) {
+                Updates.ballistic(
+                        false, xr, yr, g, runs[k] * reps, runs[k + 1] * reps, damp, xi, dt, a0);
+            }
+
+            stepper.load(x, y);
+            double[] e = new double[reps];
+            stepper.step(discrete, true, damp, xi, dt, a0, e);
+            float[] xf = new float[len];
+            float[] yf = new float[len];
+            stepper.store(xf, yf);
+            float[] read = new float[len];
+            stepper.readOut(read);
+            assertArrayEquals(s, read, "read-out = signs before the step");
+            for (int c = 0; c < reps; c++) {
+                assertEquals(eRef[c], e[c], 1e-4 * (1 + Math.abs(eRef[c])), "energy " + c);
+            }
+            for (int m = 0; m < len; m++) {
+                assertEquals(xr[m], xf[m], 1e-4f, "x " + m + " discrete " + discrete);
+                assertEquals(yr[m], yf[m], 1e-4f, "y " + m + " discrete " + discrete);
+                if (fused.isFixed(m / reps)) {
+                    assertEquals(-1f, xf[m], "masked bits stay at -1");
+                    assertEquals(0f, yf[m]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void offeredOnlyForOneBitLowRankProblemsOnTheVectorPath() {
+        Random rnd = new Random(5);
+        AttentionProblem oneBit = problem(2, 7, rnd);
+        assertNotNull(SpinSystem.of(oneBit, 2, Kernels.Mode.VECTOR).sbStepper());
+        assertNull(SpinSystem.of(oneBit, 2, Kernels.Mode.SCALAR).sbStepper());
+        assertNull(generic(oneBit, 2).sbStepper());
+        AttentionProblem twoBits = TestProblems.attention(2, 5, 2, true, null, rnd);
+        assertNull(SpinSystem.of(twoBits, 2, Kernels.Mode.VECTOR).sbStepper());
+        AttentionProblem dense = TestProblems.attention(2, 5, 1, false, null, rnd);
+        assertNull(SpinSystem.of(dense, 2, Kernels.Mode.VECTOR).sbStepper());
+    }
+
+    @Test
+    void fusedAndGenericSolvesReachTheSameEnergies() {
+        Random rnd = new Random(9);
+        SimulatedBifurcation sb =
+                new SimulatedBifurcation(
+                        SbConfig.defaults(SimulatedBifurcation.Variant.DISCRETE)
+                                .withKernel(Kernels.Mode.VECTOR));
+        double fused = 0;
+        double plain = 0;
+        for (int k = 0; k < 6; k++) {
+            AttentionProblem p = problem(4, 19, rnd);
+            fused += sb.solve(p, k, 1, StopCondition.never()).bestEnergy();
+            String old = System.getProperty(AttentionSystem.FUSED_PROPERTY);
+            System.setProperty(AttentionSystem.FUSED_PROPERTY, "false");
+            try {
+                plain += sb.solve(p, k, 1, StopCondition.never()).bestEnergy();
+            } finally {
+                if (old == null) {
+                    System.clearProperty(AttentionSystem.FUSED_PROPERTY);
+                } else {
+                    System.setProperty(AttentionSystem.FUSED_PROPERTY, old);
+                }
+            }
+        }
+        // same dynamics up to float summation order: the same local minima
+        assertEquals(plain, fused, 1e-3 * Math.abs(plain));
+    }
+}

@@ -202,9 +202,7 @@ public final class SimulatedBifurcation {
                             stepper.readOut(s);
                         }
                         tracker.update(s, e);
-                        if (patience > 0
-                                && 2 * step >= steps
-                                && tracker.staleRounds() >= patience) {
+                        if (converged(tracker, patience, step, steps)) {
                             status = SolveStatus.CONVERGED;
                             break;
                         }
@@ -217,11 +215,7 @@ public final class SimulatedBifurcation {
                     if (eval) {
                         sys.energies(s, g, e);
                         tracker.update(s, e);
-                        // amplitudes barely move before the bifurcation, so read-outs repeat
-                        // then: patience only counts in the second half of the ramp
-                        if (patience > 0
-                                && 2 * step >= steps
-                                && tracker.staleRounds() >= patience) {
+                        if (converged(tracker, patience, step, steps)) {
                             status = SolveStatus.CONVERGED;
                             break;
                         }
@@ -257,5 +251,14 @@ public final class SimulatedBifurcation {
             tracker.descend(sys, s, g, e, config.polishRounds(), stop);
         }
         return SolveResult.of(problem, tracker.states(sys, reads), status, seed);
+    }
+
+    /**
+     * Early stop: no replica improved for {@code patience} read-outs. Amplitudes barely move before
+     * the bifurcation, so read-outs repeat then: patience only counts in the second half of the
+     * ramp.
+     */
+    private static boolean converged(ReplicaTracker tracker, int patience, int step, int steps) {
+        return patience > 0 && 2 * step >= steps && tracker.staleRounds() >= patience;
     }
 }

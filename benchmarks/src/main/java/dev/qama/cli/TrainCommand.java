@@ -1,6 +1,7 @@
 package dev.qama.cli;
 
 import dev.qama.bench.SolverSpec;
+import dev.qama.bench.Stats;
 import dev.qama.bench.longrange.LongRangeTraining;
 import dev.qama.bench.train.Digits;
 import dev.qama.bench.train.Examples;
@@ -8,10 +9,12 @@ import dev.qama.bench.train.History;
 import dev.qama.bench.train.Idx;
 import dev.qama.bench.train.ImageSet;
 import dev.qama.bench.train.Plots;
+import dev.qama.bench.train.RunReport;
 import dev.qama.bench.train.Split;
 import dev.qama.bench.train.TextData;
 import dev.qama.bench.train.TrainSpec;
 import dev.qama.bench.train.Training;
+import dev.qama.core.remote.JsonValue;
 import dev.qama.djl.QamaAttentionBlock.Formulation;
 import dev.qama.djl.QamaAttentionBlock.OutputMode;
 import dev.qama.djl.QamaEncoders;
@@ -27,8 +30,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -60,14 +65,15 @@ import picocli.CommandLine.Spec;
             "Without arguments: the embedded scikit-learn digits (8x8, 2x2 patches), classical"
                     + " attention."
         },
-        subcommands = {TrainCommand.Plot.class},
+        subcommands = {TrainCommand.Plot.class, TrainCommand.Report.class},
         footer = {
             "",
             "Examples:",
             "  qama train --attention qama --solver sb --epochs 30 --seed 1 --json",
             "  qama train --dataset fashion-mnist --attention qama --epochs 5",
             "  qama train --task text --dataset spam-assassin --attention qama",
-            "  qama train plot runs/a runs/b --out docs/img/compare.png"
+            "  qama train plot runs/a runs/b --out docs/img/compare.png",
+            "  qama train report runs/fmnist-*  (mean ± sd over seeds, markdown)"
         })
 public final class TrainCommand implements Callable<Integer> {
     /** Where Debian's dataset-fashion-mnist package puts the IDX files. */
@@ -856,19 +862,16 @@ public final class TrainCommand implements Callable<Integer> {
                 String label = d.getFileName().toString();
                 Path rj = d.resolve("result.json");
                 if (Files.isRegularFile(rj)) {
-                    String text = Files.readString(rj);
-                    String a = field(text, "attention");
-                    if ("qama".equals(a)) {
-                        a =
-                                "qama "
-                                        + ("paper-v1".equals(field(text, "formulation"))
-                                                ? "v1"
-                                                : "v2")
-                                        + " "
-                                        + field(text, "output_mode");
+                    Map<String, Object> result;
+                    try {
+                        result = JsonValue.parseObject(Files.readString(rj));
+                    } catch (IllegalArgumentException e) {
+                        throw new UserException(rj + ": " + e.getMessage());
                     }
-                    label = a + " (" + label + ")";
-                    dataset = dataset == null ? field(text, "dataset") : dataset;
+                    label = RunReport.label(result) + " (" + label + ")";
+                    if (dataset == null && result.get("dataset") != null) {
+                        dataset = result.get("dataset").toString();
+                    }
                 }
                 runs.add(new Plots.Run(label, h));
             }
@@ -877,12 +880,102 @@ public final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("wrote " + png);
             return Main.EXIT_OK;
         }
+    }
 
-        /** A string field of a flat JSON object written by {@link Json}, or null. */
-        static String field(String json, String key) {
-            java.util.regex.Matcher m =
-                    java.util.regex.Pattern.compile("\"" + key + "\":\"([^\"]*)\"").matcher(json);
-            return m.find() ? m.group(1) : null;
+    /**
+     * {@code qama train report DIR...}: mean ± sd over seeds of finished runs, grouped by
+     * configuration, as markdown tables (or one JSON object per group).
+     */
+    @Command(
+            name = "report",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Summarises finished runs over their seeds: runs with the same configuration"
+                        + " (attention, formulation, output mode, solver, data set, epochs, batch"
+                        + " size, learning rate) form a group; prints the final-epoch held-out"
+                        + " accuracy as mean ± sample sd, per seed, the training time and, where"
+                        + " the runs used --eval-every, the accuracy at the checkpoints.",
+                "Interrupted runs are left out with a warning on stderr."
+            })
+    static final class Report implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Parameters(
+                paramLabel = "RUN",
+                arity = "1..*",
+                description = "Run directories (with result.json) or result files (--json output).")
+        List<Path> paths = new ArrayList<>();
+
+        @Option(names = "--json", description = "One JSON object per group instead of markdown.")
+        boolean json;
+
+        @Option(
+                names = "--plot",
+                paramLabel = "PNG",
+                description = "Also draw each group's mean curves (over its seeds) in this PNG.")
+        Path png;
+
+        @Option(
+                names = "--title",
+                paramLabel = "TEXT",
+                defaultValue = "",
+                description = "Chart title for --plot (default: the data set).")
+        String title;
+
+        @Override
+        public Integer call() throws IOException {
+            RunReport report;
+            try {
+                report = RunReport.read(paths);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            report.warnings().forEach(w -> err.println("qama: warning: " + w));
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                for (RunReport.Group g : report.groups()) {
+                    double[] t = g.testPercent();
+                    for (int i = 0; i < t.length; i++) {
+                        t[i] /= 100;
+                    }
+                    out.println(
+                            new Json()
+                                    .put("dataset", g.dataset())
+                                    .put("attention", g.label())
+                                    .put("epochs", g.epochs())
+                                    .put("runs", g.runs().size())
+                                    .put(
+                                            "seeds",
+                                            g.seeds().stream()
+                                                    .map(String::valueOf)
+                                                    .collect(Collectors.joining(",")))
+                                    .put("test_accuracy_mean", Stats.mean(t))
+                                    .put("test_accuracy_sd", Stats.sd(t))
+                                    .put("train_seconds_mean", Stats.mean(g.trainSeconds()))
+                                    .put("solver_seconds_mean", Stats.mean(g.solverSeconds())));
+                }
+            } else {
+                out.print(report.markdown());
+            }
+            if (png != null) {
+                List<Plots.Run> runs = new ArrayList<>();
+                for (RunReport.Group g : report.groups()) {
+                    History h = g.meanHistory();
+                    if (h == null) {
+                        throw new UserException(
+                                "--plot: a run of "
+                                        + g.label()
+                                        + " has no history.csv (give run directories)");
+                    }
+                    runs.add(new Plots.Run(report.name(g) + ", mean of " + g.runs().size(), h));
+                }
+                String t = title.isEmpty() ? report.groups().get(0).dataset() : title;
+                Plots.curves(runs, t, png);
+                err.println("wrote " + png);
+            }
+            out.flush();
+            return Main.EXIT_OK;
         }
     }
 }

@@ -25,6 +25,18 @@ public final class Plots {
     private static final int W = 640;
     private static final int H = 420;
 
+    /** One colour per run, shared by its loss, training and test curves (Okabe–Ito palette). */
+    private static final Color[] PALETTE = {
+        new Color(0, 114, 178),
+        new Color(213, 94, 0),
+        new Color(0, 158, 115),
+        new Color(204, 121, 167),
+        new Color(230, 159, 0),
+        new Color(86, 180, 233),
+        new Color(0, 0, 0),
+        new Color(240, 228, 66)
+    };
+
     private Plots() {}
 
     /**
@@ -46,7 +58,10 @@ public final class Plots {
         XYChart loss = chart(title + ": training loss", "loss");
         XYChart acc = chart(title + ": accuracy (test dashed)", "accuracy (%)");
         acc.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        int index = -1;
         for (Run r : runs) {
+            index++;
+            Color colour = PALETTE[index % PALETTE.length];
             List<History.Epoch> e = r.history().epochs();
             if (e.isEmpty()) {
                 continue;
@@ -59,9 +74,9 @@ public final class Plots {
                 l[i] = e.get(i).loss();
                 a[i] = 100 * e.get(i).trainAccuracy();
             }
-            style(loss.addSeries(r.label(), x, l), x.length);
+            style(loss.addSeries(r.label(), x, l), x.length, colour);
             XYSeries train = acc.addSeries(r.label(), x, a);
-            style(train, x.length);
+            style(train, x.length, colour);
             List<History.Epoch> tested = e.stream().filter(History.Epoch::evaluated).toList();
             if (tested.size() > 1) {
                 double[] tx = new double[tested.size()];
@@ -71,7 +86,7 @@ public final class Plots {
                     ta[i] = 100 * tested.get(i).testAccuracy();
                 }
                 XYSeries t = acc.addSeries(r.label() + " (test)", tx, ta);
-                style(t, tx.length);
+                style(t, tx.length, colour);
                 t.setLineStyle(
                         new BasicStroke(
                                 2f,
@@ -116,9 +131,11 @@ public final class Plots {
         return c;
     }
 
-    private static void style(XYSeries s, int points) {
+    private static void style(XYSeries s, int points, Color colour) {
         s.setMarker(points <= 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         s.setLineStyle(new BasicStroke(2f));
+        s.setLineColor(colour);
+        s.setMarkerColor(colour);
     }
 
     /**

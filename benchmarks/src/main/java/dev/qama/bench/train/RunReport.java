@@ -1,0 +1,396 @@
+package dev.qama.bench.train;
+
+import dev.qama.bench.Stats;
+import dev.qama.core.remote.JsonValue;
+import dev.qama.core.remote.WireFormatException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Summaries over seeds of finished {@code qama train} runs: runs with the same configuration (task,
+ * data set, attention, formulation, output mode, solver, epochs, batch size, learning rate, split
+ * sizes) form a group, and each group reports the mean ± sample standard deviation of its
+ * final-epoch held-out accuracy, of the held-out accuracy at the {@code --eval-every} checkpoints,
+ * and of its training time.
+ */
+public final class RunReport {
+    /**
+     * One finished run.
+     *
+     * @param source where it was read from (a run directory or a result file)
+     * @param result the fields of its result object
+     * @param history its per-epoch history, or null when only the result object was given
+     */
+    public record Run(Path source, Map<String, Object> result, History history) {
+        /** The group label: see {@link RunReport#label(Map)}. */
+        public String label() {
+            return RunReport.label(result);
+        }
+
+        /** The final-epoch held-out accuracy, a fraction. */
+        public double testAccuracy() {
+            return number("test_accuracy");
+        }
+
+        String text(String key) {
+            Object v = result.get(key);
+            return v == null ? "?" : v.toString();
+        }
+
+        double number(String key) {
+            Object v = result.get(key);
+            return v instanceof Number n ? n.doubleValue() : Double.NaN;
+        }
+
+        /** The configuration shared by the runs of a group (everything but the seed). */
+        List<Object> key() {
+            List<Object> k = new ArrayList<>();
+            k.add(label());
+            for (String f :
+                    List.of(
+                            "task",
+                            "dataset",
+                            "planned_epochs",
+                            "batch_size",
+                            "lr",
+                            "train_size",
+                            "test_size")) {
+                k.add(result.get(f));
+            }
+            return k;
+        }
+    }
+
+    /**
+     * The runs of one configuration.
+     *
+     * @param label attention (and QAMA's formulation, output mode, solver)
+     * @param runs its runs, in the order given
+     */
+    public record Group(String label, List<Run> runs) {
+        /** The data set of the group's runs. */
+        public String dataset() {
+            return runs.get(0).text("dataset");
+        }
+
+        /** The number of epochs of each run. */
+        public int epochs() {
+            return (int) runs.get(0).number("planned_epochs");
+        }
+
+        /** The seeds, in run order. */
+        public List<Long> seeds() {
+            return runs.stream().map(r -> (long) r.number("seed")).toList();
+        }
+
+        /** Final-epoch held-out accuracies, in percent, in run order. */
+        public double[] testPercent() {
+            return runs.stream().mapToDouble(r -> 100 * r.testAccuracy()).toArray();
+        }
+
+        /** Training seconds, in run order. */
+        public double[] trainSeconds() {
+            return runs.stream().mapToDouble(r -> r.number("train_seconds")).toArray();
+        }
+
+        /** Solver seconds, in run order. */
+        public double[] solverSeconds() {
+            return runs.stream().mapToDouble(r -> r.number("solver_seconds")).toArray();
+        }
+
+        /**
+         * Held-out accuracy (percent) per run at each epoch where every run of the group was
+         * evaluated; empty when some run has no history.
+         */
+        public Map<Integer, double[]> checkpoints() {
+            Map<Integer, double[]> out = new LinkedHashMap<>();
+            if (runs.stream().anyMatch(r -> r.history() == null)) {
+                return out;
+            }
+            TreeSet<Integer> common = null;
+            for (Run r : runs) {
+                TreeSet<Integer> e = new TreeSet<>();
+                for (History.Epoch x : r.history().epochs()) {
+                    if (x.evaluated()) {
+                        e.add(x.epoch());
+                    }
+                }
+                if (common == null) {
+                    common = e;
+                } else {
+                    common.retainAll(e);
+                }
+            }
+            for (int epoch : common) {
+                double[] v = new double[runs.size()];
+                for (int i = 0; i < v.length; i++) {
+                    for (History.Epoch x : runs.get(i).history().epochs()) {
+                        if (x.epoch() == epoch) {
+                            v[i] = 100 * x.testAccuracy();
+                        }
+                    }
+                }
+                out.put(epoch, v);
+            }
+            return out;
+        }
+
+        /**
+         * The epoch-by-epoch mean of the runs' histories over the epochs all of them have; the
+         * held-out accuracy is averaged where every run was evaluated. Null when some run has no
+         * history.
+         */
+        public History meanHistory() {
+            if (runs.stream().anyMatch(r -> r.history() == null)) {
+                return null;
+            }
+            int n = runs.stream().mapToInt(r -> r.history().epochs().size()).min().orElse(0);
+            History h = new History();
+            for (int i = 0; i < n; i++) {
+                double loss = 0;
+                double acc = 0;
+                double sec = 0;
+                double sol = 0;
+                double test = 0;
+                for (Run r : runs) {
+                    History.Epoch e = r.history().epochs().get(i);
+                    loss += e.loss();
+                    acc += e.trainAccuracy();
+                    sec += e.seconds();
+                    sol += e.solverSeconds();
+                    test += e.testAccuracy();
+                }
+                int k = runs.size();
+                h.add(
+                        new History.Epoch(
+                                runs.get(0).history().epochs().get(i).epoch(),
+                                loss / k,
+                                acc / k,
+                                sec / k,
+                                sol / k,
+                                test / k));
+            }
+            return h;
+        }
+    }
+
+    /**
+     * How a run is named in tables and legends: its attention, and for QAMA the formulation (v1,
+     * v2), output mode and solver, e.g. {@code qama v2 selected-keys (sb)}.
+     *
+     * @param result the fields of a {@code qama train} result object
+     */
+    public static String label(Map<String, Object> result) {
+        Object a = result.get("attention");
+        if (!"qama".equals(a)) {
+            return String.valueOf(a);
+        }
+        Object f = result.get("formulation");
+        return "qama "
+                + ("paper-v1".equals(f) ? "v1" : "paper-v2".equals(f) ? "v2" : String.valueOf(f))
+                + " "
+                + result.get("output_mode")
+                + " ("
+                + result.get("solver")
+                + ")";
+    }
+
+    private final List<Group> groups;
+    private final List<String> warnings;
+
+    private RunReport(List<Group> groups, List<String> warnings) {
+        this.groups = groups;
+        this.warnings = warnings;
+    }
+
+    /** The groups, in the order their first run was given. */
+    public List<Group> groups() {
+        return groups;
+    }
+
+    /** Runs left out (interrupted) and other remarks, one line each. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /**
+     * Reads runs and groups them. Each path is a run directory (with {@code result.json} and,
+     * usually, {@code history.csv}) or a result file ({@code qama train --json} output).
+     * Interrupted runs are left out with a warning: they did not train for their planned epochs.
+     *
+     * @throws IllegalArgumentException naming the path that is missing or malformed, or when no
+     *     finished run remains
+     * @throws IOException if a file cannot be read
+     */
+    public static RunReport read(List<Path> paths) throws IOException {
+        Map<List<Object>, List<Run>> byKey = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        for (Path p : paths) {
+            Run r = readRun(p);
+            if (Boolean.TRUE.equals(r.result().get("interrupted"))) {
+                warnings.add(p + ": left out, interrupted (not a finished run)");
+                continue;
+            }
+            List<Run> g = byKey.computeIfAbsent(r.key(), k -> new ArrayList<>());
+            for (Run o : g) {
+                if (Objects.equals(o.result().get("seed"), r.result().get("seed"))) {
+                    warnings.add(
+                            p
+                                    + ": same configuration and seed as "
+                                    + o.source()
+                                    + " (counted twice)");
+                }
+            }
+            g.add(r);
+        }
+        if (byKey.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "no finished run among " + paths + ": " + String.join("; ", warnings));
+        }
+        List<Group> groups = new ArrayList<>();
+        byKey.values().forEach(v -> groups.add(new Group(v.get(0).label(), List.copyOf(v))));
+        return new RunReport(List.copyOf(groups), List.copyOf(warnings));
+    }
+
+    private static Run readRun(Path p) throws IOException {
+        Path json = Files.isDirectory(p) ? p.resolve("result.json") : p;
+        if (!Files.isRegularFile(json)) {
+            throw new IllegalArgumentException(
+                    Files.isDirectory(p)
+                            ? p + ": no result.json (not a finished qama train run directory)"
+                            : p + ": no such file or directory");
+        }
+        String text = Files.readString(json).strip();
+        Map<String, Object> result;
+        try {
+            result = JsonValue.parseObject(text);
+        } catch (WireFormatException e) {
+            throw new IllegalArgumentException(json + ": " + e.getMessage(), e);
+        }
+        for (String f : List.of("attention", "dataset", "test_accuracy", "seed")) {
+            if (!result.containsKey(f)) {
+                throw new IllegalArgumentException(
+                        json + ": no \"" + f + "\" field (not a qama train result)");
+            }
+        }
+        History h = null;
+        Path csv = Files.isDirectory(p) ? p.resolve("history.csv") : null;
+        if (csv != null && Files.isRegularFile(csv)) {
+            h = History.parseCsv(Files.readString(csv), csv.toString());
+        }
+        return new Run(p, result, h);
+    }
+
+    /**
+     * A group's name, unique within this report: its label, then its data set when the report spans
+     * several, then its epochs when another group has the same label and data set, then its
+     * position when groups still share a name (they differ in batch size, learning rate or split).
+     */
+    public String name(Group g) {
+        String n = baseName(g);
+        for (Group o : groups) {
+            if (o != g && baseName(o).equals(n)) {
+                return n + " #" + (groups.indexOf(g) + 1);
+            }
+        }
+        return n;
+    }
+
+    private String baseName(Group g) {
+        boolean datasets = groups.stream().map(Group::dataset).distinct().count() > 1;
+        String n = g.label() + (datasets ? ", " + g.dataset() : "");
+        for (Group o : groups) {
+            if (o != g
+                    && o.label().equals(g.label())
+                    && o.dataset().equals(g.dataset())
+                    && o.epochs() != g.epochs()) {
+                return n + ", " + g.epochs() + " epochs";
+            }
+        }
+        return n;
+    }
+
+    /** "mean ± sd" of values with two decimals ("x" alone for one value). */
+    public static String meanSd(double[] v) {
+        return v.length == 1
+                ? String.format(Locale.ROOT, "%.2f", v[0])
+                : String.format(Locale.ROOT, "%.2f ± %.2f", Stats.mean(v), Stats.sd(v));
+    }
+
+    /**
+     * Markdown: one table row per group (final-epoch accuracy, per-seed values, training time,
+     * solver share), then, when the runs measured held-out accuracy along the way, a table of the
+     * checkpoints with one column per group.
+     */
+    public String markdown() {
+        StringBuilder b = new StringBuilder();
+        b.append(
+                "| data set | attention | epochs | seeds | test accuracy % (mean ± sd) | per seed"
+                        + " | train s (mean) | solver share |\n");
+        b.append("|---|---|---:|---|---:|---|---:|---:|\n");
+        for (Group g : groups) {
+            double[] t = g.testPercent();
+            StringBuilder per = new StringBuilder();
+            for (double x : t) {
+                per.append(per.length() == 0 ? "" : " / ")
+                        .append(String.format(Locale.ROOT, "%.2f", x));
+            }
+            double train = Stats.mean(g.trainSeconds());
+            double solver = Stats.mean(g.solverSeconds());
+            b.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %d | %s | %s | %s | %.0f | %s |%n",
+                            g.dataset(),
+                            g.label(),
+                            g.epochs(),
+                            g.seeds().toString().replace("[", "").replace("]", ""),
+                            meanSd(t),
+                            per,
+                            train,
+                            solver > 0
+                                    ? String.format(Locale.ROOT, "%.0f %%", 100 * solver / train)
+                                    : "–"));
+        }
+        Map<String, List<Group>> byDataset = new LinkedHashMap<>();
+        for (Group g : groups) {
+            if (g.checkpoints().size() > 1) {
+                byDataset.computeIfAbsent(g.dataset(), k -> new ArrayList<>()).add(g);
+            }
+        }
+        for (Map.Entry<String, List<Group>> d : byDataset.entrySet()) {
+            List<Group> gs = d.getValue();
+            List<Map<Integer, double[]>> cps = gs.stream().map(Group::checkpoints).toList();
+            TreeSet<Integer> epochs = new TreeSet<>();
+            cps.forEach(c -> epochs.addAll(c.keySet()));
+            b.append("\n")
+                    .append(d.getKey())
+                    .append(": held-out accuracy % at the checkpoints (mean ± sd over the seeds)")
+                    .append("\n\n| epoch |");
+            for (Group g : gs) {
+                boolean unique = gs.stream().filter(o -> o.label().equals(g.label())).count() == 1;
+                b.append(' ').append(unique ? g.label() : name(g)).append(" |");
+            }
+            b.append("\n|---:|");
+            b.append("---:|".repeat(gs.size()));
+            b.append('\n');
+            for (int e : epochs) {
+                b.append("| ").append(e).append(" |");
+                for (Map<Integer, double[]> c : cps) {
+                    double[] v = c.get(e);
+                    b.append(' ').append(v == null ? "–" : meanSd(v)).append(" |");
+                }
+                b.append('\n');
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.qama.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code qama train report}: mean ± sd over seeds of run directories written by hand. */
+class TrainReportCommandTest {
+    @TempDir Path tmp;
+
+    /** A run directory as {@code qama train --out} leaves it, with two test checkpoints. */
+    private Path run(
+            String name,
+            String attention,
+            long seed,
+            double test,
+            double at1,
+            double at2,
+            boolean interrupted)
+            throws IOException {
+        Path d = Files.createDirectories(tmp.resolve(name));
+        boolean q = attention.equals("qama");
+        Files.writeString(
+                d.resolve("result.json"),
+                String.format(
+                        Locale.ROOT,
+                        "{\"task\":\"image\",\"dataset\":\"fashion-mnist\",\"attention\":\"%s\","
+                                + "\"epochs\":2,\"seed\":%d,\"train_accuracy\":0.9,"
+                                + "\"test_accuracy\":%s,\"train_seconds\":100,"
+                                + "\"solver_seconds\":%s,%s\"batch_size\":128,\"lr\":0.001,"
+                                + "\"planned_epochs\":2,\"train_size\":60000,"
+                                + "\"test_size\":10000,\"interrupted\":%s}\n",
+                        attention,
+                        seed,
+                        test,
+                        q ? "40" : "0",
+                        q
+                                ? "\"formulation\":\"paper-v2\",\"output_mode\":\"selected-keys\","
+                                        + "\"solver\":\"sb\","
+                                : "",
+                        interrupted));
+        Files.writeString(
+                d.resolve("history.csv"),
+                "epoch,loss,train_accuracy,seconds,solver_seconds,test_accuracy\n"
+                        + "1,0.8,0.7,50,0,"
+                        + at1
+                        + "\n2,0.6,0.9,100,0,"
+                        + at2
+                        + "\n");
+        return d;
+    }
+
+    @Test
+    void groupsBySettingAndAveragesOverSeeds() throws IOException {
+        Path c1 = run("c1", "classical", 1, 0.86, 0.80, 0.86, false);
+        Path c2 = run("c2", "classical", 2, 0.88, 0.82, 0.88, false);
+        Path q1 = run("q1", "qama", 1, 0.87, 0.81, 0.87, false);
+        Path q2 = run("q2", "qama", 2, 0.89, 0.83, 0.89, false);
+        Path q3 = run("q3", "qama", 3, 0.85, 0.79, 0.85, false);
+        Path bad = run("cut", "qama", 4, 0.10, 0.10, 0.10, true);
+        Path png = tmp.resolve("mean.png");
+        CliRun r =
+                CliRun.of(
+                        "train",
+                        "report",
+                        c1.toString(),
+                        q1.toString(),
+                        c2.toString(),
+                        q2.toString(),
+                        q3.toString(),
+                        bad.toString(),
+                        "--plot",
+                        png.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String out = r.out();
+        // classical 86, 88 -> 87.00 ± 1.41; qama 87, 89, 85 -> 87.00 ± 2.00
+        assertTrue(
+                out.contains(
+                        "| fashion-mnist | classical | 2 | 1, 2 | 87.00 ± 1.41 | 86.00 / 88.00 |"
+                                + " 100 | – |"),
+                out);
+        assertTrue(
+                out.contains(
+                        "| fashion-mnist | qama v2 selected-keys (sb) | 2 | 1, 2, 3 | 87.00 ± 2.00"
+                                + " | 87.00 / 89.00 / 85.00 | 100 | 40 % |"),
+                out);
+        assertTrue(out.contains("| 1 | 81.00 ± 1.41 | 81.00 ± 2.00 |"), out);
+        assertTrue(out.contains("| 2 | 87.00 ± 1.41 | 87.00 ± 2.00 |"), out);
+        assertFalse(out.contains("10.00"), "the interrupted run was counted: " + out);
+        assertTrue(r.err().contains("cut: left out, interrupted"), r.err());
+        assertTrue(Files.size(png) > 2000);
+
+        CliRun j = CliRun.of("train", "report", "--json", c1.toString(), c2.toString());
+        assertEquals(0, j.exitCode(), j.err());
+        Map<String, Object> g = MiniJson.object(j.out().strip());
+        assertEquals("classical", g.get("attention"));
+        assertEquals("1,2", g.get("seeds"));
+        assertEquals(0.87, ((Number) g.get("test_accuracy_mean")).doubleValue(), 1e-12);
+        assertEquals(Math.sqrt(2) / 100, ((Number) g.get("test_accuracy_sd")).doubleValue(), 1e-12);
+    }
+
+    @Test
+    void badInputIsAOneLineUserError() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        CliRun r = CliRun.of("train", "report", empty.toString());
+        assertEquals(Main.EXIT_USAGE, r.exitCode());
+        assertTrue(r.err().contains(empty + ": no result.json"), r.err());
+        assertEquals(1, r.errLines().length, r.err());
+
+        Path broken = Files.createDirectories(tmp.resolve("broken"));
+        Files.writeString(broken.resolve("result.json"), "{\"attention\":");
+        r = CliRun.of("train", "report", broken.toString());
+        assertEquals(Main.EXIT_USAGE, r.exitCode());
+        assertTrue(r.err().contains("broken/result.json: malformed JSON"), r.err());
+
+        Path cut = run("cut", "classical", 1, 0.5, 0.5, 0.5, true);
+        r = CliRun.of("train", "report", cut.toString());
+        assertEquals(Main.EXIT_USAGE, r.exitCode());
+        assertTrue(r.err().contains("no finished run"), r.err());
+    }
+}

@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.qama.bench.SolverSpec;
 import dev.qama.bench.train.TimedBackend;
+import dev.qama.core.formulation.CouplingForm;
 import dev.qama.djl.QamaAttentionBlock;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +84,13 @@ public class AttentionBlockBenchmark {
     @Param({"sb"})
     public String backend;
 
+    /**
+     * How QAMA's paper-v2 couplings reach the solver: {@code auto} (the block's default: low-rank
+     * when 4d &lt; N, else dense), {@code dense} or {@code low-rank}; ignored for classical.
+     */
+    @Param({"auto"})
+    public String coupling = "auto";
+
     int batch;
     int tokens;
     int embedding;
@@ -138,12 +146,24 @@ public class AttentionBlockBenchmark {
                                             + "' is not one of classical, values, selected-keys,"
                                             + " paper");
                 };
+        CouplingForm form =
+                switch (coupling) {
+                    case "auto" -> CouplingForm.AUTO;
+                    case "dense" -> CouplingForm.DENSE;
+                    case "low-rank" -> CouplingForm.LOW_RANK;
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "coupling '"
+                                            + coupling
+                                            + "' is not one of auto, dense, low-rank");
+                };
         solver = new TimedBackend(SolverSpec.parse(backend).create());
         return QamaAttentionBlock.builder()
                 .setEmbeddingSize(embedding)
                 .setHeadCount(heads)
                 .optOutputMode(mode)
                 .optBackend(solver)
+                .optCouplingForm(form)
                 .optSeed(7)
                 .build();
     }

@@ -195,6 +195,38 @@ class BenchmarkSetupTest {
     }
 
     @Test
+    void denseAndLowRankCouplingsGiveTheSameForwardPass() {
+        float[][] outs = new float[2][];
+        String[] forms = {"dense", "low-rank"};
+        for (int k = 0; k < 2; k++) {
+            AttentionBlockBenchmark b = new AttentionBlockBenchmark();
+            b.config = "2x12x16x2";
+            b.block = "selected-keys";
+            b.backend = "sb";
+            b.coupling = forms[k];
+            b.setup();
+            try (NDManager sub = b.manager.newSubManager()) {
+                sub.tempAttachAll(b.attached);
+                outs[k] = b.pass(false).toFloatArray();
+            } finally {
+                b.close();
+            }
+        }
+        assertEquals(outs[0].length, outs[1].length);
+        for (int i = 0; i < outs[0].length; i++) {
+            assertEquals(outs[0][i], outs[1][i], 1e-4, "output " + i);
+        }
+        AttentionBlockBenchmark bad = new AttentionBlockBenchmark();
+        bad.config = "2x6x8x2";
+        bad.block = "values";
+        bad.backend = "sb";
+        bad.coupling = "sparse";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::setup);
+        assertTrue(e.getMessage().contains("coupling 'sparse'"), e.getMessage());
+        bad.close();
+    }
+
+    @Test
     void attentionBlockConfigsAreParsedAndChecked() {
         assertEquals(
                 java.util.List.of(128, 49, 64, 8),

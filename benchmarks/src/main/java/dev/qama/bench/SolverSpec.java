@@ -33,14 +33,15 @@ public record SolverSpec(String name, BackendOptions options) {
 
     /** The label used in reports: the text it was parsed from, normalised. */
     public String label() {
-        return options.asMap().isEmpty()
-                ? name
-                : name
-                        + ":"
-                        + String.join(
-                                ",",
-                                options.asMap().entrySet().stream()
-                                        .map(e -> e.getKey() + "=" + e.getValue())
-                                        .toList());
+        return options.asMap().isEmpty() ? name : name + ":" + optionsText();
+    }
+
+    /** The options as {@code key=value,...} in their given order, or "" when there are none. */
+    public String optionsText() {
+        return String.join(
+                ",",
+                options.asMap().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toList());
     }
 }

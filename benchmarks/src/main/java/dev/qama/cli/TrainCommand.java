@@ -478,7 +478,8 @@ public final class TrainCommand implements Callable<Integer> {
                             "solver",
                             r != null
                                     ? r.solver()
-                                    : ts.solver() == null ? null : ts.solver().label());
+                                    : ts.solver() == null ? null : ts.solver().name())
+                    .put("solver_options", ts.solver() == null ? "" : ts.solver().optionsText());
         }
         j.put("train_loss", last == null ? null : last.loss())
                 .put("test_seconds", r == null ? null : r.testSeconds())

@@ -111,6 +111,7 @@ class TrainCommandTest {
         assertEquals("paper-v2", a.get("formulation"));
         assertEquals("selected-keys", a.get("output_mode"), "the default output mode");
         assertEquals("test-greedy", a.get("solver"));
+        assertEquals("sweeps=50", a.get("solver_options"));
         assertTrue(((Number) a.get("solver_seconds")).doubleValue() > 0);
         Map<String, Object> b = json(digits(tmp.resolve("q2"), q));
         assertEquals(numbers(a), numbers(b));

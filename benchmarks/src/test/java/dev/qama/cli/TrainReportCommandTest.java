@@ -26,6 +26,19 @@ class TrainReportCommandTest {
             double at2,
             boolean interrupted)
             throws IOException {
+        return run(name, attention, "", seed, test, at1, at2, interrupted);
+    }
+
+    private Path run(
+            String name,
+            String attention,
+            String solverOptions,
+            long seed,
+            double test,
+            double at1,
+            double at2,
+            boolean interrupted)
+            throws IOException {
         Path d = Files.createDirectories(tmp.resolve(name));
         boolean q = attention.equals("qama");
         Files.writeString(
@@ -44,7 +57,9 @@ class TrainReportCommandTest {
                         q ? "40" : "0",
                         q
                                 ? "\"formulation\":\"paper-v2\",\"output_mode\":\"selected-keys\","
-                                        + "\"solver\":\"sb\","
+                                        + "\"solver\":\"sb\",\"solver_options\":\""
+                                        + solverOptions
+                                        + "\","
                                 : "",
                         interrupted));
         Files.writeString(
@@ -62,9 +77,10 @@ class TrainReportCommandTest {
     void groupsBySettingAndAveragesOverSeeds() throws IOException {
         Path c1 = run("c1", "classical", 1, 0.86, 0.80, 0.86, false);
         Path c2 = run("c2", "classical", 2, 0.88, 0.82, 0.88, false);
-        Path q1 = run("q1", "qama", 1, 0.87, 0.81, 0.87, false);
+        Path q1 = run("q1", "qama", "threads=1", 1, 0.87, 0.81, 0.87, false);
         Path q2 = run("q2", "qama", 2, 0.89, 0.83, 0.89, false);
-        Path q3 = run("q3", "qama", 3, 0.85, 0.79, 0.85, false);
+        Path q3 = run("q3", "qama", "threads=2", 3, 0.85, 0.79, 0.85, false);
+        Path r1 = run("r1", "qama", "steps=10,threads=1", 1, 0.50, 0.50, 0.50, false);
         Path bad = run("cut", "qama", 4, 0.10, 0.10, 0.10, true);
         Path png = tmp.resolve("mean.png");
         CliRun r =
@@ -76,6 +92,7 @@ class TrainReportCommandTest {
                         c2.toString(),
                         q2.toString(),
                         q3.toString(),
+                        r1.toString(),
                         bad.toString(),
                         "--plot",
                         png.toString());
@@ -92,8 +109,13 @@ class TrainReportCommandTest {
                         "| fashion-mnist | qama v2 selected-keys (sb) | 2 | 1, 2, 3 | 87.00 ± 2.00"
                                 + " | 87.00 / 89.00 / 85.00 | 100 | 40 % |"),
                 out);
-        assertTrue(out.contains("| 1 | 81.00 ± 1.41 | 81.00 ± 2.00 |"), out);
-        assertTrue(out.contains("| 2 | 87.00 ± 1.41 | 87.00 ± 2.00 |"), out);
+        // threads does not split groups; other solver options do
+        assertTrue(
+                out.contains(
+                        "| fashion-mnist | qama v2 selected-keys (sb:steps=10) | 2 | 1 | 50.00 |"),
+                out);
+        assertTrue(out.contains("| 1 | 81.00 ± 1.41 | 81.00 ± 2.00 | 50.00 |"), out);
+        assertTrue(out.contains("| 2 | 87.00 ± 1.41 | 87.00 ± 2.00 | 50.00 |"), out);
         assertFalse(out.contains("10.00"), "the interrupted run was counted: " + out);
         assertTrue(r.err().contains("cut: left out, interrupted"), r.err());
         assertTrue(Files.size(png) > 2000);

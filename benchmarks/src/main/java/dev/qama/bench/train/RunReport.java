@@ -184,7 +184,8 @@ public final class RunReport {
 
     /**
      * How a run is named in tables and legends: its attention, and for QAMA the formulation (v1,
-     * v2), output mode and solver, e.g. {@code qama v2 selected-keys (sb)}.
+     * v2), output mode and solver with the options given to it, e.g. {@code qama v2 selected-keys
+     * (sb)} or {@code qama v1 paper (sa:sweeps=0,polish=false)}.
      *
      * @param result the fields of a {@code qama train} result object
      */
@@ -200,7 +201,26 @@ public final class RunReport {
                 + result.get("output_mode")
                 + " ("
                 + result.get("solver")
+                + options(result.get("solver_options"))
                 + ")";
+    }
+
+    /**
+     * ":k=v,..." of a run's solver options without {@code threads}, which by this library's
+     * contract does not change results (so runs that differ only in it form one group); "" when
+     * nothing is left.
+     */
+    private static String options(Object text) {
+        if (!(text instanceof String s) || s.isEmpty()) {
+            return "";
+        }
+        String kept =
+                String.join(
+                        ",",
+                        java.util.Arrays.stream(s.split(","))
+                                .filter(kv -> !kv.startsWith("threads="))
+                                .toList());
+        return kept.isEmpty() ? "" : ":" + kept;
     }
 
     private final List<Group> groups;

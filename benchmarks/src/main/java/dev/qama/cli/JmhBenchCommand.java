@@ -76,7 +76,8 @@ final class JmhBenchCommand {
             footer = {
                 "",
                 "Parameters: -p config=128x49x64x8,32x64x128x8,8x256x128x8 (B x N x E x H),",
-                "  -p block=classical,values,selected-keys,paper, -p backend=sb.",
+                "  -p block=classical,values,selected-keys,paper, -p backend=sb,",
+                "  -p coupling=auto,dense,low-rank (QAMA's coupling form; default auto).",
                 "Examples:",
                 "  qama bench block -wi 3 -i 5 -f 1",
                 "  qama bench block -p config=128x49x64x8 -p block=classical,values -prof gc"

@@ -20,18 +20,6 @@ class TrainReportCommandTest {
     private Path run(
             String name,
             String attention,
-            long seed,
-            double test,
-            double at1,
-            double at2,
-            boolean interrupted)
-            throws IOException {
-        return run(name, attention, "", seed, test, at1, at2, interrupted);
-    }
-
-    private Path run(
-            String name,
-            String attention,
             String solverOptions,
             long seed,
             double test,
@@ -75,13 +63,13 @@ class TrainReportCommandTest {
 
     @Test
     void groupsBySettingAndAveragesOverSeeds() throws IOException {
-        Path c1 = run("c1", "classical", 1, 0.86, 0.80, 0.86, false);
-        Path c2 = run("c2", "classical", 2, 0.88, 0.82, 0.88, false);
+        Path c1 = run("c1", "classical", "", 1, 0.86, 0.80, 0.86, false);
+        Path c2 = run("c2", "classical", "", 2, 0.88, 0.82, 0.88, false);
         Path q1 = run("q1", "qama", "threads=1", 1, 0.87, 0.81, 0.87, false);
-        Path q2 = run("q2", "qama", 2, 0.89, 0.83, 0.89, false);
+        Path q2 = run("q2", "qama", "", 2, 0.89, 0.83, 0.89, false);
         Path q3 = run("q3", "qama", "threads=2", 3, 0.85, 0.79, 0.85, false);
         Path r1 = run("r1", "qama", "steps=10,threads=1", 1, 0.50, 0.50, 0.50, false);
-        Path bad = run("cut", "qama", 4, 0.10, 0.10, 0.10, true);
+        Path bad = run("cut", "qama", "", 4, 0.10, 0.10, 0.10, true);
         Path png = tmp.resolve("mean.png");
         CliRun r =
                 CliRun.of(
@@ -143,7 +131,7 @@ class TrainReportCommandTest {
         assertEquals(Main.EXIT_USAGE, r.exitCode());
         assertTrue(r.err().contains("broken/result.json: malformed JSON"), r.err());
 
-        Path cut = run("cut", "classical", 1, 0.5, 0.5, 0.5, true);
+        Path cut = run("cut", "classical", "", 1, 0.5, 0.5, 0.5, true);
         r = CliRun.of("train", "report", cut.toString());
         assertEquals(Main.EXIT_USAGE, r.exitCode());
         assertTrue(r.err().contains("no finished run"), r.err());

@@ -354,8 +354,8 @@ public final class RunReport {
         StringBuilder b = new StringBuilder();
         b.append(
                 "| data set | attention | epochs | seeds | test accuracy % (mean ± sd) | per seed"
-                        + " | train s (mean) | solver share |\n");
-        b.append("|---|---|---:|---|---:|---|---:|---:|\n");
+                        + " | train accuracy % (mean) | train s (mean) | solver share |\n");
+        b.append("|---|---|---:|---|---:|---|---:|---:|---:|\n");
         for (Group g : groups) {
             double[] t = g.testPercent();
             StringBuilder per = new StringBuilder();
@@ -368,13 +368,18 @@ public final class RunReport {
             b.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %s | %d | %s | %s | %s | %.0f | %s |%n",
+                            "| %s | %s | %d | %s | %s | %s | %.2f | %.0f | %s |%n",
                             g.dataset(),
                             g.label(),
                             g.epochs(),
                             g.seeds().toString().replace("[", "").replace("]", ""),
                             meanSd(t),
                             per,
+                            100
+                                    * Stats.mean(
+                                            g.runs().stream()
+                                                    .mapToDouble(r -> r.number("train_accuracy"))
+                                                    .toArray()),
                             train,
                             solver > 0
                                     ? String.format(Locale.ROOT, "%.0f %%", 100 * solver / train)

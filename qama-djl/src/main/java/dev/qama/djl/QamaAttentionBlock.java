@@ -147,7 +147,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
      */
     @Deprecated
     public enum CouplingForm {
-        /** qama-core's AUTO: LOW_RANK when 4d &lt; N, else DENSE. */
+        /** qama-core's AUTO: LOW_RANK when d ≤ N, else DENSE. */
         AUTO,
         /** A dense N×N matrix per head. */
         DENSE,
@@ -622,9 +622,9 @@ public final class QamaAttentionBlock extends AbstractBlock {
         }
 
         /**
-         * How paper-v2 couplings reach the solver (default AUTO: LOW_RANK when 4d &lt; N, else
-         * DENSE; see {@link dev.qama.core.formulation.CouplingForm#resolve}). The energy and its
-         * gradient are computed from the factors Q, K either way.
+         * How paper-v2 couplings reach the solver (default AUTO: LOW_RANK when d ≤ N, else DENSE;
+         * see {@link dev.qama.core.formulation.CouplingForm#resolve}). The energy and its gradient
+         * are computed from the factors Q, K either way.
          */
         public Builder optCouplingForm(dev.qama.core.formulation.CouplingForm form) {
             this.couplingForm = form;

@@ -306,7 +306,7 @@ class QamaAttentionBlockShapeTest {
         }
         assertEquals(new Shape(1, n, 16), out.getShape());
         AttentionProblem p = backend.seen.get(0);
-        assertTrue(p.coupling(0) instanceof dev.qama.core.model.LowRankCoupling, "AUTO, 4d < N");
+        assertTrue(p.coupling(0) instanceof dev.qama.core.model.LowRankCoupling, "AUTO, d <= N");
         assertTrue(p.isMasked(n - 1) && !p.isMasked(0));
         float[] g = x.getGradient().toFloatArray();
         for (int a = 0; a < 16; a++) {

@@ -86,7 +86,7 @@ public class AttentionBlockBenchmark {
 
     /**
      * How QAMA's paper-v2 couplings reach the solver: {@code auto} (the block's default: low-rank
-     * when 4d &lt; N, else dense), {@code dense} or {@code low-rank}; ignored for classical.
+     * when d ≤ N, else dense), {@code dense} or {@code low-rank}; ignored for classical.
      */
     @Param({"auto"})
     public String coupling = "auto";

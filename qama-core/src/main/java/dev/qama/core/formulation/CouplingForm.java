@@ -20,20 +20,22 @@ public enum CouplingForm {
 
     /**
      * The form {@link #AUTO} resolves to for N tokens and per-head width d: {@link #LOW_RANK} when
-     * 4d &lt; N (the rank bound 2d is below half of N), {@link #DENSE} otherwise; other values
-     * resolve to themselves.
+     * d ≤ N, {@link #DENSE} otherwise (very short sequences with wide heads); other values resolve
+     * to themselves.
      *
-     * <p>The cost model: a dense head stores N² floats and costs a solver O(1) per flip delta and
-     * O(N) per accepted flip (one contiguous row); a low-rank head stores 2Nd floats and costs O(r)
-     * = O(2d) per delta and per accepted flip. Over a sweep of N proposals the dense head costs up
-     * to O(N²) and the low-rank one O(2dN), so the factored form wins once 2d &lt; N; the extra
-     * factor 2 favours dense rows, which vectorise well and need no per-delta dot products. For the
-     * paper's ViT (N = 49, d = 8) AUTO is low-rank; for d ≥ N/4 it is dense.
+     * <p>Measured, not modelled: by multiply–adds a dense product J·x (N²) beats the factored one
+     * (4Nd) whenever N &lt; 8d, but the dense form also has to be built on the host (N²·d per head)
+     * and the simulated-bifurcation backends run factored one-bit heads through a fused vector
+     * kernel. In {@code AttentionBlockBenchmark} (SELECTED_KEYS, {@code sb}, q = 1;
+     * docs/benchmarks.md "Coupling form") the block's forward pass with LOW_RANK took half the time
+     * of DENSE at (N, d) = (49, 8), (64, 16), (32, 16) and (16, 8), two thirds at (16, 16), and
+     * DENSE won only at (8, 16) and (4, 16), by about 20 %. The rule also keeps memory at 2Nd
+     * floats per head instead of N².
      */
     public CouplingForm resolve(int tokens, int dim) {
         if (this != AUTO) {
             return this;
         }
-        return 4L * dim < tokens ? LOW_RANK : DENSE;
+        return dim <= tokens ? LOW_RANK : DENSE;
     }
 }

@@ -169,17 +169,23 @@ class PaperV2FormulationTest {
     }
 
     @Test
-    void autoPicksByCostModel() {
+    void autoPicksByMeasuredCrossover() {
         assertEquals(CouplingForm.LOW_RANK, CouplingForm.AUTO.resolve(49, 8));
-        assertEquals(CouplingForm.DENSE, CouplingForm.AUTO.resolve(32, 8));
-        assertEquals(CouplingForm.DENSE, CouplingForm.AUTO.resolve(10, 8));
+        assertEquals(CouplingForm.LOW_RANK, CouplingForm.AUTO.resolve(16, 8));
+        assertEquals(CouplingForm.LOW_RANK, CouplingForm.AUTO.resolve(16, 16));
+        assertEquals(CouplingForm.DENSE, CouplingForm.AUTO.resolve(15, 16));
+        assertEquals(CouplingForm.DENSE, CouplingForm.AUTO.resolve(4, 8));
         assertEquals(CouplingForm.DENSE, CouplingForm.DENSE.resolve(4096, 1));
         assertEquals(CouplingForm.LOW_RANK, CouplingForm.LOW_RANK.resolve(2, 64));
         PaperV2Formulation f = PaperV2Formulation.builder().valueImportance(new float[2]).build();
         assertInstanceOf(
                 LowRankCoupling.class, f.build(Fixtures.inputs(1, 1, 1, 9, 2, 0), 0).coupling(0));
         assertInstanceOf(
-                DenseCoupling.class, f.build(Fixtures.inputs(1, 1, 1, 8, 2, 0), 0).coupling(0));
+                LowRankCoupling.class, f.build(Fixtures.inputs(1, 1, 1, 2, 2, 0), 0).coupling(0));
+        PaperV2Formulation wide =
+                PaperV2Formulation.builder().valueImportance(new float[4]).build();
+        assertInstanceOf(
+                DenseCoupling.class, wide.build(Fixtures.inputs(1, 1, 1, 3, 4, 0), 0).coupling(0));
     }
 
     @Test

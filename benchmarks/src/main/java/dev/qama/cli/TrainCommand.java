@@ -14,6 +14,7 @@ import dev.qama.bench.train.Split;
 import dev.qama.bench.train.TextData;
 import dev.qama.bench.train.TrainSpec;
 import dev.qama.bench.train.Training;
+import dev.qama.core.formulation.CouplingForm;
 import dev.qama.core.remote.JsonValue;
 import dev.qama.djl.QamaAttentionBlock.Formulation;
 import dev.qama.djl.QamaAttentionBlock.OutputMode;
@@ -135,6 +136,15 @@ public final class TrainCommand implements Callable<Integer> {
             defaultValue = "selected-keys",
             description = "QAMA's output mode (default: ${DEFAULT-VALUE}).")
     String outputMode;
+
+    @Option(
+            names = "--coupling",
+            paramLabel = "auto|dense|low-rank",
+            defaultValue = "auto",
+            description =
+                    "How paper-v2 couplings reach the solver (default: ${DEFAULT-VALUE}, low-rank"
+                            + " when the head width is at most the token count).")
+    String coupling;
 
     @Option(
             names = {"-s", "--solver"},
@@ -304,6 +314,17 @@ public final class TrainCommand implements Callable<Integer> {
                                             + outputMode
                                             + "'");
                 };
+        CouplingForm form =
+                switch (coupling) {
+                    case "auto" -> CouplingForm.AUTO;
+                    case "dense" -> CouplingForm.DENSE;
+                    case "low-rank" -> CouplingForm.LOW_RANK;
+                    default ->
+                            throw new UserException(
+                                    "--coupling must be auto, dense or low-rank, got '"
+                                            + coupling
+                                            + "'");
+                };
         if (threads != null && threads < 1) {
             throw new UserException("--threads must be at least 1, got " + threads);
         }
@@ -324,7 +345,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Data data = loadData();
         int e = epochs != null ? epochs : data.defaultEpochs;
-        TrainSpec ts = new TrainSpec(att, f, mode, solverSpec, e, seed, batchSize, lr, evalEvery);
+        TrainSpec ts =
+                new TrainSpec(att, f, mode, form, solverSpec, e, seed, batchSize, lr, evalEvery);
 
         Path dir =
                 out != null
@@ -474,6 +496,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (ts.quantum()) {
             j.put("formulation", formulation)
                     .put("output_mode", outputMode)
+                    .put("coupling", coupling)
                     .put(
                             "solver",
                             r != null

@@ -112,6 +112,7 @@ class TrainCommandTest {
         assertEquals("selected-keys", a.get("output_mode"), "the default output mode");
         assertEquals("test-greedy", a.get("solver"));
         assertEquals("sweeps=50", a.get("solver_options"));
+        assertEquals("auto", a.get("coupling"));
         assertTrue(((Number) a.get("solver_seconds")).doubleValue() > 0);
         Map<String, Object> b = json(digits(tmp.resolve("q2"), q));
         assertEquals(numbers(a), numbers(b));
@@ -208,6 +209,11 @@ class TrainCommandTest {
         r = CliRun.of("train", "--epochs", "0", "--out", tmp.resolve("z").toString());
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("--epochs must be at least 1, got 0"), r.err());
+        r = CliRun.of("train", "--attention", "qama", "--coupling", "sparse");
+        assertEquals(2, r.exitCode());
+        assertTrue(
+                r.err().contains("--coupling must be auto, dense or low-rank, got 'sparse'"),
+                r.err());
         r = CliRun.of("train", "--dataset", "idx", "--train-images", "x");
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("give all of --train-images"), r.err());

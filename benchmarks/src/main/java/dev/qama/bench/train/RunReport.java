@@ -202,7 +202,10 @@ public final class RunReport {
                 + " ("
                 + result.get("solver")
                 + options(result.get("solver_options"))
-                + ")";
+                + ")"
+                + (result.get("coupling") instanceof String c && !c.equals("auto")
+                        ? " " + c + " couplings"
+                        : "");
     }
 
     /**

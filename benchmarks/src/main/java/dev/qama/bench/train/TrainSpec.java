@@ -1,6 +1,7 @@
 package dev.qama.bench.train;
 
 import dev.qama.bench.SolverSpec;
+import dev.qama.core.formulation.CouplingForm;
 import dev.qama.djl.QamaAttentionBlock.Formulation;
 import dev.qama.djl.QamaAttentionBlock.OutputMode;
 
@@ -10,6 +11,7 @@ import dev.qama.djl.QamaAttentionBlock.OutputMode;
  * @param attention which attention the encoder layer uses
  * @param formulation QAMA's formulation
  * @param outputMode QAMA's output mode
+ * @param couplingForm how paper-v2 couplings reach the solver (AUTO: low-rank when d ≤ N)
  * @param solver QAMA's backend, or null for the highest-ranked one
  * @param epochs epochs (≥ 1)
  * @param seed the one seed of everything random: engine RNG (parameter initialisation), batch
@@ -25,6 +27,7 @@ public record TrainSpec(
         Attention attention,
         Formulation formulation,
         OutputMode outputMode,
+        CouplingForm couplingForm,
         SolverSpec solver,
         int epochs,
         long seed,

@@ -102,6 +102,7 @@ public final class Training {
                             q ->
                                     q.optFormulation(spec.formulation())
                                             .optOutputMode(spec.outputMode())
+                                            .optCouplingForm(spec.couplingForm())
                                             .optBackend(b)
                                             .optSeed(spec.seed()));
         }

@@ -73,7 +73,7 @@ public final class RunReport {
      * The runs of one configuration.
      *
      * @param label attention (and QAMA's formulation, output mode, solver)
-     * @param runs its runs, in the order given
+     * @param runs its runs, by seed
      */
     public record Group(String label, List<Run> runs) {
         /** The data set of the group's runs. */
@@ -86,7 +86,7 @@ public final class RunReport {
             return (int) runs.get(0).number("planned_epochs");
         }
 
-        /** The seeds, in run order. */
+        /** The seeds, in increasing order. */
         public List<Long> seeds() {
             return runs.stream().map(r -> (long) r.number("seed")).toList();
         }
@@ -279,7 +279,11 @@ public final class RunReport {
                     "no finished run among " + paths + ": " + String.join("; ", warnings));
         }
         List<Group> groups = new ArrayList<>();
-        byKey.values().forEach(v -> groups.add(new Group(v.get(0).label(), List.copyOf(v))));
+        for (List<Run> v : byKey.values()) {
+            List<Run> bySeed = new ArrayList<>(v);
+            bySeed.sort(java.util.Comparator.comparingDouble(r -> r.number("seed")));
+            groups.add(new Group(v.get(0).label(), List.copyOf(bySeed)));
+        }
         return new RunReport(List.copyOf(groups), List.copyOf(warnings));
     }
 

@@ -314,17 +314,12 @@ public final class TrainCommand implements Callable<Integer> {
                                             + outputMode
                                             + "'");
                 };
-        CouplingForm form =
-                switch (coupling) {
-                    case "auto" -> CouplingForm.AUTO;
-                    case "dense" -> CouplingForm.DENSE;
-                    case "low-rank" -> CouplingForm.LOW_RANK;
-                    default ->
-                            throw new UserException(
-                                    "--coupling must be auto, dense or low-rank, got '"
-                                            + coupling
-                                            + "'");
-                };
+        CouplingForm form;
+        try {
+            form = CouplingForm.parse(coupling);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--coupling: " + e.getMessage());
+        }
         if (threads != null && threads < 1) {
             throw new UserException("--threads must be at least 1, got " + threads);
         }

@@ -212,7 +212,10 @@ class TrainCommandTest {
         r = CliRun.of("train", "--attention", "qama", "--coupling", "sparse");
         assertEquals(2, r.exitCode());
         assertTrue(
-                r.err().contains("--coupling must be auto, dense or low-rank, got 'sparse'"),
+                r.err()
+                        .contains(
+                                "--coupling: coupling form 'sparse' is not one of auto, dense,"
+                                        + " low-rank"),
                 r.err());
         r = CliRun.of("train", "--dataset", "idx", "--train-images", "x");
         assertEquals(2, r.exitCode());

@@ -146,17 +146,7 @@ public class AttentionBlockBenchmark {
                                             + "' is not one of classical, values, selected-keys,"
                                             + " paper");
                 };
-        CouplingForm form =
-                switch (coupling) {
-                    case "auto" -> CouplingForm.AUTO;
-                    case "dense" -> CouplingForm.DENSE;
-                    case "low-rank" -> CouplingForm.LOW_RANK;
-                    default ->
-                            throw new IllegalArgumentException(
-                                    "coupling '"
-                                            + coupling
-                                            + "' is not one of auto, dense, low-rank");
-                };
+        CouplingForm form = CouplingForm.parse(coupling);
         solver = new TimedBackend(SolverSpec.parse(backend).create());
         return QamaAttentionBlock.builder()
                 .setEmbeddingSize(embedding)

@@ -222,7 +222,7 @@ class BenchmarkSetupTest {
         bad.backend = "sb";
         bad.coupling = "sparse";
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::setup);
-        assertTrue(e.getMessage().contains("coupling 'sparse'"), e.getMessage());
+        assertTrue(e.getMessage().contains("coupling form 'sparse'"), e.getMessage());
         bad.close();
     }
 

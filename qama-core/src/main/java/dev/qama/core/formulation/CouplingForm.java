@@ -38,4 +38,27 @@ public enum CouplingForm {
         }
         return dim <= tokens ? LOW_RANK : DENSE;
     }
+
+    /** The form's name in options and on the command line: auto, dense or low-rank. */
+    public String optionName() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * The form with this {@link #optionName()} (case-insensitive; {@code low_rank} is accepted).
+     *
+     * @throws IllegalArgumentException naming the value and the accepted ones
+     */
+    public static CouplingForm parse(String name) {
+        if (name != null) {
+            String n = name.trim().replace('_', '-');
+            for (CouplingForm f : values()) {
+                if (f.optionName().equalsIgnoreCase(n)) {
+                    return f;
+                }
+            }
+        }
+        throw new IllegalArgumentException(
+                "coupling form '" + name + "' is not one of auto, dense, low-rank");
+    }
 }

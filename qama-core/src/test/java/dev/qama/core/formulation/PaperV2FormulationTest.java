@@ -3,6 +3,7 @@ package dev.qama.core.formulation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qama.core.attention.AttentionProblem;
@@ -186,6 +187,19 @@ class PaperV2FormulationTest {
                 PaperV2Formulation.builder().valueImportance(new float[4]).build();
         assertInstanceOf(
                 DenseCoupling.class, wide.build(Fixtures.inputs(1, 1, 1, 3, 4, 0), 0).coupling(0));
+    }
+
+    @Test
+    void couplingFormsParseFromTheirOptionNames() {
+        for (CouplingForm f : CouplingForm.values()) {
+            assertEquals(f, CouplingForm.parse(f.optionName()));
+        }
+        assertEquals("low-rank", CouplingForm.LOW_RANK.optionName());
+        assertEquals(CouplingForm.LOW_RANK, CouplingForm.parse("LOW_RANK"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CouplingForm.parse("sparse"));
+        assertEquals("coupling form 'sparse' is not one of auto, dense, low-rank", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CouplingForm.parse(null));
     }
 
     @Test

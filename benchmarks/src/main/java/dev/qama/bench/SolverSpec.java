@@ -36,7 +36,7 @@ public record SolverSpec(String name, BackendOptions options) {
         return options.asMap().isEmpty() ? name : name + ":" + optionsText();
     }
 
-    /** The options as {@code key=value,...} in their given order, or "" when there are none. */
+    /** The options as {@code key=value,...} sorted by key, or "" when there are none. */
     public String optionsText() {
         return String.join(
                 ",",

@@ -185,7 +185,7 @@ public final class RunReport {
     /**
      * How a run is named in tables and legends: its attention, and for QAMA the formulation (v1,
      * v2), output mode and solver with the options given to it, e.g. {@code qama v2 selected-keys
-     * (sb)} or {@code qama v1 paper (sa:sweeps=0,polish=false)}.
+     * (sb)} or {@code qama v1 paper (sa:polish=false,sweeps=0)} (options in their sorted order).
      *
      * @param result the fields of a {@code qama train} result object
      */

@@ -184,13 +184,7 @@ final class AttentionSystem extends SpinSystem {
                 t2 += (double) aa[c1 * r + e] * bb[e * r + c1];
             }
         }
-        double s = l.scale();
-        double full = s * s * (2 * t1 + 2 * t2);
-        double diagSq = 0;
-        for (double v : l.removedDiagonal()) {
-            diagSq += v * v;
-        }
-        return Math.max(0, (full - diagSq) / 2);
+        return l.sumSquaresUpperFromTraces(t1, t2);
     }
 
     @Override

@@ -209,13 +209,7 @@ final class VectorAttention implements SbStepper {
                 t2 += (double) gram[x * kw + y] * gram[(r + y) * kw + r + x];
             }
         }
-        double s = c.scale();
-        double full = s * s * (2 * t1 + 2 * t2);
-        double diagSq = 0;
-        for (double d : c.removedDiagonal()) {
-            diagSq += d * d;
-        }
-        return Math.max(0, (full - diagSq) / 2);
+        return c.sumSquaresUpperFromTraces(t1, t2);
     }
 
     /** g = h + J·x in the n×R row-major layout of {@link SpinSystem} (x may be any amplitudes). */

@@ -271,6 +271,16 @@ public final class LowRankCoupling implements Coupling {
                 t2 += aa[c * r + e] * bb[e * r + c];
             }
         }
+        return sumSquaresUpperFromTraces(t1, t2);
+    }
+
+    /**
+     * Σ_{i&lt;j} C_ij² from the two r×r traces t1 = tr((BᵀA)²) and t2 = tr(AᵀA·BᵀB) of the factors'
+     * Gram matrices, however they were accumulated: ‖s(ABᵀ + BAᵀ)‖_F² = s²(2·t1 + 2·t2), minus the
+     * removed diagonal's squares, halved (never negative, which rounding could make it). For
+     * kernels that compute the Gram matrices their own way.
+     */
+    public double sumSquaresUpperFromTraces(double t1, double t2) {
         double full = s * s * (2 * t1 + 2 * t2);
         double diagSq = 0;
         for (double v : diag) {

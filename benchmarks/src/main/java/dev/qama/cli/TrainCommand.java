@@ -15,7 +15,6 @@ import dev.qama.bench.train.TextData;
 import dev.qama.bench.train.TrainSpec;
 import dev.qama.bench.train.Training;
 import dev.qama.core.formulation.CouplingForm;
-import dev.qama.core.remote.JsonValue;
 import dev.qama.djl.QamaAttentionBlock.Formulation;
 import dev.qama.djl.QamaAttentionBlock.OutputMode;
 import dev.qama.djl.QamaEncoders;
@@ -883,9 +882,9 @@ public final class TrainCommand implements Callable<Integer> {
                 if (Files.isRegularFile(rj)) {
                     Map<String, Object> result;
                     try {
-                        result = JsonValue.parseObject(Files.readString(rj));
+                        result = RunReport.readResult(rj);
                     } catch (IllegalArgumentException e) {
-                        throw new UserException(rj + ": " + e.getMessage());
+                        throw new UserException(e.getMessage());
                     }
                     label = RunReport.label(result) + " (" + label + ")";
                     if (dataset == null && result.get("dataset") != null) {

@@ -295,13 +295,7 @@ public final class RunReport {
                             ? p + ": no result.json (not a finished qama train run directory)"
                             : p + ": no such file or directory");
         }
-        String text = Files.readString(json).strip();
-        Map<String, Object> result;
-        try {
-            result = JsonValue.parseObject(text);
-        } catch (WireFormatException e) {
-            throw new IllegalArgumentException(json + ": " + e.getMessage(), e);
-        }
+        Map<String, Object> result = readResult(json);
         for (String f : List.of("attention", "dataset", "test_accuracy", "seed")) {
             if (!result.containsKey(f)) {
                 throw new IllegalArgumentException(
@@ -314,6 +308,20 @@ public final class RunReport {
             h = History.parseCsv(Files.readString(csv), csv.toString());
         }
         return new Run(p, result, h);
+    }
+
+    /**
+     * The fields of a result file ({@code result.json} or {@code qama train --json} output).
+     *
+     * @throws IllegalArgumentException "FILE: malformed JSON ..." when it is not a JSON object
+     * @throws IOException if it cannot be read
+     */
+    public static Map<String, Object> readResult(Path json) throws IOException {
+        try {
+            return JsonValue.parseObject(Files.readString(json).strip());
+        } catch (WireFormatException e) {
+            throw new IllegalArgumentException(json + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -393,14 +401,17 @@ public final class RunReport {
                                     : "–"));
         }
         Map<String, List<Group>> byDataset = new LinkedHashMap<>();
+        Map<Group, Map<Integer, double[]>> checkpoints = new java.util.IdentityHashMap<>();
         for (Group g : groups) {
-            if (g.checkpoints().size() > 1) {
+            Map<Integer, double[]> c = g.checkpoints();
+            if (c.size() > 1) {
                 byDataset.computeIfAbsent(g.dataset(), k -> new ArrayList<>()).add(g);
+                checkpoints.put(g, c);
             }
         }
         for (Map.Entry<String, List<Group>> d : byDataset.entrySet()) {
             List<Group> gs = d.getValue();
-            List<Map<Integer, double[]>> cps = gs.stream().map(Group::checkpoints).toList();
+            List<Map<Integer, double[]>> cps = gs.stream().map(checkpoints::get).toList();
             TreeSet<Integer> epochs = new TreeSet<>();
             cps.forEach(c -> epochs.addAll(c.keySet()));
             b.append("\n")

@@ -216,6 +216,17 @@ public final class TrainCommand implements Callable<Integer> {
     int evalEvery;
 
     @Option(
+            names = "--validation",
+            paramLabel = "F",
+            description =
+                    "Hold out a seeded, stratified share F (0 < F < 1) of the training split and"
+                            + " measure the held-out accuracy on it instead of the test split,"
+                            + " which is then not used at all: for choosing settings without"
+                            + " looking at the test set. The result reports validation_accuracy"
+                            + " (test_accuracy is null).")
+    Double validation;
+
+    @Option(
             names = "--max-train",
             paramLabel = "N",
             description = "Use at most N training examples (a seeded stratified subset).")
@@ -338,6 +349,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         Data data = loadData();
+        if (validation != null) {
+            holdOutValidation(data, validation);
+        }
         int e = epochs != null ? epochs : data.defaultEpochs;
         TrainSpec ts =
                 new TrainSpec(att, f, mode, form, solverSpec, e, seed, batchSize, lr, evalEvery);
@@ -386,13 +400,14 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             err.printf(
                     Locale.ROOT,
-                    "qama train: %s, %s attention%s, %d train / %d test examples,"
+                    "qama train: %s, %s attention%s, %d train / %d %s examples,"
                             + " %d epochs, batch %d, seed %d -> %s%n",
                     data.name,
                     ts.attentionName(),
                     quantum ? " (" + formulation + ", " + outputMode + ")" : "",
                     data.train.count(),
                     data.test.count(),
+                    data.heldOut,
                     e,
                     batchSize,
                     seed,
@@ -455,7 +470,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (r != null) {
             o.printf(
                     Locale.ROOT,
-                    "  test accuracy  %.2f %% (%d held-out examples)%n",
+                    "  %s accuracy %.2f %% (%d held-out examples)%n",
+                    data.heldOut,
                     100 * r.testAccuracy(),
                     data.test.count());
             o.printf(
@@ -478,7 +494,9 @@ public final class TrainCommand implements Callable<Integer> {
                         .put("epochs", (long) (last == null ? 0 : last.epoch()))
                         .put("seed", ts.seed())
                         .put("train_accuracy", last == null ? null : last.trainAccuracy())
-                        .put("test_accuracy", r == null ? null : r.testAccuracy())
+                        .put(
+                                "test_accuracy",
+                                r == null || data.validation() ? null : r.testAccuracy())
                         .put(
                                 "train_seconds",
                                 r != null ? r.trainSeconds() : last == null ? null : last.seconds())
@@ -500,9 +518,18 @@ public final class TrainCommand implements Callable<Integer> {
         }
         j.put("train_loss", last == null ? null : last.loss())
                 .put("test_seconds", r == null ? null : r.testSeconds())
-                .put("train_size", (long) data.train.count())
-                .put("test_size", (long) data.test.count())
-                .put("batch_size", (long) ts.batchSize())
+                .put("held_out", data.heldOut);
+        if (data.validation()) {
+            j.put("validation_accuracy", r == null ? null : r.testAccuracy())
+                    .put("validation_size", (long) data.test.count());
+        }
+        j.put("train_size", (long) data.train.count());
+        if (data.validation()) {
+            j.put("test_size", (Double) null); // the test split is not used
+        } else {
+            j.put("test_size", (long) data.test.count());
+        }
+        j.put("batch_size", (long) ts.batchSize())
                 .put("lr", Double.parseDouble(Float.toString(ts.learningRate())))
                 .put("planned_epochs", (long) ts.epochs())
                 .put("interrupted", interrupted);
@@ -593,11 +620,23 @@ public final class TrainCommand implements Callable<Integer> {
         String task;
         String name;
         Examples train;
+
+        /** The held-out split: the test split, or with --validation a share of the training one. */
         Examples test;
+
+        /** "test" or "validation": what {@link #test} is. */
+        String heldOut = "test";
+
+        ImageSet trainImages;
         ImageSet testImages;
         int patch;
         int[] selectionRows = new int[0];
         int defaultEpochs;
+
+        boolean validation() {
+            return heldOut.equals("validation");
+        }
+
         java.util.function.Function<
                         dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory, ai.djl.nn.Block>
                 model;
@@ -692,6 +731,7 @@ public final class TrainCommand implements Callable<Integer> {
         d.name = ds.equals("idx") ? train.name() : ds;
         d.train = Examples.of(train);
         d.test = Examples.of(test);
+        d.trainImages = train;
         d.testImages = test;
         d.patch = p;
         d.defaultEpochs = defaultEpochs;
@@ -715,6 +755,44 @@ public final class TrainCommand implements Callable<Integer> {
         d.defaultEpochs = 10;
         d.model = t.model();
         return d;
+    }
+
+    /**
+     * {@code --validation F}: replaces the held-out split by a seeded, stratified share F of the
+     * training split (stream 13 of the seed) and trains on the rest; the test split is dropped.
+     */
+    private void holdOutValidation(Data d, double fraction) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new UserException(
+                    "--validation must be a fraction between 0 and 1 (exclusive), got " + fraction);
+        }
+        int[][] split =
+                Split.stratified(
+                        Examples.labels(d.train),
+                        d.train.classes(),
+                        fraction,
+                        dev.qama.core.spi.Seeds.forStream(seed, 13));
+        if (split[0].length == 0 || split[1].length == 0) {
+            throw new UserException(
+                    "--validation "
+                            + fraction
+                            + " leaves "
+                            + split[0].length
+                            + " training and "
+                            + split[1].length
+                            + " validation examples of "
+                            + d.train.count());
+        }
+        Examples all = d.train;
+        d.train = Examples.subset(all, split[0]);
+        d.test = Examples.subset(all, split[1]);
+        d.heldOut = "validation";
+        if (d.trainImages != null) {
+            ImageSet images = d.trainImages;
+            d.trainImages = images.select(split[0]);
+            d.testImages = images.select(split[1]);
+            d.selectionRows = firstOfClasses(d.testImages, 6);
+        }
     }
 
     private ImageSet cap(ImageSet set, Integer max, long stream) {
@@ -960,6 +1038,9 @@ public final class TrainCommand implements Callable<Integer> {
                     out.println(
                             new Json()
                                     .put("dataset", g.dataset())
+                                    .put(
+                                            "held_out",
+                                            g.runs().get(0).validation() ? "validation" : "test")
                                     .put("attention", g.label())
                                     .put("epochs", g.epochs())
                                     .put("runs", g.runs().size())

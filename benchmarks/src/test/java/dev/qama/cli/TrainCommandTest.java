@@ -217,9 +217,92 @@ class TrainCommandTest {
                                 "--coupling: coupling form 'sparse' is not one of auto, dense,"
                                         + " low-rank"),
                 r.err());
+        r = CliRun.of("train", "--validation", "1.5", "--out", tmp.resolve("v").toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(
+                r.err()
+                        .contains(
+                                "--validation must be a fraction between 0 and 1 (exclusive), got"
+                                        + " 1.5"),
+                r.err());
+        assertEquals(1, r.errLines().length, r.err());
         r = CliRun.of("train", "--dataset", "idx", "--train-images", "x");
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("give all of --train-images"), r.err());
+    }
+
+    @Test
+    void validationHoldsOutPartOfTheTrainingSplitAndNeverTouchesTheTestSplit() throws IOException {
+        String[] q = {"--attention", "qama", "--solver", "test-greedy:sweeps=50"};
+        Map<String, Object> v = json(digits(tmp.resolve("v1"), concat(q, "--validation", "0.25")));
+        assertEquals("validation", v.get("held_out"));
+        assertEquals(null, v.get("test_accuracy"));
+        assertEquals(null, v.get("test_size"));
+        // 480 stratified training examples, 48 per class: 12 of each class are held out
+        assertEquals(360.0, ((Number) v.get("train_size")).doubleValue(), 0.0);
+        assertEquals(120.0, ((Number) v.get("validation_size")).doubleValue(), 0.0);
+        double acc = ((Number) v.get("validation_accuracy")).doubleValue();
+        assertTrue(acc > 0.2, "validation accuracy " + acc + " is not above chance");
+        assertTrue(Files.size(tmp.resolve("v1/selections.png")) > 2000);
+        // the test split plays no part: a different --max-test gives the same numbers
+        List<String> args = new java.util.ArrayList<>(List.of(concat(q, "--validation", "0.25")));
+        Map<String, Object> w =
+                json(
+                        CliRun.of(
+                                concat(
+                                        new String[] {
+                                            "train",
+                                            "--epochs",
+                                            "2",
+                                            "--seed",
+                                            "5",
+                                            "--max-train",
+                                            "480",
+                                            "--max-test",
+                                            "30",
+                                            "--batch-size",
+                                            "32",
+                                            "--lr",
+                                            "5e-3",
+                                            "--json",
+                                            "--out",
+                                            tmp.resolve("v3").toString()
+                                        },
+                                        args.toArray(new String[0]))));
+        assertEquals(numbers(v), numbers(w));
+        // a plain run reports the test split as before
+        Map<String, Object> t = json(digits(tmp.resolve("t"), q));
+        assertEquals("test", t.get("held_out"));
+        assertTrue(!t.containsKey("validation_accuracy"), t.toString());
+
+        CliRun report =
+                CliRun.of(
+                        "train",
+                        "report",
+                        tmp.resolve("v1").toString(),
+                        tmp.resolve("t").toString());
+        assertEquals(0, report.exitCode(), report.err());
+        String fmt = "| %s | qama v2 selected-keys (test-greedy:sweeps=50) | 2 | 5 | %.2f |";
+        assertTrue(
+                report.out()
+                        .contains(
+                                String.format(
+                                        java.util.Locale.ROOT,
+                                        fmt,
+                                        "digits (validation)",
+                                        100 * acc)),
+                report.out());
+        double test = ((Number) t.get("test_accuracy")).doubleValue();
+        assertTrue(
+                report.out()
+                        .contains(String.format(java.util.Locale.ROOT, fmt, "digits", 100 * test)),
+                report.out());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     @Test

@@ -35,9 +35,17 @@ public final class RunReport {
             return RunReport.label(result);
         }
 
-        /** The final-epoch held-out accuracy, a fraction. */
+        /**
+         * The final-epoch held-out accuracy, a fraction: {@code test_accuracy}, or for a run with
+         * {@code --validation} its {@code validation_accuracy}.
+         */
         public double testAccuracy() {
-            return number("test_accuracy");
+            return number(validation() ? "validation_accuracy" : "test_accuracy");
+        }
+
+        /** Whether the run was held out on a validation share of the training split. */
+        public boolean validation() {
+            return "validation".equals(result.get("held_out"));
         }
 
         String text(String key) {
@@ -62,7 +70,9 @@ public final class RunReport {
                             "batch_size",
                             "lr",
                             "train_size",
-                            "test_size")) {
+                            "test_size",
+                            "held_out",
+                            "validation_size")) {
                 k.add(result.get(f));
             }
             return k;
@@ -76,9 +86,12 @@ public final class RunReport {
      * @param runs its runs, by seed
      */
     public record Group(String label, List<Run> runs) {
-        /** The data set of the group's runs. */
+        /**
+         * The data set of the group's runs, followed by " (validation)" when they were measured on
+         * a validation share of the training split ({@code --validation}).
+         */
         public String dataset() {
-            return runs.get(0).text("dataset");
+            return runs.get(0).text("dataset") + (runs.get(0).validation() ? " (validation)" : "");
         }
 
         /** The number of epochs of each run. */
@@ -368,7 +381,7 @@ public final class RunReport {
     public String markdown() {
         StringBuilder b = new StringBuilder();
         b.append(
-                "| data set | attention | epochs | seeds | test accuracy % (mean ± sd) | per seed"
+                "| data set | attention | epochs | seeds | held-out accuracy % (mean ± sd) | per seed"
                         + " | train accuracy % (mean) | train s (mean) | solver share |\n");
         b.append("|---|---|---:|---|---:|---|---:|---:|---:|\n");
         for (Group g : groups) {

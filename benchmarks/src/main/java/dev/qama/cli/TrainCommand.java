@@ -152,6 +152,31 @@ public final class TrainCommand implements Callable<Integer> {
     String solver;
 
     @Option(
+            names = "--coupling-scale",
+            paramLabel = "C",
+            description =
+                    "QAMA: the coupling coefficient, c_q (paper-v2, default 1.0) or c_J (paper-v1,"
+                            + " default 1.0).")
+    Double couplingScale;
+
+    @Option(
+            names = "--linear-scale",
+            paramLabel = "C",
+            description =
+                    "QAMA: the linear coefficient, c_l (paper-v2, default 0.16, weight c_l*N) or"
+                            + " c_h (paper-v1, default 1.0).")
+    Double linearScale;
+
+    @Option(
+            names = "--penalty-scale",
+            paramLabel = "C",
+            description =
+                    "QAMA: the multi-head penalty coefficient, c_p (paper-v2, default 0.8) or"
+                            + " lambda_MH (paper-v1, default 2); 0 lets heads select the same"
+                            + " tokens freely.")
+    Double penaltyScale;
+
+    @Option(
             names = "--epochs",
             paramLabel = "E",
             description =
@@ -353,8 +378,25 @@ public final class TrainCommand implements Callable<Integer> {
             holdOutValidation(data, validation);
         }
         int e = epochs != null ? epochs : data.defaultEpochs;
+        TrainSpec.Coefficients coefficients;
+        try {
+            coefficients = new TrainSpec.Coefficients(couplingScale, linearScale, penaltyScale);
+        } catch (IllegalArgumentException ex) {
+            throw new UserException(ex.getMessage());
+        }
         TrainSpec ts =
-                new TrainSpec(att, f, mode, form, solverSpec, e, seed, batchSize, lr, evalEvery);
+                new TrainSpec(
+                        att,
+                        f,
+                        mode,
+                        form,
+                        coefficients,
+                        solverSpec,
+                        e,
+                        seed,
+                        batchSize,
+                        lr,
+                        evalEvery);
 
         Path dir =
                 out != null
@@ -509,6 +551,9 @@ public final class TrainCommand implements Callable<Integer> {
             j.put("formulation", formulation)
                     .put("output_mode", outputMode)
                     .put("coupling", coupling)
+                    .put("coupling_scale", ts.coefficients().couplingScale())
+                    .put("linear_scale", ts.coefficients().linearScale())
+                    .put("penalty_scale", ts.coefficients().penaltyScale())
                     .put(
                             "solver",
                             r != null

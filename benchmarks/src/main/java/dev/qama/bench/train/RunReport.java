@@ -4,6 +4,7 @@ import dev.qama.bench.Stats;
 import dev.qama.core.remote.JsonValue;
 import dev.qama.core.remote.WireFormatException;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -198,7 +199,9 @@ public final class RunReport {
     /**
      * How a run is named in tables and legends: its attention, and for QAMA the formulation (v1,
      * v2), output mode and solver with the options given to it, e.g. {@code qama v2 selected-keys
-     * (sb)} or {@code qama v1 paper (sa:polish=false,sweeps=0)} (options in their sorted order).
+     * (sb)} or {@code qama v1 paper (sa:polish=false,sweeps=0)} (options in their sorted order),
+     * then a coupling form other than auto and the QUBO coefficients given on the command line
+     * ({@code penalty×0.4}).
      *
      * @param result the fields of a {@code qama train} result object
      */
@@ -218,7 +221,20 @@ public final class RunReport {
                 + ")"
                 + (result.get("coupling") instanceof String c && !c.equals("auto")
                         ? " " + c + " couplings"
-                        : "");
+                        : "")
+                + coefficient(result, "coupling_scale", "coupling")
+                + coefficient(result, "linear_scale", "linear")
+                + coefficient(result, "penalty_scale", "penalty");
+    }
+
+    /** " penalty×0.4" for a coefficient given on the command line, "" for the default. */
+    private static String coefficient(Map<String, Object> result, String key, String name) {
+        return result.get(key) instanceof Number n
+                ? " "
+                        + name
+                        + "×"
+                        + BigDecimal.valueOf(n.doubleValue()).stripTrailingZeros().toPlainString()
+                : "";
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.qama.djl.QamaAttentionBlock.OutputMode;
  * @param formulation QAMA's formulation
  * @param outputMode QAMA's output mode
  * @param couplingForm how paper-v2 couplings reach the solver (AUTO: low-rank when d ≤ N)
+ * @param coefficients QAMA's QUBO coefficients (null members: the formulation's defaults)
  * @param solver QAMA's backend, or null for the highest-ranked one
  * @param epochs epochs (≥ 1)
  * @param seed the one seed of everything random: engine RNG (parameter initialisation), batch
@@ -28,6 +29,7 @@ public record TrainSpec(
         Formulation formulation,
         OutputMode outputMode,
         CouplingForm couplingForm,
+        Coefficients coefficients,
         SolverSpec solver,
         int epochs,
         long seed,
@@ -39,6 +41,9 @@ public record TrainSpec(
      * @throws IllegalArgumentException naming a bad value
      */
     public TrainSpec {
+        if (coefficients == null) {
+            coefficients = Coefficients.DEFAULTS;
+        }
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
         }
@@ -52,6 +57,51 @@ public record TrainSpec(
             throw new IllegalArgumentException(
                     "--eval-every must be 0 (off) or a positive number of epochs, got "
                             + evalEvery);
+        }
+    }
+
+    /**
+     * The QUBO coefficients of the QAMA block, each null for the formulation's default: see {@code
+     * QamaAttentionBlock.Builder#optCouplingScale}, {@code optLinearScale}, {@code
+     * optPenaltyScale}.
+     *
+     * @param couplingScale c_q (paper-v2) or c_J (paper-v1)
+     * @param linearScale c_l (paper-v2) or c_h (paper-v1)
+     * @param penaltyScale c_p (paper-v2) or λ_MH (paper-v1)
+     */
+    public record Coefficients(Double couplingScale, Double linearScale, Double penaltyScale) {
+        /** The formulation's defaults. */
+        public static final Coefficients DEFAULTS = new Coefficients(null, null, null);
+
+        /**
+         * @throws IllegalArgumentException naming the option of a negative or non-finite value
+         */
+        public Coefficients {
+            check("--coupling-scale", couplingScale);
+            check("--linear-scale", linearScale);
+            check("--penalty-scale", penaltyScale);
+        }
+
+        private static void check(String option, Double v) {
+            if (v != null && !(v >= 0 && Double.isFinite(v))) {
+                throw new IllegalArgumentException(
+                        option + " must be a finite number ≥ 0, got " + v);
+            }
+        }
+
+        /** Applies the coefficients that are set to a block builder. */
+        public dev.qama.djl.QamaAttentionBlock.Builder applyTo(
+                dev.qama.djl.QamaAttentionBlock.Builder b) {
+            if (couplingScale != null) {
+                b.optCouplingScale(couplingScale);
+            }
+            if (linearScale != null) {
+                b.optLinearScale(linearScale);
+            }
+            if (penaltyScale != null) {
+                b.optPenaltyScale(penaltyScale);
+            }
+            return b;
         }
     }
 

@@ -100,7 +100,9 @@ public final class Training {
             factory =
                     AttentionFactory.qama(
                             q ->
-                                    q.optFormulation(spec.formulation())
+                                    spec.coefficients()
+                                            .applyTo(q)
+                                            .optFormulation(spec.formulation())
                                             .optOutputMode(spec.outputMode())
                                             .optCouplingForm(spec.couplingForm())
                                             .optBackend(b)

@@ -408,7 +408,7 @@ public final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         History history = new History();
         boolean interactive = System.console() != null;
-        Progress progress = new Progress(err, e, interactive);
+        Progress progress = new Progress(err, e, interactive, data.heldOut);
         AtomicBoolean finished = new AtomicBoolean();
         String label = label(ts);
         Thread hook =
@@ -897,14 +897,19 @@ public final class TrainCommand implements Callable<Integer> {
         private final PrintWriter err;
         private final int epochs;
         private final boolean interactive;
+        private final String heldOut;
         private long lastDraw;
         private double lastEpochEnd;
         private int lastSteps;
 
-        Progress(PrintWriter err, int epochs, boolean interactive) {
+        /**
+         * @param heldOut what the held-out accuracy is measured on: "test" or "validation"
+         */
+        Progress(PrintWriter err, int epochs, boolean interactive, String heldOut) {
             this.err = err;
             this.epochs = epochs;
             this.interactive = interactive;
+            this.heldOut = heldOut;
         }
 
         @Override
@@ -955,7 +960,7 @@ public final class TrainCommand implements Callable<Integer> {
                     e.solverSeconds(),
                     lastSteps / Math.max(1e-9, dt));
             if (e.evaluated()) {
-                err.printf(Locale.ROOT, "  test acc %.2f %%%n", 100 * e.testAccuracy());
+                err.printf(Locale.ROOT, "  %s acc %.2f %%%n", heldOut, 100 * e.testAccuracy());
             }
             err.flush();
         }

@@ -113,6 +113,7 @@ class TrainCommandTest {
         assertEquals("test-greedy", a.get("solver"));
         assertEquals("sweeps=50", a.get("solver_options"));
         assertEquals("auto", a.get("coupling"));
+        assertEquals(null, a.get("penalty_scale"), "default coefficients are written as null");
         assertTrue(((Number) a.get("solver_seconds")).doubleValue() > 0);
         Map<String, Object> b = json(digits(tmp.resolve("q2"), q));
         assertEquals(numbers(a), numbers(b));
@@ -174,6 +175,38 @@ class TrainCommandTest {
                                 "--no-plots"));
         assertRun(a, "qama");
         assertEquals("values", a.get("output_mode"));
+        // the QUBO coefficients reach the block: other coefficients, another training path
+        Map<String, Object> c =
+                json(
+                        digits(
+                                tmp.resolve("c"),
+                                "--attention",
+                                "qama",
+                                "--output-mode",
+                                "values",
+                                "--solver",
+                                "test-greedy:sweeps=50",
+                                "--no-plots",
+                                "--linear-scale",
+                                "0.5",
+                                "--penalty-scale",
+                                "0"));
+        assertEquals(0.5, ((Number) c.get("linear_scale")).doubleValue());
+        assertEquals(0.0, ((Number) c.get("penalty_scale")).doubleValue());
+        assertEquals(null, c.get("coupling_scale"));
+        assertTrue(!a.get("train_loss").equals(c.get("train_loss")), a + " vs " + c);
+        CliRun report =
+                CliRun.of(
+                        "train",
+                        "report",
+                        tmp.resolve("v").toString(),
+                        tmp.resolve("c").toString());
+        assertEquals(0, report.exitCode(), report.err());
+        assertTrue(
+                report.out()
+                        .contains(
+                                "| qama v2 values (test-greedy:sweeps=50) linear×0.5 penalty×0 |"),
+                report.out());
     }
 
     @Test
@@ -217,6 +250,11 @@ class TrainCommandTest {
                                 "--coupling: coupling form 'sparse' is not one of auto, dense,"
                                         + " low-rank"),
                 r.err());
+        r = CliRun.of("train", "--attention", "qama", "--penalty-scale", "-1");
+        assertEquals(2, r.exitCode());
+        assertTrue(
+                r.err().contains("--penalty-scale must be a finite number ≥ 0, got -1.0"), r.err());
+        assertEquals(1, r.errLines().length, r.err());
         r = CliRun.of("train", "--validation", "1.5", "--out", tmp.resolve("v").toString());
         assertEquals(2, r.exitCode());
         assertTrue(

@@ -268,6 +268,9 @@ public final class SimulatedAnnealing extends KernelBackend {
         if (scheduleType == ScheduleType.CUSTOM) {
             return schedule.clone();
         }
+        if (sweeps == 0) {
+            return new double[0]; // no β range needed (it costs a pass over the couplings)
+        }
         BetaRange r = betaRange != null ? betaRange : BetaRange.defaultFor(problem);
         double[] out = new double[sweeps];
         if (sweeps == 1) {

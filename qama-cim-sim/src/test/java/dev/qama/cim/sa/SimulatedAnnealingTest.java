@@ -375,6 +375,7 @@ class SimulatedAnnealingTest {
                             .get(0);
             assertArrayEquals(warm, r.best());
             assertEquals(SolveStatus.COMPLETED, r.status());
+            assertEquals(0, b.schedule(m).length, "zero sweeps: an empty schedule");
         }
     }
 

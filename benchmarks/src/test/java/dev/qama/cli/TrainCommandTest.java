@@ -32,6 +32,10 @@ class TrainCommandTest {
     }
 
     static CliRun digits(Path out, long seed, String... extra) {
+        return digits(out, seed, 120, extra);
+    }
+
+    static CliRun digits(Path out, long seed, int maxTest, String... extra) {
         List<String> args =
                 new java.util.ArrayList<>(
                         List.of(
@@ -43,7 +47,7 @@ class TrainCommandTest {
                                 "--max-train",
                                 "480",
                                 "--max-test",
-                                "120",
+                                Integer.toString(maxTest),
                                 "--batch-size",
                                 "32",
                                 "--lr",
@@ -195,18 +199,9 @@ class TrainCommandTest {
         assertEquals(0.0, ((Number) c.get("penalty_scale")).doubleValue());
         assertEquals(null, c.get("coupling_scale"));
         assertTrue(!a.get("train_loss").equals(c.get("train_loss")), a + " vs " + c);
-        CliRun report =
-                CliRun.of(
-                        "train",
-                        "report",
-                        tmp.resolve("v").toString(),
-                        tmp.resolve("c").toString());
-        assertEquals(0, report.exitCode(), report.err());
+        String md = report(tmp.resolve("v"), tmp.resolve("c"));
         assertTrue(
-                report.out()
-                        .contains(
-                                "| qama v2 values (test-greedy:sweeps=50) linear×0.5 penalty×0 |"),
-                report.out());
+                md.contains("| qama v2 values (test-greedy:sweeps=50) linear×0.5 penalty×0 |"), md);
     }
 
     @Test
@@ -283,58 +278,32 @@ class TrainCommandTest {
         assertTrue(acc > 0.2, "validation accuracy " + acc + " is not above chance");
         assertTrue(Files.size(tmp.resolve("v1/selections.png")) > 2000);
         // the test split plays no part: a different --max-test gives the same numbers
-        List<String> args = new java.util.ArrayList<>(List.of(concat(q, "--validation", "0.25")));
         Map<String, Object> w =
-                json(
-                        CliRun.of(
-                                concat(
-                                        new String[] {
-                                            "train",
-                                            "--epochs",
-                                            "2",
-                                            "--seed",
-                                            "5",
-                                            "--max-train",
-                                            "480",
-                                            "--max-test",
-                                            "30",
-                                            "--batch-size",
-                                            "32",
-                                            "--lr",
-                                            "5e-3",
-                                            "--json",
-                                            "--out",
-                                            tmp.resolve("v3").toString()
-                                        },
-                                        args.toArray(new String[0]))));
+                json(digits(tmp.resolve("v3"), 5L, 30, concat(q, "--validation", "0.25")));
         assertEquals(numbers(v), numbers(w));
         // a plain run reports the test split as before
         Map<String, Object> t = json(digits(tmp.resolve("t"), q));
         assertEquals("test", t.get("held_out"));
         assertTrue(!t.containsKey("validation_accuracy"), t.toString());
 
-        CliRun report =
-                CliRun.of(
-                        "train",
-                        "report",
-                        tmp.resolve("v1").toString(),
-                        tmp.resolve("t").toString());
-        assertEquals(0, report.exitCode(), report.err());
+        String md = report(tmp.resolve("v1"), tmp.resolve("t"));
         String fmt = "| %s | qama v2 selected-keys (test-greedy:sweeps=50) | 2 | 5 | %.2f |";
-        assertTrue(
-                report.out()
-                        .contains(
-                                String.format(
-                                        java.util.Locale.ROOT,
-                                        fmt,
-                                        "digits (validation)",
-                                        100 * acc)),
-                report.out());
+        String val = String.format(java.util.Locale.ROOT, fmt, "digits (validation)", 100 * acc);
+        assertTrue(md.contains(val), md);
         double test = ((Number) t.get("test_accuracy")).doubleValue();
         assertTrue(
-                report.out()
-                        .contains(String.format(java.util.Locale.ROOT, fmt, "digits", 100 * test)),
-                report.out());
+                md.contains(String.format(java.util.Locale.ROOT, fmt, "digits", 100 * test)), md);
+    }
+
+    /** The markdown of {@code qama train report} over the run directories. */
+    static String report(Path... runs) {
+        List<String> args = new java.util.ArrayList<>(List.of("train", "report"));
+        for (Path r : runs) {
+            args.add(r.toString());
+        }
+        CliRun report = CliRun.of(args.toArray(new String[0]));
+        assertEquals(0, report.exitCode(), report.err());
+        return report.out();
     }
 
     static String[] concat(String[] a, String... b) {

@@ -72,10 +72,10 @@ public final class RunReport {
                             "lr",
                             "train_size",
                             "test_size",
-                            "held_out",
                             "validation_size")) {
                 k.add(result.get(f));
             }
+            k.add(validation()); // results written before held_out existed are test runs
             return k;
         }
     }

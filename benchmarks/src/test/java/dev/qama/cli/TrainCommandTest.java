@@ -166,17 +166,16 @@ class TrainCommandTest {
 
     @Test
     void qamaValuesModeTrains() {
-        Map<String, Object> a =
-                json(
-                        digits(
-                                tmp.resolve("v"),
-                                "--attention",
-                                "qama",
-                                "--output-mode",
-                                "values",
-                                "--solver",
-                                "test-greedy:sweeps=50",
-                                "--no-plots"));
+        String[] values = {
+            "--attention",
+            "qama",
+            "--output-mode",
+            "values",
+            "--solver",
+            "test-greedy:sweeps=50",
+            "--no-plots"
+        };
+        Map<String, Object> a = json(digits(tmp.resolve("v"), values));
         assertRun(a, "qama");
         assertEquals("values", a.get("output_mode"));
         // the QUBO coefficients reach the block: other coefficients, another training path
@@ -184,17 +183,7 @@ class TrainCommandTest {
                 json(
                         digits(
                                 tmp.resolve("c"),
-                                "--attention",
-                                "qama",
-                                "--output-mode",
-                                "values",
-                                "--solver",
-                                "test-greedy:sweeps=50",
-                                "--no-plots",
-                                "--linear-scale",
-                                "0.5",
-                                "--penalty-scale",
-                                "0"));
+                                concat(values, "--linear-scale", "0.5", "--penalty-scale", "0")));
         assertEquals(0.5, ((Number) c.get("linear_scale")).doubleValue());
         assertEquals(0.0, ((Number) c.get("penalty_scale")).doubleValue());
         assertEquals(null, c.get("coupling_scale"));

@@ -285,9 +285,7 @@ public final class SimulatedAnnealing extends KernelBackend {
                             ? r.hot() * Math.pow(ratio, f)
                             : r.hot() + (r.cold() - r.hot()) * f;
         }
-        if (sweeps > 0) {
-            out[sweeps - 1] = r.cold();
-        }
+        out[sweeps - 1] = r.cold();
         return out;
     }
 

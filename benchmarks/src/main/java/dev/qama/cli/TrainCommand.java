@@ -563,14 +563,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         j.put("train_loss", last == null ? null : last.loss())
                 .put("test_seconds", r == null ? null : r.testSeconds())
-                .put("held_out", data.heldOut);
+                .put("held_out", data.heldOut)
+                .put("train_size", (long) data.train.count());
         if (data.validation()) {
             j.put("validation_accuracy", r == null ? null : r.testAccuracy())
-                    .put("validation_size", (long) data.test.count());
-        }
-        j.put("train_size", (long) data.train.count());
-        if (data.validation()) {
-            j.put("test_size", (Double) null); // the test split is not used
+                    .put("validation_size", (long) data.test.count())
+                    .put("test_size", (Double) null); // the test split is not used
         } else {
             j.put("test_size", (long) data.test.count());
         }
@@ -1088,9 +1086,7 @@ public final class TrainCommand implements Callable<Integer> {
                     out.println(
                             new Json()
                                     .put("dataset", g.dataset())
-                                    .put(
-                                            "held_out",
-                                            g.runs().get(0).validation() ? "validation" : "test")
+                                    .put("held_out", g.heldOut())
                                     .put("attention", g.label())
                                     .put("epochs", g.epochs())
                                     .put("runs", g.runs().size())

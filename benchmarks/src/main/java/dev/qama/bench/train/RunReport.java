@@ -95,6 +95,11 @@ public final class RunReport {
             return runs.get(0).text("dataset") + (runs.get(0).validation() ? " (validation)" : "");
         }
 
+        /** What the group's accuracy was measured on: "test" or "validation". */
+        public String heldOut() {
+            return runs.get(0).validation() ? "validation" : "test";
+        }
+
         /** The number of epochs of each run. */
         public int epochs() {
             return (int) runs.get(0).number("planned_epochs");

@@ -47,6 +47,13 @@ public final class Json {
         return this;
     }
 
+    /** An integer member ({@code null} writes JSON null). */
+    public Json put(String key, Integer value) {
+        StringBuilder b = key(key);
+        b.append(value == null ? "null" : value.toString());
+        return this;
+    }
+
     /** A number member ({@code null} or a non-finite value writes JSON null). */
     public Json put(String key, Double value) {
         appendNumber(key(key), value);

@@ -152,6 +152,14 @@ public final class TrainCommand implements Callable<Integer> {
     String solver;
 
     @Option(
+            names = "--bits",
+            paramLabel = "Q",
+            description =
+                    "QAMA: soft-selection bits per (head, token), 1 to 16: a token's weight is one"
+                            + " of 0, 1/(2^Q-1), ..., 1 (default 1 for paper-v2, 4 for paper-v1).")
+    Integer bits;
+
+    @Option(
             names = "--coupling-scale",
             paramLabel = "C",
             description =
@@ -378,25 +386,15 @@ public final class TrainCommand implements Callable<Integer> {
             holdOutValidation(data, validation);
         }
         int e = epochs != null ? epochs : data.defaultEpochs;
-        TrainSpec.Coefficients coefficients;
+        TrainSpec.Qubo qubo;
         try {
-            coefficients = new TrainSpec.Coefficients(couplingScale, linearScale, penaltyScale);
+            qubo = new TrainSpec.Qubo(bits, couplingScale, linearScale, penaltyScale);
         } catch (IllegalArgumentException ex) {
             throw new UserException(ex.getMessage());
         }
         TrainSpec ts =
                 new TrainSpec(
-                        att,
-                        f,
-                        mode,
-                        form,
-                        coefficients,
-                        solverSpec,
-                        e,
-                        seed,
-                        batchSize,
-                        lr,
-                        evalEvery);
+                        att, f, mode, form, qubo, solverSpec, e, seed, batchSize, lr, evalEvery);
 
         Path dir =
                 out != null
@@ -551,9 +549,10 @@ public final class TrainCommand implements Callable<Integer> {
             j.put("formulation", formulation)
                     .put("output_mode", outputMode)
                     .put("coupling", coupling)
-                    .put("coupling_scale", ts.coefficients().couplingScale())
-                    .put("linear_scale", ts.coefficients().linearScale())
-                    .put("penalty_scale", ts.coefficients().penaltyScale())
+                    .put("bits", ts.qubo().bits())
+                    .put("coupling_scale", ts.qubo().couplingScale())
+                    .put("linear_scale", ts.qubo().linearScale())
+                    .put("penalty_scale", ts.qubo().penaltyScale())
                     .put(
                             "solver",
                             r != null

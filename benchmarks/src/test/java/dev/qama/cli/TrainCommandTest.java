@@ -118,6 +118,7 @@ class TrainCommandTest {
         assertEquals("sweeps=50", a.get("solver_options"));
         assertEquals("auto", a.get("coupling"));
         assertEquals(null, a.get("penalty_scale"), "default coefficients are written as null");
+        assertEquals(null, a.get("bits"), "the default bits are written as null");
         assertTrue(((Number) a.get("solver_seconds")).doubleValue() > 0);
         Map<String, Object> b = json(digits(tmp.resolve("q2"), q));
         assertEquals(numbers(a), numbers(b));
@@ -191,6 +192,13 @@ class TrainCommandTest {
         String md = report(tmp.resolve("v"), tmp.resolve("c"));
         assertTrue(
                 md.contains("| qama v2 values (test-greedy:sweeps=50) linear×0.5 penalty×0 |"), md);
+        // two bits per token: weights 0, 1/3, 2/3, 1, another training path
+        Map<String, Object> q = json(digits(tmp.resolve("q"), concat(values, "--bits", "2")));
+        assertEquals(2, ((Number) q.get("bits")).intValue());
+        assertTrue(!a.get("train_loss").equals(q.get("train_loss")), a + " vs " + q);
+        assertTrue(
+                report(tmp.resolve("q"))
+                        .contains("| qama v2 values (test-greedy:sweeps=50) q=2 |"));
     }
 
     @Test
@@ -239,6 +247,9 @@ class TrainCommandTest {
         assertTrue(
                 r.err().contains("--penalty-scale must be a finite number ≥ 0, got -1.0"), r.err());
         assertEquals(1, r.errLines().length, r.err());
+        r = CliRun.of("train", "--attention", "qama", "--bits", "17");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("--bits must be between 1 and 16, got 17"), r.err());
         r = CliRun.of("train", "--validation", "1.5", "--out", tmp.resolve("v").toString());
         assertEquals(2, r.exitCode());
         assertTrue(

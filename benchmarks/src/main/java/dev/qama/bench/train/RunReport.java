@@ -205,8 +205,8 @@ public final class RunReport {
      * How a run is named in tables and legends: its attention, and for QAMA the formulation (v1,
      * v2), output mode and solver with the options given to it, e.g. {@code qama v2 selected-keys
      * (sb)} or {@code qama v1 paper (sa:polish=false,sweeps=0)} (options in their sorted order),
-     * then a coupling form other than auto and the QUBO coefficients given on the command line
-     * ({@code penalty×0.4}).
+     * then a coupling form other than auto and the QUBO settings given on the command line ({@code
+     * q=2}, {@code penalty×0.4}).
      *
      * @param result the fields of a {@code qama train} result object
      */
@@ -227,6 +227,7 @@ public final class RunReport {
                 + (result.get("coupling") instanceof String c && !c.equals("auto")
                         ? " " + c + " couplings"
                         : "")
+                + (result.get("bits") instanceof Number q ? " q=" + q.intValue() : "")
                 + coefficient(result, "coupling_scale", "coupling")
                 + coefficient(result, "linear_scale", "linear")
                 + coefficient(result, "penalty_scale", "penalty");

@@ -12,7 +12,8 @@ import dev.qama.djl.QamaAttentionBlock.OutputMode;
  * @param formulation QAMA's formulation
  * @param outputMode QAMA's output mode
  * @param couplingForm how paper-v2 couplings reach the solver (AUTO: low-rank when d ≤ N)
- * @param coefficients QAMA's QUBO coefficients (null members: the formulation's defaults)
+ * @param qubo QAMA's QUBO settings: bits per token and coefficients (null members: the
+ *     formulation's defaults)
  * @param solver QAMA's backend, or null for the highest-ranked one
  * @param epochs epochs (≥ 1)
  * @param seed the one seed of everything random: engine RNG (parameter initialisation), batch
@@ -29,7 +30,7 @@ public record TrainSpec(
         Formulation formulation,
         OutputMode outputMode,
         CouplingForm couplingForm,
-        Coefficients coefficients,
+        Qubo qubo,
         SolverSpec solver,
         int epochs,
         long seed,
@@ -41,8 +42,8 @@ public record TrainSpec(
      * @throws IllegalArgumentException naming a bad value
      */
     public TrainSpec {
-        if (coefficients == null) {
-            coefficients = Coefficients.DEFAULTS;
+        if (qubo == null) {
+            qubo = Qubo.DEFAULTS;
         }
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
@@ -61,22 +62,32 @@ public record TrainSpec(
     }
 
     /**
-     * The QUBO coefficients of the QAMA block, each null for the formulation's default: see {@code
-     * QamaAttentionBlock.Builder#optCouplingScale}, {@code optLinearScale}, {@code
-     * optPenaltyScale}.
+     * The QUBO settings of the QAMA block given on the command line, each null for the
+     * formulation's default: see {@code QamaAttentionBlock.Builder#optBits}, {@code
+     * optCouplingScale}, {@code optLinearScale}, {@code optPenaltyScale}.
      *
+     * @param bits soft-selection bits q per (head, token), 1 to 16 (default 1 for paper-v2, 4 for
+     *     paper-v1)
      * @param couplingScale c_q (paper-v2) or c_J (paper-v1)
      * @param linearScale c_l (paper-v2) or c_h (paper-v1)
      * @param penaltyScale c_p (paper-v2) or λ_MH (paper-v1)
      */
-    public record Coefficients(Double couplingScale, Double linearScale, Double penaltyScale) {
+    public record Qubo(
+            Integer bits, Double couplingScale, Double linearScale, Double penaltyScale) {
         /** The formulation's defaults. */
-        public static final Coefficients DEFAULTS = new Coefficients(null, null, null);
+        public static final Qubo DEFAULTS = new Qubo(null, null, null, null);
+
+        /** The largest number of soft-selection bits per (head, token). */
+        public static final int MAX_BITS = 16;
 
         /**
-         * @throws IllegalArgumentException naming the option of a negative or non-finite value
+         * @throws IllegalArgumentException naming the option of a value out of range
          */
-        public Coefficients {
+        public Qubo {
+            if (bits != null && (bits < 1 || bits > MAX_BITS)) {
+                throw new IllegalArgumentException(
+                        "--bits must be between 1 and " + MAX_BITS + ", got " + bits);
+            }
             check("--coupling-scale", couplingScale);
             check("--linear-scale", linearScale);
             check("--penalty-scale", penaltyScale);
@@ -89,9 +100,12 @@ public record TrainSpec(
             }
         }
 
-        /** Applies the coefficients that are set to a block builder. */
+        /** Applies the settings that are set to a block builder. */
         public dev.qama.djl.QamaAttentionBlock.Builder applyTo(
                 dev.qama.djl.QamaAttentionBlock.Builder b) {
+            if (bits != null) {
+                b.optBits(bits);
+            }
             if (couplingScale != null) {
                 b.optCouplingScale(couplingScale);
             }

@@ -100,7 +100,7 @@ public final class Training {
             factory =
                     AttentionFactory.qama(
                             q ->
-                                    spec.coefficients()
+                                    spec.qubo()
                                             .applyTo(q)
                                             .optFormulation(spec.formulation())
                                             .optOutputMode(spec.outputMode())

@@ -50,6 +50,8 @@ class DurationsAndJsonTest {
                         .put("tiny", 1e-20)
                         .put("nan", Double.NaN)
                         .put("long", Long.MIN_VALUE)
+                        .put("boxed", Integer.valueOf(7))
+                        .put("no int", (Integer) null)
                         .put("flag", true)
                         .put("state", new byte[] {-1, 1})
                         .toString();
@@ -65,6 +67,8 @@ class DurationsAndJsonTest {
         assertEquals(1e-20, back.get("tiny"));
         assertEquals(null, back.get("nan"));
         assertEquals((double) Long.MIN_VALUE, back.get("long"));
+        assertTrue(text.contains("\"boxed\":7,\"no int\":null,"), text);
+        assertTrue(back.containsKey("no int"));
         assertEquals(Boolean.TRUE, back.get("flag"));
         assertEquals(java.util.List.of(-1.0, 1.0), back.get("state"));
         assertEquals("\"x\\\"\"", Json.quote("x\""));

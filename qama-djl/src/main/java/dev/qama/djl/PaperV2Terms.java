@@ -10,7 +10,7 @@ import dev.qama.core.formulation.PaperV2Formulation;
  * {@link PaperV2Formulation}, which builds the QUBOs): per head, S = Q·Kᵀ/√d, J = (S + Sᵀ)/2 with
  * its diagonal removed, h = (1/d)·V·e with e the learned value importance; coupling weight a =
  * {@link PaperV2Formulation#couplingWeight()}, linear weight b = {@link
- * PaperV2Formulation#linearWeight(int)}.
+ * PaperV2Formulation#linearWeight(int)} of each batch element's unmasked tokens.
  *
  * <p>J has rank ≤ 2d, so the energy is computed from the factors: (J·w)_i = (Q_i·(Kᵀw) +
  * K_i·(Qᵀw))/(2√d) − S_ii·w_i, in O(N·d) memory, whatever form the solver gets the couplings in
@@ -88,11 +88,24 @@ final class PaperV2Terms implements HeadTerms {
             NDArray full = q.matMul(kTw).add(k.matMul(qTw)).squeeze(3); // (B, H, N)
             NDArray diag = q.mul(k).sum(new int[] {3}); // S_ii·√d: (B, H, N)
             NDArray jw = Host.scale(full, scale / 2).sub(Host.scale(diag, scale).mul(w));
-            // H_{t,i} = −w_i (a (J w)_i + b h_i)
-            return w.mul(
-                            Host.scale(jw, f.couplingWeight())
-                                    .add(Host.scale(h, f.linearWeight(in.tokens()))))
-                    .neg();
+            // H_{t,i} = −w_i (a (J w)_i + b h_i), b = c_l·N with N the unmasked tokens of each
+            // batch element (the same for all without a mask)
+            return w.mul(Host.scale(jw, f.couplingWeight()).add(linear())).neg();
+        }
+
+        /** b·h (B, H, N), with b of each batch element as the problem it was solved in. */
+        private NDArray linear() {
+            int batch = in.batch();
+            float[] b = new float[batch];
+            boolean same = true;
+            for (int i = 0; i < batch; i++) {
+                b[i] = (float) f.linearWeight(in.activeTokens(i));
+                same &= b[i] == b[0];
+            }
+            if (same) {
+                return Host.scale(h, batch == 0 ? 0 : b[0]);
+            }
+            return h.mul(h.getManager().create(b, new Shape(batch, 1, 1)));
         }
 
         @Override

@@ -154,6 +154,64 @@ class QamaAttentionBlockShapeTest {
         assertArrayEquals(out1, out3, 1e-6f);
     }
 
+    /**
+     * Padding is invisible: each element of a padded batch gets the same problem energies, the same
+     * selection and the same outputs for its real tokens as the element alone without padding (the
+     * paper-v2 weights b = c_l·N and ρ use the unmasked token count).
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "PAPER_V2, PAPER",
+        "PAPER_V2, VALUES",
+        "PAPER_V2, SELECTED_KEYS",
+        "PAPER_V1, SELECTED_KEYS"
+    })
+    void paddingChangesNeitherTheProblemNorTheOutputOfTheRealTokens(
+            Formulation f, OutputMode mode) {
+        ExactTestBackend backend = new ExactTestBackend();
+        QamaAttentionBlock block =
+                base(backend).optFormulation(f).optOutputMode(mode).optBits(1).build();
+        // element 0: tokens 0-2 real, 3-4 padding; element 1: token 0 padding, 1-4 real
+        float[] keep = {1, 1, 1, 0, 0, 0, 1, 1, 1, 1};
+        NDArray x = x(11);
+        float[] padded =
+                run(block, new NDList(x, manager.create(keep, new Shape(B, N))))
+                        .head()
+                        .toFloatArray();
+        AttentionProblem[] paddedProblems = {backend.seen.get(0), backend.seen.get(1)};
+        float[] xs = x.toFloatArray();
+        for (int b = 0; b < B; b++) {
+            int real = 0;
+            for (int i = 0; i < N; i++) {
+                real += (int) keep[b * N + i];
+            }
+            float[] alone = new float[real * E];
+            int[] rows = new int[real];
+            for (int i = 0, r = 0; i < N; i++) {
+                if (keep[b * N + i] == 1) {
+                    rows[r] = i;
+                    System.arraycopy(xs, (b * N + i) * E, alone, r++ * E, E);
+                }
+            }
+            backend.seen.clear();
+            float[] out =
+                    run(block, new NDList(manager.create(alone, new Shape(1, real, E))))
+                            .head()
+                            .toFloatArray();
+            AttentionProblem p = backend.seen.get(0);
+            AttentionProblem pp = paddedProblems[b];
+            assertEquals(p.linearWeight(), pp.linearWeight(), 1e-12, "element " + b);
+            assertEquals(p.penaltyWeight(), pp.penaltyWeight(), 1e-12, "element " + b);
+            for (int r = 0; r < real; r++) {
+                float[] want = java.util.Arrays.copyOfRange(out, r * E, (r + 1) * E);
+                float[] got =
+                        java.util.Arrays.copyOfRange(
+                                padded, (b * N + rows[r]) * E, (b * N + rows[r] + 1) * E);
+                assertArrayEquals(want, got, 1e-5f, "element " + b + ", real token " + r);
+            }
+        }
+    }
+
     /** A pass run in a sub-manager leaves nothing behind in the parameters' manager. */
     @ParameterizedTest
     @CsvSource({

@@ -33,6 +33,7 @@ class FactoredDenseAgreementTest {
     private static final int H = 2;
     private static final int N = 8;
     private static final int D = 3;
+    private static final int READS = 8;
 
     private static AttentionInputs inputs(long seed) {
         Random rnd = new Random(seed);
@@ -91,8 +92,10 @@ class FactoredDenseAgreementTest {
             }
         }
         try (AnnealerBackend backend = Annealers.create(name, opts)) {
-            BatchResult fr = backend.solve(SolveRequest.builder(lowRank).seed(5).reads(4).build());
-            BatchResult dr = backend.solve(SolveRequest.builder(dense).seed(5).reads(4).build());
+            BatchResult fr =
+                    backend.solve(SolveRequest.builder(lowRank).seed(5).reads(READS).build());
+            BatchResult dr =
+                    backend.solve(SolveRequest.builder(dense).seed(5).reads(READS).build());
             for (int b = 0; b < B; b++) {
                 byte[] xf = fr.get(b).best();
                 byte[] xd = dr.get(b).best();

@@ -120,6 +120,19 @@ public record AttentionInputs(
         return mask != null && mask[b * tokens + token];
     }
 
+    /** The number of tokens of batch element b that are not masked (N without a mask). */
+    public int activeTokens(int b) {
+        checkBatchIndex(b);
+        if (mask == null) {
+            return tokens;
+        }
+        int n = 0;
+        for (int i = b * tokens, end = i + tokens; i < end; i++) {
+            n += mask[i] ? 0 : 1;
+        }
+        return n;
+    }
+
     /** The mask of batch element b as a fresh length-N array (all false without a mask). */
     public boolean[] maskOf(int b) {
         checkBatchIndex(b);

@@ -25,6 +25,11 @@ import java.util.Arrays;
  * coupling weight a = c_q, linear weight b = c_l·N and penalty weight ρ = c_p·√(2/π)·N/(H−1) (0
  * when H = 1). Defaults c_q = 1, c_l = 0.16, c_p = 0.8.
  *
+ * <p>N in b and ρ is the number of tokens of batch element b that are not masked ({@link
+ * AttentionInputs#activeTokens}): padding changes neither the problem's energies nor its minimiser,
+ * so a padded sequence gets the same selection as the same sequence alone. Without a mask it is the
+ * sequence length, as in the paper.
+ *
  * <p>Gradient ({@link #gradient}): of the whole minimised energy, including c_q, c_l·N and the
  * (input-independent) penalty. The authors' code differentiates a per-token energy without c_q and
  * c_l·N; this library deliberately uses the energy the solver minimised (docs/math.md). {@link
@@ -114,12 +119,12 @@ public final class PaperV2Formulation implements Formulation {
         return couplingScale;
     }
 
-    /** The linear weight b = c_l·N for N tokens. */
+    /** The linear weight b = c_l·N for N (unmasked) tokens. */
     public double linearWeight(int tokens) {
         return linearScale * tokens;
     }
 
-    /** The penalty weight ρ = c_p·√(2/π)·N/(H−1), or 0 when H ≤ 1. */
+    /** The penalty weight ρ = c_p·√(2/π)·N/(H−1) for N (unmasked) tokens, or 0 when H ≤ 1. */
     public double penaltyWeight(int heads, int tokens) {
         if (heads <= 1) {
             return 0.0;
@@ -189,9 +194,10 @@ public final class PaperV2Formulation implements Formulation {
             }
             pb.coupling(t, c).linear(t, h);
         }
+        int active = in.activeTokens(b);
         return pb.couplingWeight(couplingWeight())
-                .linearWeight(linearWeight(n))
-                .penaltyWeight(penaltyWeight(heads, n))
+                .linearWeight(linearWeight(active))
+                .penaltyWeight(penaltyWeight(heads, active))
                 .mask(in.maskOf(b))
                 .build();
     }
@@ -211,7 +217,8 @@ public final class PaperV2Formulation implements Formulation {
         double[] g = Formulations.tokenWeights(tokenWeights, heads, n);
         double invSqrtD = 1.0 / Math.sqrt(d);
         double ca = couplingWeight();
-        double cb = linearWeight(n);
+        int active = in.activeTokens(b);
+        double cb = linearWeight(active);
         float[] q = in.q();
         float[] k = in.k();
         float[] v = in.v();
@@ -294,7 +301,7 @@ public final class PaperV2Formulation implements Formulation {
             }
             energy += -ca * quad - cb * lin;
         }
-        energy += penaltyWeight(heads, n) * Formulations.penaltyPairs(x, heads, n, bits);
+        energy += penaltyWeight(heads, active) * Formulations.penaltyPairs(x, heads, n, bits);
         return new AttentionGradient(heads, n, d, energy, dq, dk, dv, dS, dh, de);
     }
 

@@ -40,6 +40,63 @@ class PaperV2FormulationTest {
         assertEquals(8 * 49, p.numVariables());
     }
 
+    /**
+     * Trailing padding (masked tokens) changes neither the weights b = c_l·N and ρ, which count the
+     * unmasked tokens, nor any state's energy, nor the gradient's energy.
+     */
+    @Test
+    void paddingChangesNeitherWeightsNorEnergies() {
+        int heads = 3;
+        int real = 4;
+        int padded = 7;
+        int d = 2;
+        PaperV2Formulation f =
+                PaperV2Formulation.builder().valueImportance(importance(d, 3)).build();
+        AttentionInputs wide = Fixtures.inputs(9, 1, heads, padded, d, 0);
+        boolean[] mask = new boolean[padded];
+        for (int i = real; i < padded; i++) {
+            mask[i] = true;
+        }
+        AttentionInputs pad =
+                new AttentionInputs(1, heads, padded, d, wide.q(), wide.k(), wide.v(), mask);
+        float[][] cut = new float[3][heads * real * d];
+        float[][] from = {wide.q(), wide.k(), wide.v()};
+        for (int a = 0; a < 3; a++) {
+            for (int t = 0; t < heads; t++) {
+                System.arraycopy(from[a], wide.headOffset(0, t), cut[a], t * real * d, real * d);
+            }
+        }
+        AttentionInputs alone =
+                new AttentionInputs(1, heads, real, d, cut[0], cut[1], cut[2], null);
+        assertEquals(real, pad.activeTokens(0));
+        assertEquals(real, alone.activeTokens(0));
+        AttentionProblem pp = f.build(pad, 0);
+        AttentionProblem pa = f.build(alone, 0);
+        assertEquals(0.16 * real, pp.linearWeight(), 1e-12);
+        assertEquals(pa.linearWeight(), pp.linearWeight(), 1e-12);
+        assertEquals(pa.penaltyWeight(), pp.penaltyWeight(), 1e-12);
+        for (int code = 0; code < 1 << (heads * real); code++) {
+            byte[] x = new byte[heads * real];
+            byte[] xp = new byte[heads * padded];
+            for (int t = 0; t < heads; t++) {
+                for (int i = 0; i < real; i++) {
+                    byte bit = (byte) ((code >> (t * real + i)) & 1);
+                    x[t * real + i] = bit;
+                    xp[t * padded + i] = bit;
+                }
+            }
+            double e = pa.energy(x);
+            assertEquals(e, pp.energy(xp), 1e-9 * Math.max(1, Math.abs(e)), "state " + code);
+            if (code % 97 == 0) {
+                assertEquals(
+                        f.gradient(alone, 0, x).energy(),
+                        f.gradient(pad, 0, xp).energy(),
+                        1e-9 * Math.max(1, Math.abs(e)),
+                        "gradient energy, state " + code);
+            }
+        }
+    }
+
     @Test
     void singleHeadHasNoPenaltyAndNoNaN() {
         PaperV2Formulation f =

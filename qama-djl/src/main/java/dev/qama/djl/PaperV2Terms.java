@@ -10,7 +10,8 @@ import dev.qama.core.formulation.PaperV2Formulation;
  * {@link PaperV2Formulation}, which builds the QUBOs): per head, S = Q·Kᵀ/√d, J = (S + Sᵀ)/2 with
  * its diagonal removed, h = (1/d)·V·e with e the learned value importance; coupling weight a =
  * {@link PaperV2Formulation#couplingWeight()}, linear weight b = {@link
- * PaperV2Formulation#linearWeight(int)} of each batch element's unmasked tokens.
+ * PaperV2Formulation#linearWeight(AttentionInputs, int)} of each batch element (its unmasked
+ * tokens).
  *
  * <p>J has rank ≤ 2d, so the energy is computed from the factors: (J·w)_i = (Q_i·(Kᵀw) +
  * K_i·(Qᵀw))/(2√d) − S_ii·w_i, in O(N·d) memory, whatever form the solver gets the couplings in
@@ -99,7 +100,7 @@ final class PaperV2Terms implements HeadTerms {
             float[] b = new float[batch];
             boolean same = true;
             for (int i = 0; i < batch; i++) {
-                b[i] = (float) f.linearWeight(in.activeTokens(i));
+                b[i] = (float) f.linearWeight(in, i);
                 same &= b[i] == b[0];
             }
             if (same) {

@@ -124,6 +124,18 @@ public final class PaperV2Formulation implements Formulation {
         return linearScale * tokens;
     }
 
+    /** The linear weight b = c_l·N of batch element b of {@code in}, N its unmasked tokens. */
+    public double linearWeight(AttentionInputs in, int b) {
+        return linearWeight(in.activeTokens(b));
+    }
+
+    /**
+     * The penalty weight ρ of batch element b of {@code in}: H its heads, N its unmasked tokens.
+     */
+    public double penaltyWeight(AttentionInputs in, int b) {
+        return penaltyWeight(in.heads(), in.activeTokens(b));
+    }
+
     /** The penalty weight ρ = c_p·√(2/π)·N/(H−1) for N (unmasked) tokens, or 0 when H ≤ 1. */
     public double penaltyWeight(int heads, int tokens) {
         if (heads <= 1) {
@@ -194,10 +206,9 @@ public final class PaperV2Formulation implements Formulation {
             }
             pb.coupling(t, c).linear(t, h);
         }
-        int active = in.activeTokens(b);
         return pb.couplingWeight(couplingWeight())
-                .linearWeight(linearWeight(active))
-                .penaltyWeight(penaltyWeight(heads, active))
+                .linearWeight(linearWeight(in, b))
+                .penaltyWeight(penaltyWeight(in, b))
                 .mask(in.maskOf(b))
                 .build();
     }
@@ -217,8 +228,7 @@ public final class PaperV2Formulation implements Formulation {
         double[] g = Formulations.tokenWeights(tokenWeights, heads, n);
         double invSqrtD = 1.0 / Math.sqrt(d);
         double ca = couplingWeight();
-        int active = in.activeTokens(b);
-        double cb = linearWeight(active);
+        double cb = linearWeight(in, b);
         float[] q = in.q();
         float[] k = in.k();
         float[] v = in.v();
@@ -301,7 +311,7 @@ public final class PaperV2Formulation implements Formulation {
             }
             energy += -ca * quad - cb * lin;
         }
-        energy += penaltyWeight(heads, active) * Formulations.penaltyPairs(x, heads, n, bits);
+        energy += penaltyWeight(in, b) * Formulations.penaltyPairs(x, heads, n, bits);
         return new AttentionGradient(heads, n, d, energy, dq, dk, dv, dS, dh, de);
     }
 

@@ -381,17 +381,17 @@ public final class TrainCommand implements Callable<Integer> {
                                         solverSpec.options().with("threads", threads.toString()));
             }
         }
-        Data data = loadData();
-        if (validation != null) {
-            holdOutValidation(data, validation);
-        }
-        int e = epochs != null ? epochs : data.defaultEpochs;
-        TrainSpec.Qubo qubo;
+        TrainSpec.Qubo qubo; // checked before any data is read
         try {
             qubo = new TrainSpec.Qubo(bits, couplingScale, linearScale, penaltyScale);
         } catch (IllegalArgumentException ex) {
             throw new UserException(ex.getMessage());
         }
+        Data data = loadData();
+        if (validation != null) {
+            holdOutValidation(data, validation);
+        }
+        int e = epochs != null ? epochs : data.defaultEpochs;
         TrainSpec ts =
                 new TrainSpec(
                         att, f, mode, form, qubo, solverSpec, e, seed, batchSize, lr, evalEvery);
@@ -567,7 +567,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (data.validation()) {
             j.put("validation_accuracy", r == null ? null : r.testAccuracy())
                     .put("validation_size", (long) data.test.count())
-                    .put("test_size", (Double) null); // the test split is not used
+                    .put("test_size", (Integer) null); // the test split is not used
         } else {
             j.put("test_size", (long) data.test.count());
         }

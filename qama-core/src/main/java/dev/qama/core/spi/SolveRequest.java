@@ -11,6 +11,10 @@ import java.util.List;
  * <ul>
  *   <li>{@code seed}: the root of every random stream; problem k uses {@code Seeds.forStream(seed,
  *       k)} so the result never depends on thread count (default 0).
+ *   <li>{@code problemSeeds}: optional explicit seeds, one per problem, used instead of {@code
+ *       Seeds.forStream(seed, k)}: a caller whose problem k must be solved the same way wherever it
+ *       stands in a batch (the DJL block: an input's output must not depend on its neighbours)
+ *       derives each seed from the problem's own identity.
  *   <li>{@code reads}: independent runs per problem (replicas); every read's state is returned,
  *       best first (default 1).
  *   <li>{@code timeLimit}: wall-clock limit for the whole batch, or null for none; the best states
@@ -28,6 +32,7 @@ public final class SolveRequest {
     private final Duration timeLimit;
     private final Cancellation cancellation;
     private final List<byte[]> initialStates;
+    private final long[] problemSeeds;
 
     private SolveRequest(Builder b) {
         this.problems = List.copyOf(b.problems);
@@ -36,6 +41,7 @@ public final class SolveRequest {
         this.timeLimit = b.timeLimit;
         this.cancellation = b.cancellation;
         this.initialStates = b.initialStates;
+        this.problemSeeds = b.problemSeeds;
     }
 
     /** A request with default options. */
@@ -58,9 +64,17 @@ public final class SolveRequest {
         return seed;
     }
 
-    /** The seed of problem k of this batch. */
+    /**
+     * The seed of problem k of this batch: the explicit one if {@link Builder#problemSeeds} was
+     * given, else {@code Seeds.forStream(seed, k)}.
+     */
     public long problemSeed(int k) {
-        return Seeds.forStream(seed, k);
+        return problemSeeds != null ? problemSeeds[k] : Seeds.forStream(seed, k);
+    }
+
+    /** The explicit per-problem seeds (a copy), or null when they derive from {@link #seed()}. */
+    public long[] problemSeeds() {
+        return problemSeeds == null ? null : problemSeeds.clone();
     }
 
     /** Reads per problem (≥ 1). */
@@ -104,6 +118,7 @@ public final class SolveRequest {
         private Duration timeLimit;
         private Cancellation cancellation;
         private List<byte[]> initialStates;
+        private long[] problemSeeds;
 
         private Builder(List<? extends Problem> problems) {
             if (problems == null) {
@@ -170,6 +185,24 @@ public final class SolveRequest {
             } else {
                 this.initialStates = null;
             }
+            return this;
+        }
+
+        /**
+         * Explicit seeds, one per problem (copied), or null to derive them from the root seed.
+         *
+         * @throws IllegalArgumentException if the count differs from the number of problems
+         */
+        public Builder problemSeeds(long[] seeds) {
+            if (seeds != null && seeds.length != problems.size()) {
+                throw new IllegalArgumentException(
+                        "got "
+                                + seeds.length
+                                + " problem seeds for "
+                                + problems.size()
+                                + " problems");
+            }
+            this.problemSeeds = seeds == null ? null : seeds.clone();
             return this;
         }
 

@@ -323,6 +323,56 @@ public abstract class AnnealerBackendContract {
         }
     }
 
+    /**
+     * With explicit per-problem seeds a problem's result depends only on the problem and its seed,
+     * never on its neighbours in the batch or its position (what the DJL block relies on for
+     * batch-independent outputs).
+     */
+    @Test
+    public void explicitProblemSeedsMakeResultsIndependentOfTheBatch() {
+        AttentionProblem target =
+                RandomProblems.attention(2, 7, 1, RandomProblems.mask(7, 1, 3), true, true, 91);
+        Problem other = RandomProblems.dense(Vartype.BINARY, 11, 92);
+        AttentionProblem another =
+                RandomProblems.attention(2, 7, 1, RandomProblems.mask(7, 0, 4), true, true, 93);
+        assumeTrue(backend.isCapable(target) && backend.isCapable(other), "not capable");
+        long seed = 0x5eedL;
+        SolveRequest alone =
+                SolveRequest.builder(List.of(target))
+                        .reads(2)
+                        .problemSeeds(new long[] {seed})
+                        .build();
+        SolveResult ref = backend.solve(alone).get(0);
+        assertValid(target, ref, 2);
+        assertEquals(seed, ref.seed(), "seed reported for an explicit problem seed");
+        List<List<Problem>> batches =
+                List.of(
+                        List.of(other, target),
+                        List.of(another, other, target),
+                        List.of(target, another));
+        for (List<Problem> batch : batches) {
+            int at = batch.indexOf(target);
+            long[] seeds = new long[batch.size()];
+            for (int k = 0; k < seeds.length; k++) {
+                seeds[k] = k == at ? seed : 1000 + k;
+            }
+            SolveRequest req =
+                    SolveRequest.builder(batch).seed(99).reads(2).problemSeeds(seeds).build();
+            SolveResult r = backend.solve(req).get(at);
+            for (int read = 0; read < 2; read++) {
+                assertArrayEquals(
+                        ref.state(read),
+                        r.state(read),
+                        "read "
+                                + read
+                                + " of the problem at position "
+                                + at
+                                + " of "
+                                + batch.size());
+            }
+        }
+    }
+
     @Test
     public void resultIndependentOfThreadCount() {
         AnnealerBackend one = track(backend(1));

@@ -120,8 +120,7 @@ public final class SolveCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (listSolvers) {
-            SolversCommand.print(out);
-            return Main.EXIT_OK;
+            return SolversCommand.list(spec.commandLine());
         }
         if (input == null) {
             throw new UserException("solve: missing --input FILE (see 'qama solve --help')");

@@ -19,22 +19,41 @@ public final class SolversCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        print(spec.commandLine().getOut());
+        return list(spec.commandLine());
+    }
+
+    /**
+     * Prints the list; a configured default (qama.backend / QAMA_BACKEND) that names no provider is
+     * reported on stderr after it, with exit code {@link Main#EXIT_USAGE}.
+     */
+    static int list(picocli.CommandLine cl) {
+        String error = print(cl.getOut());
+        cl.getOut().flush();
+        if (error != null) {
+            cl.getErr().println("qama: " + error);
+            return Main.EXIT_USAGE;
+        }
         return Main.EXIT_OK;
     }
 
-    /** Writes one line per provider: name, aliases, rank and description; * marks the default. */
-    static void print(PrintWriter out) {
+    /**
+     * Writes one line per provider: name, aliases, rank and description; * marks the default.
+     *
+     * @return null, or why the configured default (qama.backend / QAMA_BACKEND) is unusable: the
+     *     list is printed anyway, without a mark
+     */
+    static String print(PrintWriter out) {
         List<AnnealerProvider> providers = Annealers.providers();
         if (providers.isEmpty()) {
             out.println("no annealer backend on the class path");
-            return;
+            return null;
         }
-        String def;
+        String def = null;
+        String error = null;
         try {
             def = Annealers.defaultName();
         } catch (RuntimeException e) {
-            def = null; // a bad qama.backend setting: list anyway
+            error = e.getMessage();
         }
         int width = 4;
         for (AnnealerProvider p : providers) {
@@ -49,6 +68,7 @@ public final class SolversCommand implements Callable<Integer> {
                     p.rank(),
                     p.description());
         }
+        return error;
     }
 
     private static String label(AnnealerProvider p) {

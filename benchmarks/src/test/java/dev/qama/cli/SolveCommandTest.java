@@ -226,6 +226,30 @@ class SolveCommandTest {
     }
 
     @Test
+    void anUnknownConfiguredBackendIsReportedBySolvers() {
+        String old = System.getProperty("qama.backend");
+        System.setProperty("qama.backend", "no-such-solver");
+        try {
+            for (String[] args : new String[][] {{"solve", "--list-solvers"}, {"solvers"}}) {
+                CliRun r = CliRun.of(args);
+                assertEquals(2, r.exitCode(), r.err());
+                assertTrue(r.out().contains("test-greedy"), "still listed: " + r.out());
+                assertEquals(1, r.errLines().length, r.err());
+                assertTrue(
+                        r.err().startsWith("qama: unknown annealer backend 'no-such-solver'")
+                                && r.err().contains("system property qama.backend"),
+                        r.err());
+            }
+        } finally {
+            if (old == null) {
+                System.clearProperty("qama.backend");
+            } else {
+                System.setProperty("qama.backend", old);
+            }
+        }
+    }
+
+    @Test
     void helpAndVersion() {
         CliRun help = CliRun.of("solve", "--help");
         assertEquals(0, help.exitCode());

@@ -20,8 +20,11 @@ final class Inputs {
     /** (B, N, N) keep flags per (query, key), or null when every query keeps the same keys. */
     final boolean[] pairKeep;
 
-    /** A hash of the keep flags of the mask (0 without one). */
-    final long maskHash;
+    /**
+     * Per batch element, a hash of that element's own keep flags: 0 when it keeps every pair (or
+     * there is no mask), so an input's hash never depends on the other elements of its batch.
+     */
+    final long[] elementHash;
 
     private Inputs(
             NDArray keys,
@@ -31,7 +34,7 @@ final class Inputs {
             int tokens,
             boolean[][] maskedTokens,
             boolean[] pairKeep,
-            long maskHash) {
+            long[] elementHash) {
         this.keys = keys;
         this.queries = queries;
         this.values = values;
@@ -39,7 +42,7 @@ final class Inputs {
         this.tokens = tokens;
         this.maskedTokens = maskedTokens;
         this.pairKeep = pairKeep;
-        this.maskHash = maskHash;
+        this.elementHash = elementHash;
     }
 
     /**
@@ -97,30 +100,25 @@ final class Inputs {
         }
         boolean[][] masked = new boolean[batch][tokens];
         boolean[] pairKeep = null;
-        long hash = 0;
+        long[] hash = new long[batch];
         if (n == 2 || n == 4) {
             NDArray mask = inputs.get(n - 1);
             float[] m = mask.toType(DataType.FLOAT32, false).toFloatArray();
-            for (float x : m) {
-                if (!Float.isFinite(x)) {
-                    throw new IllegalArgumentException(
-                            "QamaAttentionBlock: the attention mask contains " + x);
-                }
-            }
             Shape ms = mask.getShape();
-            hash = 0x4dL;
             if (ms.dimension() == 2 && ms.get(0) == batch && ms.get(1) == tokens) {
+                checkFlags(m, ms);
                 // one flag per token: no (N, N) array
                 for (int b = 0; b < batch; b++) {
                     for (int j = 0; j < tokens; j++) {
-                        masked[b][j] = !(m[b * tokens + j] > 0.5f);
-                        hash = Seeds.mix(hash + (masked[b][j] ? 2 : 1));
+                        masked[b][j] = m[b * tokens + j] == 0f;
                     }
+                    hash[b] = tokenHash(masked[b]);
                 }
             } else {
                 boolean[] keep = pairs(ms, m, batch, tokens, heads);
                 boolean differs = false;
                 for (int b = 0; b < batch; b++) {
+                    boolean own = false; // this element's queries keep different keys
                     for (int j = 0; j < tokens; j++) {
                         boolean any = false;
                         for (int i = 0; i < tokens; i++) {
@@ -128,26 +126,57 @@ final class Inputs {
                         }
                         masked[b][j] = !any;
                         for (int i = 0; i < tokens; i++) {
-                            differs |= keep[(b * tokens + i) * tokens + j] != any;
+                            own |= keep[(b * tokens + i) * tokens + j] != any;
                         }
                     }
+                    differs |= own;
+                    // an element whose queries all keep the same keys hashes as the (B, N) form
+                    hash[b] = own ? pairHash(keep, b, tokens) : tokenHash(masked[b]);
                 }
                 if (differs) {
                     pairKeep = keep;
-                    for (boolean f : keep) {
-                        hash = Seeds.mix(hash + (f ? 1 : 3));
-                    }
-                } else {
-                    // every query keeps the same keys: the same seed as the (B, N) form
-                    for (int b = 0; b < batch; b++) {
-                        for (int j = 0; j < tokens; j++) {
-                            hash = Seeds.mix(hash + (masked[b][j] ? 2 : 1));
-                        }
-                    }
                 }
             }
         }
         return new Inputs(k, q, v, batch, tokens, masked, pairKeep, hash);
+    }
+
+    /** Hash of the masked tokens of one element: 0 when none is masked. */
+    private static long tokenHash(boolean[] masked) {
+        long h = 0;
+        for (int j = 0; j < masked.length; j++) {
+            if (masked[j]) {
+                h = Seeds.mix(h + 0x9e3779b97f4a7c15L * (j + 1));
+            }
+        }
+        return h;
+    }
+
+    /** Hash of the dropped (query, key) pairs of element b (never 0 in practice). */
+    private static long pairHash(boolean[] keep, int b, int tokens) {
+        long h = 0x7061697273L; // "pairs": apart from every token hash
+        int nn = tokens * tokens;
+        for (int p = 0; p < nn; p++) {
+            if (!keep[b * nn + p]) {
+                h = Seeds.mix(h + 0x9e3779b97f4a7c15L * (p + 1));
+            }
+        }
+        return h;
+    }
+
+    /** A keep-flag mask ((B, N) or (B, N, N)) must hold only 0 (drop) and 1 (keep). */
+    private static void checkFlags(float[] m, Shape s) {
+        for (int p = 0; p < m.length; p++) {
+            if (m[p] != 0f && m[p] != 1f) {
+                throw new IllegalArgumentException(
+                        "QamaAttentionBlock: an attention mask of shape "
+                                + s
+                                + " holds keep flags, 1 = keep and 0 = drop; got "
+                                + m[p]
+                                + " at flat index "
+                                + p);
+            }
+        }
     }
 
     private static NDArray checkEmbedding(NDArray x, String name, int embeddingSize) {
@@ -169,8 +198,9 @@ final class Inputs {
         boolean[] keep = new boolean[batch * tokens * tokens];
         int nn = tokens * tokens;
         if (s.dimension() == 3 && s.get(0) == batch && s.get(1) == tokens && s.get(2) == tokens) {
+            checkFlags(m, s);
             for (int p = 0; p < keep.length; p++) {
-                keep[p] = m[p] > 0.5f;
+                keep[p] = m[p] == 1f;
             }
         } else if (s.dimension() == 4
                 && s.get(0) == batch
@@ -178,6 +208,18 @@ final class Inputs {
                 && s.get(2) == tokens
                 && s.get(3) == tokens) {
             // additive offsets (0 keep, large negative drop); a pair is kept if any head keeps it
+            for (int p = 0; p < m.length; p++) {
+                if (!(m[p] == 0f || m[p] <= -1f)) {
+                    throw new IllegalArgumentException(
+                            "QamaAttentionBlock: a 4-D attention mask of shape "
+                                    + s
+                                    + " holds additive offsets, 0 = keep and a large negative"
+                                    + " value (<= -1, DJL uses -1e5 or -inf) = drop; got "
+                                    + m[p]
+                                    + " at flat index "
+                                    + p);
+                }
+            }
             int h = (int) s.get(1);
             for (int b = 0; b < batch; b++) {
                 for (int t = 0; t < h; t++) {

@@ -80,13 +80,17 @@ import java.util.List;
  *
  * <h2>Determinism and threads</h2>
  *
- * The solver seed of a forward pass is derived from {@link Builder#optSeed the block's seed} and
- * the keep flags of the mask only, never from the values (problem k of the batch then gets {@code
- * Seeds.forStream(requestSeed, k)}): a forward pass is a deterministic function of seed, inputs and
- * parameters, in any call order and on any thread, and stays so when the engine's arithmetic
- * differs in the last bit (a hash of the values would not). The price: every call uses the same
- * random streams per batch position. The block holds no per-call state, so concurrent forward
- * passes are safe (if the backend is thread-safe, as the SPI requires).
+ * Batch element b is solved with its own seed, derived from {@link Builder#optSeed the block's
+ * seed} and the keep flags of b's own mask (see {@link #elementSeed}), never from its position or
+ * its neighbours: an input gives the same selection alone, in any batch, at any position and with
+ * any thread count, so a served model's answer does not depend on what else is in the batch. The
+ * values of Q, K, V are deliberately not hashed: the engine's matrix products can differ in the
+ * last bit between batch sizes, and a hash of the values would then pick another random stream and
+ * another selection. Inference passes ({@code training == false}) use the same streams on every
+ * call; training passes also mix in the number of the training pass on this block (1, 2, ...), so
+ * successive steps draw fresh streams while a run stays reproducible from its seed. The block holds
+ * no other per-call state, so concurrent forward passes are safe (if the backend is thread-safe, as
+ * the SPI requires).
  */
 // Tensor dimension names as in the paper.
 @SuppressWarnings({"LocalVariableName", "ParameterName"})
@@ -175,6 +179,11 @@ public final class QamaAttentionBlock extends AbstractBlock {
     private final String backendName;
     private final HeadTerms terms;
     private final Object backendLock = new Object();
+
+    /** Training passes so far: mixed into the solver seeds so that training steps vary. */
+    private final java.util.concurrent.atomic.AtomicLong trainingPasses =
+            new java.util.concurrent.atomic.AtomicLong();
+
     private volatile AnnealerBackend backend;
 
     private final Linear keyProjection;
@@ -184,20 +193,20 @@ public final class QamaAttentionBlock extends AbstractBlock {
     private final Dropout probabilityDropout;
     private final ValueImportanceBlock valueImportance;
 
-    private QamaAttentionBlock(Builder b) {
+    private QamaAttentionBlock(Builder b, HeadTerms terms, String backendName) {
         super(VERSION);
         this.embeddingSize = b.embeddingSize;
         this.headCount = b.headCount;
         this.headSize = b.embeddingSize / b.headCount;
         this.formulation = b.formulation;
         this.outputMode = b.outputMode;
-        this.bits = b.bits;
+        this.bits = terms.bits();
         this.seed = b.seed;
         this.reads = b.reads;
         this.timeLimit = b.timeLimit;
-        this.backendName = b.backendName;
+        this.backendName = backendName;
         this.backend = b.backend;
-        this.terms = b.terms;
+        this.terms = terms;
         keyProjection = addChildBlock("keyProjection", projection());
         queryProjection = addChildBlock("queryProjection", projection());
         valueProjection = addChildBlock("valueProjection", projection());
@@ -297,15 +306,31 @@ public final class QamaAttentionBlock extends AbstractBlock {
         return b;
     }
 
+    /**
+     * The output shape (B, N, E): that of X, or of the queries for [K, Q, V(, mask)].
+     *
+     * @throws IllegalArgumentException if there are not 1 to 4 shapes or the input is not (B, N, E)
+     *     with this block's E
+     */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape out;
         if (inputShapes.length == 1 || inputShapes.length == 2) {
-            return new Shape[] {inputShapes[0]};
+            out = inputShapes[0];
         } else if (inputShapes.length == 3 || inputShapes.length == 4) {
-            return new Shape[] {inputShapes[1]};
+            out = inputShapes[1];
+        } else {
+            throw new IllegalArgumentException(
+                    "Invalid number of input shapes: " + inputShapes.length + ", must be 1-4.");
         }
-        throw new IllegalArgumentException(
-                "Invalid number of input shapes: " + inputShapes.length + ", must be 1-4.");
+        if (out.dimension() != 3 || out.get(2) != embeddingSize) {
+            throw new IllegalArgumentException(
+                    "QamaAttentionBlock input must have shape (B, N, E="
+                            + embeddingSize
+                            + "), got "
+                            + out);
+        }
+        return new Shape[] {out};
     }
 
     @Override
@@ -426,7 +451,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         }
         HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, in.flatMask());
 
-        float[] w = solve(p, in);
+        float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0);
         NDManager manager = kh.getManager();
         NDArray wArr = manager.create(w, new Shape(B, H, N)); // constant: no gradient
         NDArray tok = p.tokenEnergies(wArr); // (B, H, N)
@@ -446,15 +471,35 @@ public final class QamaAttentionBlock extends AbstractBlock {
         return resultProjection.forward(ps, new NDList(merged), training, params);
     }
 
-    /** Builds the B problems, solves them in one call and returns w (B, H, N) row-major. */
-    private float[] solve(HeadTerms.Prepared p, Inputs in) {
+    /**
+     * The solver seed of one batch element: a function of the block's seed, the element's own mask
+     * and, in training, the pass number; never of its position or neighbours in the batch.
+     *
+     * @param elementHash the hash of the element's keep flags (0 without a mask)
+     * @param pass 0 for inference, else the number of this training pass (1, 2, ...)
+     */
+    static long elementSeed(long seed, long elementHash, long pass) {
+        long s = Seeds.forStream(seed, elementHash);
+        return pass == 0 ? s : Seeds.forStream(s, pass);
+    }
+
+    /**
+     * Builds the B problems, solves them in one call and returns w (B, H, N) row-major.
+     *
+     * @param pass 0 for inference, else the number of the training pass (see {@link #elementSeed})
+     */
+    private float[] solve(HeadTerms.Prepared p, Inputs in, long pass) {
         int batch = in.batch;
         int tokens = in.tokens;
         List<AttentionProblem> problems = p.problems();
-        long requestSeed = Seeds.forStream(seed, in.maskHash);
+        long[] seeds = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            seeds[b] = elementSeed(seed, in.elementHash[b], pass);
+        }
         SolveRequest request =
                 SolveRequest.builder(problems)
-                        .seed(requestSeed)
+                        .seed(seed)
+                        .problemSeeds(seeds)
                         .reads(reads)
                         .timeLimit(timeLimit)
                         .build();
@@ -570,7 +615,6 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 dev.qama.core.formulation.CouplingForm.AUTO;
         private V1CouplingMode v1CouplingMode = V1CouplingMode.SIMILARITY;
         private double longRangeWeight;
-        private HeadTerms terms;
         private int bits;
         private double couplingScale = Double.NaN;
         private double linearScale = Double.NaN;
@@ -735,7 +779,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
          * The qama-core formulation with this builder's options; coefficients left unset keep the
          * formulation's defaults. It validates them (messages name the value).
          */
-        private HeadTerms terms(int headSize) {
+        private HeadTerms terms(int headSize, int bits) {
             if (formulation == Formulation.PAPER_V2) {
                 float[] ones = new float[headSize];
                 java.util.Arrays.fill(ones, 1f);
@@ -773,19 +817,26 @@ public final class QamaAttentionBlock extends AbstractBlock {
         }
 
         /**
-         * Validates and builds.
+         * Validates and builds; the builder is not changed, so it can build again with other
+         * options. Without {@link #optBackend}, a backend named by the system property {@value
+         * Annealers#PROPERTY} or the environment variable {@value Annealers#ENVIRONMENT} is
+         * resolved here.
          *
-         * @throws IllegalStateException if E or H is not set
+         * @throws IllegalStateException if E or H is not set or not positive
          * @throws IllegalArgumentException naming the bad value otherwise
          */
         public QamaAttentionBlock build() {
             if (embeddingSize < 1) {
                 throw new IllegalStateException(
-                        "Embedding size not initialized (got " + embeddingSize + ")");
+                        embeddingSize == 0
+                                ? "Embedding size not initialized: call setEmbeddingSize"
+                                : "Embedding size must be >= 1, got " + embeddingSize);
             }
             if (headCount < 1) {
                 throw new IllegalStateException(
-                        "Head count not initialized (got " + headCount + ")");
+                        headCount == 0
+                                ? "Head count not initialized: call setHeadCount"
+                                : "Head count must be >= 1, got " + headCount);
             }
             if (embeddingSize % headCount != 0) {
                 throw new IllegalArgumentException(
@@ -816,10 +867,9 @@ public final class QamaAttentionBlock extends AbstractBlock {
                                 + v1CouplingMode
                                 + ")");
             }
-            if (bits == 0) {
-                bits = formulation == Formulation.PAPER_V2 ? 1 : 4;
-            }
-            AttentionProblem.bitWeights(bits); // validates q
+            // the builder stays as the user left it: defaults are resolved into locals
+            int q = bits != 0 ? bits : formulation == Formulation.PAPER_V2 ? 1 : 4;
+            AttentionProblem.bitWeights(q); // validates q
             if (formulation == Formulation.PAPER_V1
                     && couplingForm == dev.qama.core.formulation.CouplingForm.LOW_RANK) {
                 throw new IllegalArgumentException(
@@ -835,14 +885,20 @@ public final class QamaAttentionBlock extends AbstractBlock {
                                 + longRangeWeight
                                 + ") apply to paper-v1 only; the formulation is PAPER_V2");
             }
-            terms = terms(embeddingSize / headCount);
+            HeadTerms headTerms = terms(embeddingSize / headCount, q);
             if (reads < 1) {
                 throw new IllegalArgumentException("reads must be >= 1, got " + reads);
             }
             if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
                 throw new IllegalArgumentException("time limit must be positive, got " + timeLimit);
             }
-            return new QamaAttentionBlock(this);
+            // a name from qama.backend / QAMA_BACKEND fails here, naming its source, not at the
+            // first forward pass; without either the default provider is created on first use
+            String name =
+                    backend != null || backendName != null
+                            ? backendName
+                            : Annealers.configuredName();
+            return new QamaAttentionBlock(this, headTerms, name);
         }
     }
 }

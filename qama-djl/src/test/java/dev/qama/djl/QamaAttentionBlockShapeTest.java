@@ -558,7 +558,28 @@ class QamaAttentionBlockShapeTest {
                                         new NDList(
                                                 x(1),
                                                 manager.create(badMask, new Shape(B, N, N)))));
-        assertTrue(e.getMessage().contains("mask contains NaN"), e.getMessage());
+        assertTrue(e.getMessage().contains("got NaN at flat index 7"), e.getMessage());
+        // keep flags are 0 or 1; additive 4-D offsets are 0 or <= -1
+        float[] half = new float[B * N];
+        java.util.Arrays.fill(half, 1f);
+        half[4] = 0.5f;
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> run(block, new NDList(x(1), manager.create(half, new Shape(B, N)))));
+        assertTrue(e.getMessage().contains("got 0.5 at flat index 4"), e.getMessage());
+        float[] offsets = new float[B * N * N];
+        offsets[9] = 2f;
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                run(
+                                        block,
+                                        new NDList(
+                                                x(1),
+                                                manager.create(offsets, new Shape(B, 1, N, N)))));
+        assertTrue(e.getMessage().contains("got 2.0 at flat index 9"), e.getMessage());
         float[] bad = x(12).toFloatArray();
         bad[E * N + 3] = Float.NaN; // batch element 1
         e =

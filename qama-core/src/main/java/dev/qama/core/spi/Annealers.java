@@ -87,18 +87,46 @@ public final class Annealers {
     }
 
     /**
+     * The backend configured by {@value #PROPERTY}, else {@value #ENVIRONMENT}, resolved to its
+     * provider's name; null when neither is set.
+     *
+     * @throws IllegalArgumentException naming the setting the unknown name came from
+     */
+    public static String configuredName() {
+        String source = "system property " + PROPERTY;
+        String configured = System.getProperty(PROPERTY);
+        if (configured == null || configured.isBlank()) {
+            source = "environment variable " + ENVIRONMENT;
+            configured = System.getenv(ENVIRONMENT);
+        }
+        if (configured == null || configured.isBlank()) {
+            return null;
+        }
+        try {
+            return provider(configured).name();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "unknown annealer backend '"
+                            + configured.trim()
+                            + "' (from the "
+                            + source
+                            + "); known: "
+                            + describeKnown(),
+                    e);
+        }
+    }
+
+    /**
      * The name of the default backend: {@value #PROPERTY}, else {@value #ENVIRONMENT}, else the
      * highest-ranked provider.
      *
+     * @throws IllegalArgumentException if the configured name is unknown (naming its source)
      * @throws IllegalStateException if nothing is configured and no provider is on the class path
      */
     public static String defaultName() {
-        String configured = System.getProperty(PROPERTY);
-        if (configured == null || configured.isBlank()) {
-            configured = System.getenv(ENVIRONMENT);
-        }
-        if (configured != null && !configured.isBlank()) {
-            return provider(configured).name();
+        String configured = configuredName();
+        if (configured != null) {
+            return configured;
         }
         List<AnnealerProvider> ps = providers();
         if (ps.isEmpty()) {

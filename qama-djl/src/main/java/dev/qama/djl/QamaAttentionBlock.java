@@ -75,8 +75,10 @@ import java.util.List;
  * The children are DJL's, with the same names and order: keyProjection, queryProjection,
  * valueProjection, resultProjection, probabilityDropout; paper-v2 adds a sixth child,
  * valueImportance (the vector e, length d, initialised to ones). Parameter files of DJL's block
- * load into this one (e is then reset to ones) and files of this block load into DJL's (e is
- * ignored; standalone files only). See {@link #loadParameters}.
+ * load into this one (e is then reset to ones). Files of this block load into DJL's when saved with
+ * {@link #setParameterLayout setParameterLayout(ParameterLayout.CLASSICAL)} (e is dropped); the
+ * default layout appends e after a marker, which DJL's block reads only as the end of a standalone
+ * file. See {@link #loadParameters}.
  *
  * <h2>Determinism and threads</h2>
  *
@@ -347,9 +349,66 @@ public final class QamaAttentionBlock extends AbstractBlock {
         }
     }
 
+    /** How {@link #saveParameters} writes this block. */
+    public enum ParameterLayout {
+        /**
+         * DJL's layout followed, for paper-v2, by {@link #MARKER} and the value importance e (the
+         * default): everything this block needs to give the same outputs after loading.
+         */
+        QAMA,
+        /**
+         * Exactly the layout of DJL's {@code ScaledDotProductAttentionBlock}: the four projections
+         * and the dropout, e dropped. A model saved so loads into the same model built with DJL's
+         * attention (a QAMA-trained attention handed to a classical block), and back into QAMA
+         * blocks, whose e is then reset to ones.
+         */
+        CLASSICAL
+    }
+
+    private volatile ParameterLayout parameterLayout = ParameterLayout.QAMA;
+
+    /**
+     * Chooses how later {@link #saveParameters} calls write this block (default {@link
+     * ParameterLayout#QAMA}). To hand a trained QAMA model to DJL's classical attention: set {@link
+     * ParameterLayout#CLASSICAL} on each QAMA block (for a whole model: {@link
+     * #setParameterLayout(Block, ParameterLayout)}), then {@code model.save}.
+     *
+     * @return this block
+     */
+    public QamaAttentionBlock setParameterLayout(ParameterLayout layout) {
+        if (layout == null) {
+            throw new IllegalArgumentException("parameter layout is null");
+        }
+        this.parameterLayout = layout;
+        return this;
+    }
+
+    /**
+     * Sets the layout of every QAMA attention block in the tree under {@code root} (root included).
+     *
+     * @return the number of QAMA blocks set
+     */
+    public static int setParameterLayout(Block root, ParameterLayout layout) {
+        int n = 0;
+        if (root instanceof QamaAttentionBlock q) {
+            q.setParameterLayout(layout);
+            n++;
+        }
+        for (Block child : root.getChildren().values()) {
+            n += setParameterLayout(child, layout);
+        }
+        return n;
+    }
+
+    /** The layout {@link #saveParameters} writes. */
+    public ParameterLayout getParameterLayout() {
+        return parameterLayout;
+    }
+
     /**
      * Writes DJL's layout (version, input shapes, the five children of DJL's block), then, for
-     * paper-v2, {@link #MARKER} and the valueImportance child.
+     * paper-v2 in the {@link ParameterLayout#QAMA} layout, {@link #MARKER} and the valueImportance
+     * child.
      */
     @Override
     public void saveParameters(DataOutputStream os) throws IOException {
@@ -361,7 +420,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 child.saveParameters(os);
             }
         }
-        if (valueImportance != null) {
+        if (valueImportance != null && parameterLayout == ParameterLayout.QAMA) {
             os.writeInt(MARKER);
             valueImportance.saveParameters(os);
         }
@@ -391,6 +450,25 @@ public final class QamaAttentionBlock extends AbstractBlock {
             } else {
                 valueImportance.importance().close();
                 valueImportance.importance().initialize(manager, DataType.FLOAT32);
+            }
+        } else if (is.markSupported()) {
+            // a paper-v2 file in a paper-v1 block: say so here, not as "Unsupported encoding
+            // version: 81" (the marker's first byte) in whichever block reads next
+            is.mark(Integer.BYTES);
+            boolean marker;
+            try {
+                marker = is.readInt() == MARKER;
+            } catch (EOFException e) {
+                marker = false;
+            }
+            is.reset();
+            if (marker) {
+                throw new MalformedModelException(
+                        "QamaAttentionBlock: the file holds a paper-v2 QAMA attention (with its"
+                                + " value importance e) but this block is "
+                                + formulation
+                                + "; build the block with PAPER_V2, or save the file with"
+                                + " setParameterLayout(ParameterLayout.CLASSICAL)");
             }
         }
     }

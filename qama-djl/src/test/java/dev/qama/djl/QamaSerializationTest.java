@@ -3,7 +3,10 @@ package dev.qama.djl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -19,6 +22,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.qama.djl.QamaAttentionBlock.Formulation;
 import dev.qama.djl.QamaAttentionBlock.OutputMode;
+import dev.qama.djl.QamaAttentionBlock.ParameterLayout;
 import dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -248,6 +252,73 @@ class QamaSerializationTest {
         for (int i = 0; i < projections; i++) {
             assertArrayEquals(vo.get(i), vt.get(i), 0f);
         }
+    }
+
+    @Test
+    void aQamaEncoderSavedInTheClassicalLayoutLoadsIntoDjlsEncoder(@TempDir Path dir)
+            throws Exception {
+        Shape in = new Shape(B, N, E);
+        NDArray x = manager.randomNormal(in);
+        float[] qamaOut;
+        try (Model model = Model.newInstance("encoder", "PyTorch")) {
+            QamaTransformerEncoderBlock ours =
+                    new QamaTransformerEncoderBlock(
+                            E,
+                            H,
+                            16,
+                            0f,
+                            Activation::relu,
+                            AttentionFactory.qama(b -> b.optBackend(new ExactTestBackend())));
+            model.setBlock(ours);
+            manager.getEngine().setRandomSeed(41);
+            ours.initialize(model.getNDManager(), DataType.FLOAT32, in);
+            // the default layout: DJL's encoder cannot read past the QAMA attention
+            model.save(dir, "qama");
+            try (Model djl = Model.newInstance("qama", "PyTorch")) {
+                djl.setBlock(new TransformerEncoderBlock(E, H, 16, 0f, Activation::relu));
+                assertThrows(Exception.class, () -> djl.load(dir, "qama"));
+            }
+            assertEquals(1, QamaAttentionBlock.setParameterLayout(ours, ParameterLayout.CLASSICAL));
+            model.save(dir, "classical");
+            qamaOut = forward(ours, x);
+        }
+        try (Model model = Model.newInstance("classical", "PyTorch")) {
+            TransformerEncoderBlock djl =
+                    new TransformerEncoderBlock(E, H, 16, 0f, Activation::relu);
+            model.setBlock(djl);
+            model.load(dir, "classical");
+            // the same parameters: every projection and norm came across
+            try (Model back = Model.newInstance("classical", "PyTorch")) {
+                QamaTransformerEncoderBlock ours =
+                        new QamaTransformerEncoderBlock(
+                                E, H, 16, 0f, Activation::relu, AttentionFactory.classical());
+                back.setBlock(ours);
+                back.load(dir, "classical");
+                assertArrayEquals(forward(djl, x), forward(ours, x), 1e-5f);
+            }
+            assertEquals(qamaOut.length, forward(djl, x).length);
+        }
+    }
+
+    @Test
+    void aPaperV2FileInAPaperV1BlockNamesTheCause() throws Exception {
+        QamaAttentionBlock v2 = qama(Formulation.PAPER_V2);
+        manager.getEngine().setRandomSeed(51);
+        v2.initialize(manager, DataType.FLOAT32, IN);
+        QamaAttentionBlock v1 = qama(Formulation.PAPER_V1);
+        v1.initialize(manager, DataType.FLOAT32, IN);
+        MalformedModelException e =
+                assertThrows(
+                        MalformedModelException.class,
+                        () ->
+                                load(
+                                        v1,
+                                        new java.io.BufferedInputStream(
+                                                new ByteArrayInputStream(save(v2)))));
+        assertTrue(e.getMessage().contains("paper-v2") && e.getMessage().contains("CLASSICAL"));
+        // saved in the classical layout it loads (e dropped)
+        v2.setParameterLayout(ParameterLayout.CLASSICAL);
+        load(v1, new java.io.BufferedInputStream(new ByteArrayInputStream(save(v2))));
     }
 
     @Test

@@ -152,6 +152,13 @@ class TrainCommandTest {
                         Files.readString(tmp.resolve("e/history.csv")), "history.csv");
         assertEquals(2, h.epochs().size());
         assertTrue(h.epochs().get(0).evaluated(), "epoch 1 evaluated");
+        // the diagnostics columns: gradient norms, energy, overlap, selected share of 8 heads
+        dev.qama.bench.train.History.Diagnostics d = h.epochs().get(1).diagnostics();
+        assertTrue(d.gradQuery() > 0 && d.gradKey() > 0 && d.gradValue() > 0, d.toString());
+        assertTrue(d.meanEnergy() < 0, "a minimised energy is below that of x = 0: " + d);
+        assertTrue(d.headOverlap() >= 0 && d.headOverlap() <= 1, d.toString());
+        assertEquals(8, d.selectedPerHead().length);
+        assertTrue(d.meanSelected() > 0 && d.meanSelected() <= 1, d.toString());
         double end = h.epochs().get(1).testAccuracy();
         assertEquals(((Number) curve.get("test_accuracy")).doubleValue(), end, 1e-12);
         // without --eval-every only the last epoch is evaluated
@@ -159,6 +166,10 @@ class TrainCommandTest {
                 dev.qama.bench.train.History.parseCsv(
                         Files.readString(tmp.resolve("p/history.csv")), "history.csv");
         assertTrue(!p.epochs().get(0).evaluated());
+        assertEquals(
+                Files.readString(tmp.resolve("p/history.csv")),
+                p.toCsv(),
+                "history.csv parses back to itself");
         assertEquals(end, p.epochs().get(1).testAccuracy(), 1e-12);
         CliRun bad = digits(tmp.resolve("x"), "--eval-every", "-1");
         assertEquals(2, bad.exitCode());

@@ -156,6 +156,10 @@ public final class Training {
             long correct = 0;
             int seen = 0;
             long epochStart = System.nanoTime();
+            if (backend != null) {
+                backend.takeStats(); // drop what the previous evaluation solved
+            }
+            double[] grads = new double[3];
             for (int s = 0; s < steps; s++) {
                 int[] idx =
                         Arrays.copyOfRange(
@@ -182,6 +186,7 @@ public final class Training {
                         lossSum += (double) v * idx.length;
                         correct += countCorrect(logits, train, idx);
                     }
+                    addGradientNorms(trainer, grads);
                     trainer.step();
                 }
                 seen += idx.length;
@@ -211,8 +216,19 @@ public final class Training {
                     testSeconds = wall;
                 }
             }
+            double[] stats = backend == null ? null : backend.takeStats();
+            History.Diagnostics diag =
+                    new History.Diagnostics(
+                            grads[0] / steps,
+                            grads[1] / steps,
+                            grads[2] / steps,
+                            stats == null ? Double.NaN : stats[0],
+                            stats == null ? Double.NaN : stats[1],
+                            stats == null
+                                    ? new double[0]
+                                    : Arrays.copyOfRange(stats, 2, stats.length));
             History.Epoch e =
-                    new History.Epoch(epoch, lastLoss, lastAcc, trained, solved, epochTest);
+                    new History.Epoch(epoch, lastLoss, lastAcc, trained, solved, epochTest, diag);
             history.add(e);
             listener.onEpoch(e);
         }
@@ -239,6 +255,33 @@ public final class Training {
                 backend == null ? null : backend.name(),
                 selections,
                 selectionExamples.clone());
+    }
+
+    /**
+     * Adds the Frobenius norms of the gradients of the query, key and value projection weights
+     * (summed over layers) to {@code sums[0..2]}. The attention blocks of DJL and QAMA name them
+     * alike ({@code ...queryProjection_weight}).
+     */
+    private static void addGradientNorms(Trainer trainer, double[] sums) {
+        String[] names = {
+            "queryProjection_weight", "keyProjection_weight", "valueProjection_weight"
+        };
+        double[] sq = new double[3];
+        try (NDManager tmp = trainer.getManager().newSubManager()) {
+            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p :
+                    trainer.getModel().getBlock().getParameters()) {
+                for (int k = 0; k < 3; k++) {
+                    if (p.getKey().endsWith(names[k])) {
+                        NDArray g = p.getValue().getArray().getGradient();
+                        g.attach(tmp); // the handle and its products are freed with tmp
+                        sq[k] += g.square().sum().getFloat();
+                    }
+                }
+            }
+        }
+        for (int k = 0; k < 3; k++) {
+            sums[k] += Math.sqrt(sq[k]);
+        }
     }
 
     /** Accuracy of the model on all of {@code set}, in batches (no training). */

@@ -44,6 +44,7 @@ class CpqcStoppingTest {
 
     private static CpqcBackend emulated() {
         return CpqcBackend.builder(new EmulatedTransport(new BruteForceBackend(2)))
+                .maxSpins(30) // the emulator's limit, also without the transport's own limit
                 .allowPrecisionLoss(true)
                 .build();
     }

@@ -67,12 +67,24 @@ public final class FileExchangeTransport implements CpqcTransport {
 
     /**
      * @param dir the exchange directory (created if needed)
-     * @param poll how often to look for the answer
-     * @param timeout how long to wait for it
+     * @param poll how often to look for the answer (positive)
+     * @param timeout how long to wait for it (positive); a shorter request time limit ends the wait
+     *     first, with status TIME_LIMIT
      * @param negate write −K instead of K (for a platform that maximises, or whose Ising energy is
      *     −½ sᵀJs)
      */
     public FileExchangeTransport(Path dir, Duration poll, Duration timeout, boolean negate) {
+        if (dir == null) {
+            throw new IllegalArgumentException("cpqc file exchange: directory is null");
+        }
+        if (poll == null || poll.isNegative() || poll.isZero()) {
+            throw new IllegalArgumentException(
+                    "cpqc file exchange: poll interval must be positive, got " + poll);
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(
+                    "cpqc file exchange: timeout must be positive, got " + timeout);
+        }
         this.dir = dir;
         this.poll = poll;
         this.timeout = timeout;

@@ -374,6 +374,50 @@ class RemoteClientServerTest {
     }
 
     @Test
+    void cpqcOverHttpPassesTheTimeLimitAndTheCancellationToTheServer() throws Exception {
+        SlowBackend slow = new SlowBackend(Duration.ofSeconds(60));
+        AnnealerServer s = slowServer(slow);
+        servers.add(s);
+        Problem p = RandomProblems.dense(Vartype.SPIN, 6, 13);
+        try (dev.qama.core.cpqc.CpqcBackend c =
+                dev.qama.core.cpqc.CpqcBackend.builder(
+                                new dev.qama.core.cpqc.RemoteTransport(client(s.uri()).build()))
+                        .allowPrecisionLoss(true)
+                        .build()) {
+            BatchResult r =
+                    c.solve(
+                            SolveRequest.builder(List.of(p))
+                                    .timeLimit(Duration.ofMillis(300))
+                                    .build());
+            assertEquals(dev.qama.core.spi.SolveStatus.TIME_LIMIT, r.get(0).status());
+            assertEquals(p.energy(r.get(0).best()), r.get(0).bestEnergy(), 1e-12);
+            dev.qama.core.spi.Cancellation cancel = new dev.qama.core.spi.Cancellation();
+            ExecutorService ex = Executors.newSingleThreadExecutor();
+            try {
+                Future<BatchResult> f =
+                        ex.submit(
+                                () ->
+                                        c.solve(
+                                                SolveRequest.builder(List.of(p))
+                                                        .seed(1)
+                                                        .cancellation(cancel)
+                                                        .build()));
+                long until = System.nanoTime() + 20_000_000_000L;
+                while (slow.started.get() < 2 && System.nanoTime() < until) {
+                    Thread.sleep(5);
+                }
+                assertEquals(2, slow.started.get(), "the second batch reached the server");
+                cancel.cancel();
+                BatchResult rc = f.get(30, TimeUnit.SECONDS);
+                assertEquals(dev.qama.core.spi.SolveStatus.INTERRUPTED, rc.get(0).status());
+                assertEquals(p.energy(rc.get(0).best()), rc.get(0).bestEnergy(), 1e-12);
+            } finally {
+                ex.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void aServerReportingWrongEnergiesIsAnError() throws Exception {
         // a fake server: answers every submit at once with the all-(+1) state and a wrong energy
         com.sun.net.httpserver.HttpServer fake =

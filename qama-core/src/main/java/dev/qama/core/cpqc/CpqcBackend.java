@@ -10,6 +10,7 @@ import dev.qama.core.spi.Seeds;
 import dev.qama.core.spi.SolveRequest;
 import dev.qama.core.spi.SolveResult;
 import dev.qama.core.spi.SolveStatus;
+import dev.qama.core.spi.StopCondition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,12 +50,27 @@ import java.util.Map;
  *       problem is that one final state. A head block that does not fit on its own is refused.
  * </ul>
  *
- * Problems of a batch are solved one after another (a machine runs one task at a time). {@code
- * BatchResult.backend()} is {@code "cpqc[" + what served the last task + "]"}, e.g. {@code
- * cpqc[file:/data/cpqc/qama-…]} or {@code cpqc[emulated:exact]}: it never names hardware that was
- * not contacted. The status of every result is COMPLETED (machines do not report more). Each result
- * has exactly {@code reads} states: the best of what the transport returned, repeated in order when
- * it returned fewer (a solution file often holds one vector).
+ * Problems of a batch are solved one after another (a machine runs one task at a time); problem k
+ * is solved with {@code request.problemSeed(k)}, so with explicit per-problem seeds its result does
+ * not depend on its batch. {@code BatchResult.backend()} is {@code "cpqc[" + what served the last
+ * answer + "]"}, e.g. {@code cpqc[file:/data/cpqc/qama-…]} or {@code cpqc[emulated:exact]}, and
+ * plain {@code "cpqc"} when no answer came back (an empty batch, or one stopped before any): it
+ * never names hardware that was not contacted. Each result has exactly {@code reads} states: the
+ * best of what the transport returned, repeated in order when it returned fewer (a solution file
+ * often holds one vector).
+ *
+ * <h2>Limits and stopping</h2>
+ *
+ * The spin limit is the smaller of {@code maxSpins} and what the transport takes ({@link
+ * CpqcTransport#maxSpins}, e.g. the emulator backend's variable limit); {@link #capabilities} and
+ * {@link #isCapable} report it. The request's time limit covers the whole batch: each task gets
+ * what is left of it, and the request's cancellation and the caller's interrupt reach the transport
+ * while it works or waits (the file exchange's polling included). A problem's status is COMPLETED
+ * (or the emulator's CONVERGED) when every task of it was answered, else TIME_LIMIT or INTERRUPTED:
+ * a task stopped with partial states keeps them (the emulator's best so far), a split problem keeps
+ * the best full state of the heads solved so far, and a problem with no answer at all (stopped
+ * before its task, or while waiting for a file) gets its warm start, or the all-low state, with
+ * masked bits low. An interrupted caller's interrupt flag stays set.
  */
 public final class CpqcBackend implements AnnealerBackend {
     private static final System.Logger LOG = System.getLogger(CpqcBackend.class.getName());
@@ -67,6 +83,7 @@ public final class CpqcBackend implements AnnealerBackend {
 
     private final CpqcTransport transport;
     private final int maxSpins;
+    private final int spins; // min(maxSpins, transport.maxSpins())
     private final int bits;
     private final double maxRelativeError;
     private final boolean allowPrecisionLoss;
@@ -76,6 +93,17 @@ public final class CpqcBackend implements AnnealerBackend {
     private CpqcBackend(Builder b) {
         this.transport = b.transport;
         this.maxSpins = b.maxSpins;
+        int carried = b.transport.maxSpins();
+        if (carried < 2) {
+            throw new IllegalArgumentException(
+                    "the CPQC transport "
+                            + b.transport.describe()
+                            + " takes at most "
+                            + carried
+                            + " spins; a task needs at least 2 (one variable and the auxiliary"
+                            + " spin)");
+        }
+        this.spins = Math.min(b.maxSpins, carried);
         this.bits = b.bits;
         this.maxRelativeError = b.maxRelativeError;
         this.allowPrecisionLoss = b.allowPrecisionLoss;
@@ -96,16 +124,16 @@ public final class CpqcBackend implements AnnealerBackend {
     @Override
     public BackendCapabilities capabilities() {
         return new BackendCapabilities(
-                maxSpins - 1, bits, !(transport instanceof EmulatedTransport), true, false);
+                spins - 1, bits, !(transport instanceof EmulatedTransport), true, false);
     }
 
     @Override
     public boolean isCapable(Problem p) {
         if (p instanceof BinaryQuadraticModel) {
-            return p.numVariables() + 1 <= maxSpins;
+            return p.numVariables() + 1 <= spins;
         }
         if (p instanceof AttentionProblem a) {
-            return freeBitsPerHead(a) + 1 <= maxSpins;
+            return freeBitsPerHead(a) + 1 <= spins;
         }
         return false;
     }
@@ -124,7 +152,7 @@ public final class CpqcBackend implements AnnealerBackend {
      * @throws IllegalArgumentException when it is too large or does not survive the rounding
      */
     public IsingMapping map(BinaryQuadraticModel model, String where) {
-        if (model.numVariables() + 1 > maxSpins) {
+        if (model.numVariables() + 1 > spins) {
             throw new IllegalArgumentException(
                     where
                             + " has "
@@ -132,7 +160,7 @@ public final class CpqcBackend implements AnnealerBackend {
                             + " variables; with the auxiliary spin it needs "
                             + (model.numVariables() + 1)
                             + " spins but the CPQC limit is "
-                            + maxSpins
+                            + spinLimit()
                             + " (general models are not split; attention problems are split by"
                             + " heads)");
         }
@@ -176,44 +204,52 @@ public final class CpqcBackend implements AnnealerBackend {
                                 + " ("
                                 + p
                                 + ") does not fit "
-                                + maxSpins
-                                + " spins"
+                                + spinLimit()
                                 + (p instanceof AttentionProblem
                                         ? " even one head at a time"
                                         : " (with the auxiliary spin); general models are not"
                                                 + " split"));
             }
         }
+        StopCondition stop = request.startClock();
         Stats stats = new Stats();
         List<SolveResult> out = new ArrayList<>();
         for (int k = 0; k < ps.size(); k++) {
             Problem p = ps.get(k);
             long seed = request.problemSeed(k);
             byte[] init = request.initialStates() == null ? null : request.initialStates().get(k);
-            List<byte[]> states;
+            SolveStatus why = stop.reason();
+            if (why != null) {
+                out.add(pick(p, List.of(), init, request.reads(), seed, why));
+                continue;
+            }
+            Outcome o;
             if (p instanceof BinaryQuadraticModel m) {
-                states = solveModel(m, "problem " + k, request, seed, stats);
+                o = solveModel(m, "problem " + k, request, seed, stop, stats);
             } else {
                 AttentionProblem a = (AttentionProblem) p;
-                if (a.numVariables() > 0 && freeBitsPerHead(a) * a.heads() + 1 <= maxSpins) {
+                if (a.numVariables() > 0 && freeBitsPerHead(a) * a.heads() + 1 <= spins) {
                     AttentionProblem.FreeModel fm = a.freeModel(a.numVariables());
-                    states = new ArrayList<>();
-                    for (byte[] s : solveModel(fm.model(), "problem " + k, request, seed, stats)) {
+                    Outcome free =
+                            solveModel(fm.model(), "problem " + k, request, seed, stop, stats);
+                    List<byte[]> states = new ArrayList<>();
+                    for (byte[] s : free.states()) {
                         states.add(fm.expand(s));
                     }
+                    o = new Outcome(states, free.status());
                 } else {
-                    states = List.of(split(a, k, request, seed, init, stats));
+                    o = split(a, k, request, seed, init, stop, stats);
                 }
             }
-            out.add(pick(p, states, request.reads(), seed));
+            out.add(pick(p, o.states(), init, request.reads(), seed, o.status()));
         }
         Map<String, Double> timing = new LinkedHashMap<>();
         timing.put(BatchResult.TOTAL_SECONDS, (System.nanoTime() - t0) * 1e-9);
         timing.put("cpqc_energy_error_bound", stats.bound);
         timing.put("cpqc_max_relative_error", stats.rel);
         timing.put("cpqc_tasks", (double) stats.tasks);
-        String served = stats.servedBy == null ? transport.describe() : stats.servedBy;
-        return new BatchResult("cpqc[" + served + "]", request.seed(), out, timing);
+        String backend = stats.servedBy == null ? NAME : NAME + "[" + stats.servedBy + "]";
+        return new BatchResult(backend, request.seed(), out, timing);
     }
 
     private static final class Stats {
@@ -223,41 +259,87 @@ public final class CpqcBackend implements AnnealerBackend {
         String servedBy;
     }
 
-    /** Exactly {@code reads} states: the best distinct-or-not ones, cycled if there are fewer. */
-    private static SolveResult pick(Problem p, List<byte[]> states, int reads, long seed) {
+    /** The states one problem (or one head block) got, and why its solve ended. */
+    private record Outcome(List<byte[]> states, SolveStatus status) {}
+
+    private String spinLimit() {
+        return spins
+                + " spins"
+                + (spins < maxSpins
+                        ? " (the most the transport " + transport.describe() + " takes)"
+                        : "");
+    }
+
+    /**
+     * Exactly {@code reads} states: the best of {@code states}, cycled if there are fewer. With no
+     * states (the batch was stopped before an answer came back) every read is the warm start, or
+     * the all-low state, with masked variables low.
+     */
+    private static SolveResult pick(
+            Problem p, List<byte[]> states, byte[] init, int reads, long seed, SolveStatus status) {
         if (states.isEmpty()) {
-            throw new IllegalStateException("transport returned no states");
+            if (status != SolveStatus.TIME_LIMIT && status != SolveStatus.INTERRUPTED) {
+                throw new IllegalStateException("transport returned no states");
+            }
+            states = List.of(fallback(p, init));
         }
-        SolveResult all =
-                SolveResult.of(p, states.toArray(new byte[0][]), SolveStatus.COMPLETED, seed);
+        SolveResult all = SolveResult.of(p, states.toArray(new byte[0][]), status, seed);
         byte[][] chosen = new byte[reads][];
         for (int r = 0; r < reads; r++) {
             chosen[r] = all.state(r % all.size());
         }
-        return SolveResult.of(p, chosen, SolveStatus.COMPLETED, seed);
+        return SolveResult.of(p, chosen, status, seed);
     }
 
-    private List<byte[]> solveModel(
-            BinaryQuadraticModel m, String where, SolveRequest req, long seed, Stats stats) {
+    /**
+     * The state of a problem nothing was learnt about: the warm start or all-low, masked ones low.
+     */
+    private static byte[] fallback(Problem p, byte[] init) {
+        byte[] s = new byte[p.numVariables()];
+        for (int v = 0; v < s.length; v++) {
+            s[v] = init != null && p.isFree(v) ? init[v] : p.vartype().low();
+        }
+        return s;
+    }
+
+    private Outcome solveModel(
+            BinaryQuadraticModel m,
+            String where,
+            SolveRequest req,
+            long seed,
+            StopCondition stop,
+            Stats stats) {
         if (m.numVariables() == 0) {
-            return List.of(new byte[0]);
+            return new Outcome(List.of(new byte[0]), SolveStatus.COMPLETED);
         }
         IsingMapping map = map(m, where);
         stats.bound = Math.max(stats.bound, map.precision().energyErrorBound());
         stats.rel = Math.max(stats.rel, map.precision().maxRelativeError());
         stats.tasks++;
         String task = map.taskName(prefix);
-        CpqcTransport.Answer a = transport.solve(map, task, req.reads(), seed, req.timeLimit());
-        stats.servedBy = a.servedBy();
+        CpqcTransport.Answer a = transport.solve(map, task, req.reads(), seed, stop);
+        if (a.servedBy() != null) {
+            stats.servedBy = a.servedBy();
+        }
         List<byte[]> out = new ArrayList<>();
         for (byte[] s : a.spins()) {
             out.add(map.decode(s));
         }
-        return out;
+        return new Outcome(out, a.status());
     }
 
-    private byte[] split(
-            AttentionProblem a, int k, SolveRequest req, long seed, byte[] init, Stats stats) {
+    private static boolean stopped(SolveStatus s) {
+        return s == SolveStatus.TIME_LIMIT || s == SolveStatus.INTERRUPTED;
+    }
+
+    private Outcome split(
+            AttentionProblem a,
+            int k,
+            SolveRequest req,
+            long seed,
+            byte[] init,
+            StopCondition stop,
+            Stats stats) {
         int h = a.heads();
         int n = a.tokens();
         int q = a.bits();
@@ -280,13 +362,20 @@ public final class CpqcBackend implements AnnealerBackend {
             }
             blocks[t] = b.build().freeModel(block);
         }
-        byte[] x = init == null ? new byte[a.numVariables()] : init.clone();
+        byte[] x = fallback(a, init);
         byte[] best = x.clone();
         double bestE = a.energy(best);
         double rho = a.penaltyWeight();
         int rounds = rho == 0 ? 1 : passes;
+        SolveStatus status = SolveStatus.COMPLETED;
+        passes:
         for (int pass = 0; pass < rounds; pass++) {
             for (int t = 0; t < h; t++) {
+                SolveStatus why = stop.reason();
+                if (why != null) {
+                    status = status.worst(why);
+                    break passes;
+                }
                 AttentionProblem.FreeModel fm = blocks[t];
                 BinaryQuadraticModel base = fm.model();
                 float[] lin = base.linear().clone();
@@ -303,22 +392,25 @@ public final class CpqcBackend implements AnnealerBackend {
                 BinaryQuadraticModel sub =
                         BinaryQuadraticModel.of(
                                 base.vartype(), lin, base.coupling(), base.offset());
-                List<byte[]> sols =
+                Outcome o =
                         solveModel(
                                 sub,
                                 "problem " + k + " head " + t,
                                 req,
                                 Seeds.forStream(seed, (long) pass * h + t),
+                                stop,
                                 stats);
-                byte[] bestSub =
-                        SolveResult.of(
-                                        sub,
-                                        sols.toArray(new byte[0][]),
-                                        SolveStatus.COMPLETED,
-                                        seed)
-                                .best();
-                byte[] full = fm.expand(bestSub);
-                System.arraycopy(full, 0, x, t * block, block);
+                status = status.worst(o.status());
+                if (!o.states().isEmpty()) {
+                    byte[] bestSub =
+                            SolveResult.of(sub, o.states().toArray(new byte[0][]), o.status(), seed)
+                                    .best();
+                    byte[] full = fm.expand(bestSub);
+                    System.arraycopy(full, 0, x, t * block, block);
+                }
+                if (stopped(o.status())) {
+                    break passes;
+                }
             }
             double e = a.energy(x);
             if (e < bestE) {
@@ -326,7 +418,11 @@ public final class CpqcBackend implements AnnealerBackend {
                 best = x.clone();
             }
         }
-        return best;
+        if (stopped(status) && a.energy(x) < bestE) {
+            best = x.clone(); // stopped inside a pass: the heads solved so far may already
+            // be better
+        }
+        return new Outcome(List.of(best), status);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.qama.core.cpqc;
 
 import dev.qama.core.remote.JsonValue;
+import dev.qama.core.spi.SolveStatus;
 import dev.qama.core.spi.SolverException;
+import dev.qama.core.spi.StopCondition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +39,14 @@ import java.util.Map;
  * task name is a hash of the matrix, so a re-run finds an earlier answer) is used at once. When
  * none appears, a {@link SolverException} says where the task is waiting and that no machine was
  * contacted.
+ *
+ * <h2>Stopping</h2>
+ *
+ * While it waits, the batch's {@link StopCondition} is checked at least every 50 ms: when the
+ * request's time limit passes first (before {@code timeout}), the request is cancelled or the
+ * calling thread is interrupted, the wait ends with no spins and status TIME_LIMIT or INTERRUPTED
+ * (the interrupt flag stays set) and a warning that says where the task is kept; a later run of the
+ * same problem picks its answer up.
  */
 public final class FileExchangeTransport implements CpqcTransport {
     /** The file name of the matrix. */
@@ -57,12 +67,24 @@ public final class FileExchangeTransport implements CpqcTransport {
 
     /**
      * @param dir the exchange directory (created if needed)
-     * @param poll how often to look for the answer
-     * @param timeout how long to wait for it
+     * @param poll how often to look for the answer (positive)
+     * @param timeout how long to wait for it (positive); a shorter request time limit ends the wait
+     *     first, with status TIME_LIMIT
      * @param negate write −K instead of K (for a platform that maximises, or whose Ising energy is
      *     −½ sᵀJs)
      */
     public FileExchangeTransport(Path dir, Duration poll, Duration timeout, boolean negate) {
+        if (dir == null) {
+            throw new IllegalArgumentException("cpqc file exchange: directory is null");
+        }
+        if (poll == null || poll.isNegative() || poll.isZero()) {
+            throw new IllegalArgumentException(
+                    "cpqc file exchange: poll interval must be positive, got " + poll);
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(
+                    "cpqc file exchange: timeout must be positive, got " + timeout);
+        }
         this.dir = dir;
         this.poll = poll;
         this.timeout = timeout;
@@ -80,7 +102,7 @@ public final class FileExchangeTransport implements CpqcTransport {
     }
 
     @Override
-    public Answer solve(IsingMapping m, String task, int reads, long seed, Duration timeLimit) {
+    public Answer solve(IsingMapping m, String task, int reads, long seed, StopCondition stop) {
         Path td = taskDir(task);
         Path solution = td.resolve(SOLUTION);
         try {
@@ -118,8 +140,20 @@ public final class FileExchangeTransport implements CpqcTransport {
                 timeout,
                 SOLUTION);
         long end = System.nanoTime() + timeout.toNanos();
-        while (!Files.exists(solution)) {
-            if (System.nanoTime() - end >= 0) {
+        long nextLook = System.nanoTime();
+        while (true) {
+            long now = System.nanoTime();
+            if (now - nextLook >= 0) {
+                if (Files.exists(solution)) {
+                    break;
+                }
+                nextLook = now + Math.max(1_000_000L, poll.toNanos());
+            }
+            SolveStatus why = stop.reason();
+            if (why != null) {
+                return stoppedWaiting(why, td);
+            }
+            if (now - end >= 0) {
                 throw new SolverException(
                         "no "
                                 + SOLUTION
@@ -132,21 +166,54 @@ public final class FileExchangeTransport implements CpqcTransport {
                                 + " to the platform and save its answer there (the task is kept,"
                                 + " a re-run picks the answer up)");
             }
-            try {
-                Thread.sleep(Math.max(1, poll.toMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SolverException("interrupted while waiting for " + solution);
+            if (!sleepUntil(Math.min(Math.min(nextLook, end), now + SLICE_NANOS))) {
+                return stoppedWaiting(SolveStatus.INTERRUPTED, td);
             }
         }
         try {
-            String text = readStable(solution);
+            String text = readStable(solution, stop);
+            if (text == null) {
+                SolveStatus why = stop.reason();
+                return stoppedWaiting(why == null ? SolveStatus.INTERRUPTED : why, td);
+            }
             return new Answer(
                     parseSolution(text, m.size(), solution.toString()),
-                    "file:" + td + ", no hardware contacted by this process");
+                    "file:" + td + ", no hardware contacted by this process",
+                    SolveStatus.COMPLETED);
         } catch (IOException e) {
             throw new SolverException("cannot read " + solution + ": " + e, e);
         }
+    }
+
+    /** The longest sleep between two looks at the stop condition while waiting. */
+    private static final long SLICE_NANOS = 50_000_000L;
+
+    /**
+     * Sleeps until {@code nanoTime} reaches {@code until}; false (the thread's interrupt flag set
+     * again) if interrupted.
+     */
+    private static boolean sleepUntil(long until) {
+        long nanos = Math.max(100_000L, until - System.nanoTime());
+        try {
+            Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Answer stoppedWaiting(SolveStatus why, Path td) {
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "stopped waiting for {0} in {1} ({2}); the task is kept, a re-run picks the answer"
+                        + " up",
+                SOLUTION,
+                td,
+                why == SolveStatus.TIME_LIMIT
+                        ? "the batch time limit passed"
+                        : "cancelled or interrupted");
+        return Answer.stopped(why);
     }
 
     private static void writeAtomically(Path target, String text) throws IOException {
@@ -156,19 +223,24 @@ public final class FileExchangeTransport implements CpqcTransport {
                 tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Reads a file that another process may still be writing: until two reads agree. */
-    private String readStable(Path p) throws IOException {
+    /**
+     * Reads a file that another process may still be writing: until it parses as JSON (at most 50
+     * polls, then the last text is returned and its parse error reported), or null when the batch
+     * is stopped (time limit, cancellation, interrupt) before it does.
+     */
+    private String readStable(Path p, StopCondition stop) throws IOException {
         String a = Files.readString(p, StandardCharsets.UTF_8);
         for (int k = 0; k < 50; k++) {
             try {
                 JsonValue.parse(a);
                 return a;
             } catch (IllegalArgumentException partial) {
-                try {
-                    Thread.sleep(Math.max(1, poll.toMillis()));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
+                long next = System.nanoTime() + Math.max(1_000_000L, poll.toNanos());
+                while (System.nanoTime() - next < 0) {
+                    if (stop.shouldStop()
+                            || !sleepUntil(Math.min(next, System.nanoTime() + SLICE_NANOS))) {
+                        return null;
+                    }
                 }
                 a = Files.readString(p, StandardCharsets.UTF_8);
             }

@@ -1,5 +1,7 @@
 package dev.qama.core.spi;
 
+import java.time.Duration;
+
 /**
  * The clock and stop flags of one running solve: the request's deadline, its {@link Cancellation},
  * and the interrupt status of the thread that called {@code solve} (checked from any worker
@@ -48,6 +50,26 @@ public final class StopCondition {
      */
     public void forceStop() {
         forced = true;
+    }
+
+    /**
+     * The time left before the deadline ({@link Duration#ZERO} once it passed), or null when the
+     * request has no time limit: what a backend that hands the work on (to a sub-solver, a server,
+     * a machine) gives it as its own time limit, so the batch limit holds overall.
+     */
+    public Duration remaining() {
+        if (deadlineNanos == Long.MAX_VALUE) {
+            return null;
+        }
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+
+    /**
+     * The request's cancellation flag, or null: a backend that hands the work on passes it along so
+     * a cancel reaches the sub-solve. (A {@link #forceStop} is not carried by it.)
+     */
+    public Cancellation cancellation() {
+        return cancellation;
     }
 
     /** Seconds since the solve started. */

@@ -11,7 +11,6 @@ import dev.qama.core.model.BinaryQuadraticModel;
 import dev.qama.core.model.DenseCoupling;
 import dev.qama.core.model.Problem;
 import dev.qama.core.model.Vartype;
-import dev.qama.core.remote.JsonValue;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.Annealers;
 import dev.qama.core.spi.BackendOptions;
@@ -24,15 +23,7 @@ import dev.qama.core.testkit.RandomProblems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -205,57 +196,6 @@ class CpqcBackendTest {
         assertTrue(!a.equals(b));
     }
 
-    /** Plays the vendor: reads matrix.csv, solves it exactly, writes solution.json. */
-    private static void vendor(Path dir, boolean asBits, int tasks) throws Exception {
-        long end = System.nanoTime() + 30_000_000_000L;
-        int done = 0;
-        List<Path> seen = new ArrayList<>();
-        while (done < tasks && System.nanoTime() < end) {
-            List<Path> csvs;
-            try (Stream<Path> s = Files.walk(dir)) {
-                csvs =
-                        s.filter(p -> p.getFileName().toString().equals("matrix.csv"))
-                                .filter(p -> !seen.contains(p))
-                                .toList();
-            } catch (java.io.IOException | java.io.UncheckedIOException notYet) {
-                // the directory does not exist yet, or a temporary file vanished mid-walk
-                Thread.sleep(10);
-                continue;
-            }
-            for (Path csv : csvs) {
-                seen.add(csv);
-                List<String> lines = Files.readAllLines(csv);
-                int n = lines.size();
-                float[] j = new float[n * n];
-                for (int i = 0; i < n; i++) {
-                    String[] cells = lines.get(i).split(",");
-                    assertEquals(n, cells.length, "square CSV");
-                    for (int k = 0; k < n; k++) {
-                        j[i * n + k] = Integer.parseInt(cells[k].trim());
-                    }
-                }
-                BinaryQuadraticModel ising =
-                        BinaryQuadraticModel.of(
-                                Vartype.SPIN, new float[n], DenseCoupling.ofSymmetric(n, j), 0);
-                byte[] s =
-                        new BruteForceBackend(1)
-                                .solve(SolveRequest.of(List.of(ising), 0))
-                                .get(0)
-                                .best();
-                List<Object> vec = new ArrayList<>();
-                for (byte v : s) {
-                    vec.add(asBits ? (long) ((v + 1) / 2) : (long) v);
-                }
-                Map<String, Object> sol = new LinkedHashMap<>();
-                sol.put("taskId", csv.getParent().getFileName().toString());
-                sol.put("solutionVector", vec);
-                Files.writeString(csv.resolveSibling("solution.json"), JsonValue.write(sol));
-                done++;
-            }
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void fileExchangeRoundTripsWithSpinAndBitSolutions(@TempDir Path dir) throws Exception {
         for (boolean asBits : new boolean[] {false, true}) {
@@ -270,16 +210,11 @@ class CpqcBackendTest {
                             .allowPrecisionLoss(true)
                             .build();
             BinaryQuadraticModel m = RandomProblems.dense(Vartype.BINARY, 12, 9);
-            ExecutorService ex = Executors.newSingleThreadExecutor();
-            Future<?> v =
-                    ex.submit(
-                            () -> {
-                                vendor(d, asBits, 1);
-                                return null;
-                            });
-            BatchResult r = b.solve(SolveRequest.builder(List.of(m)).reads(2).build());
-            v.get(30, TimeUnit.SECONDS);
-            ex.shutdownNow();
+            BatchResult r;
+            try (VendorResponder v = new VendorResponder(d, asBits, 64)) {
+                r = b.solve(SolveRequest.builder(List.of(m)).reads(2).build());
+                assertEquals(1, v.answered());
+            }
             assertTrue(r.backend().startsWith("cpqc[file:"), r.backend());
             double bound = r.timing().get("cpqc_energy_error_bound");
             assertTrue(r.get(0).bestEnergy() <= Oracle.minimum(m) + 2 * bound + 1e-9);

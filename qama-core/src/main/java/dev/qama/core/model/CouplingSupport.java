@@ -15,11 +15,11 @@ final class CouplingSupport {
         }
         if ((long) n * n > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(
-                    "refusing a dense export of "
+                    "a dense coupling of n = "
                             + n
-                            + " variables: its n² = "
+                            + " variables has n² = "
                             + (long) n * n
-                            + " entries do not fit in one Java array");
+                            + " entries, which do not fit in one Java array");
         }
     }
 

@@ -124,6 +124,42 @@ class LongSequenceTest {
         }
     }
 
+    /**
+     * Dense forms of a long sequence are refused with a message, not with a negative array size (n²
+     * overflows an int above n = 46 340): the coupling, its export and the problem's QUBO.
+     */
+    @Test
+    void denseFormsBeyondOneJavaArrayAreRefusedByName() {
+        int n = 46341;
+        LowRankCoupling c = LowRankCoupling.of(n, 1, new float[n], new float[n], 1.0);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> c.toDenseArray(n));
+        assertTrue(e.getMessage().contains("n = 46341"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> dev.qama.core.model.DenseCoupling.zeros(n));
+        assertTrue(e.getMessage().contains("do not fit in one Java array"), e.getMessage());
+        AttentionProblem p =
+                AttentionProblem.builder(1, n, 1).coupling(0, c).linear(0, new float[n]).build();
+        e = assertThrows(IllegalArgumentException.class, () -> p.toBinaryModel(Integer.MAX_VALUE));
+        assertTrue(e.getMessage().contains("do not fit in one Java array"), e.getMessage());
+        PaperV2Formulation dense =
+                PaperV2Formulation.builder()
+                        .valueImportance(new float[] {1f})
+                        .couplingForm(CouplingForm.DENSE)
+                        .build();
+        AttentionInputs in =
+                new AttentionInputs(1, 1, n, 1, new float[n], new float[n], new float[n], null);
+        e = assertThrows(IllegalArgumentException.class, () -> dense.build(in, 0));
+        assertTrue(e.getMessage().contains("LOW_RANK"), e.getMessage());
+        assertInstanceOf(LowRankCoupling.class, formulation1().build(in, 0).coupling(0));
+    }
+
+    private static PaperV2Formulation formulation1() {
+        return PaperV2Formulation.builder().valueImportance(new float[] {1f}).build();
+    }
+
     /** (E(+h) − E(−h)) / (2h) for one coordinate of Q or K (E is linear in it). */
     private static double difference(
             PaperV2Formulation f,

@@ -56,7 +56,7 @@ public final class AttentionGradient {
         this.dk = dk;
         this.dv = dv;
         this.w = w;
-        this.g = g;
+        this.g = g.clone(); // may be the caller's token weights
         this.couplingFactor = couplingFactor;
         this.couplingDiagonal = couplingDiagonal;
         this.dLinear = dLinear;

@@ -2,6 +2,7 @@ package dev.qama.cli;
 
 import dev.qama.bench.longseq.LongSeqResult;
 import dev.qama.bench.longseq.LongSequenceBenchmark;
+import dev.qama.core.spi.Annealers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,6 +104,11 @@ final class LongSeqBenchCommand {
                 if (n < 1) {
                     throw new UserException("--tokens must be >= 1, got " + n);
                 }
+            }
+            try {
+                Annealers.provider(backend); // a typo fails here, not in every child JVM
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--backend: " + e.getMessage(), e);
             }
             LongSequenceBenchmark.Options o = new LongSequenceBenchmark.Options();
             o.tokens = List.copyOf(tokens);

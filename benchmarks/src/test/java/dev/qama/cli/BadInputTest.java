@@ -95,6 +95,17 @@ class BadInputTest {
                 assertUserError(
                         "unknown annealer backend 'nope'", solve(q, "qubo", "--solver", "nope"));
         assertTrue(r.err().contains("known: ") && r.err().contains("test-greedy"), r.err());
+        // bench long-seq checks the name before it starts any child JVM
+        Path out = dir.resolve("long-seq");
+        assertUserError(
+                "--backend: unknown annealer backend 'nope'",
+                "bench",
+                "long-seq",
+                "--backend",
+                "nope",
+                "--out",
+                out.toString());
+        assertFalse(Files.exists(out), "no measurement was written");
     }
 
     @Test

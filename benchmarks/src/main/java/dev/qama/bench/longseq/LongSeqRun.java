@@ -152,14 +152,24 @@ public final class LongSeqRun {
                     "usage: LongSeqRun qama|classical TOKENS HEADS HEAD_SIZE BACKEND SEED");
             System.exit(2);
         }
-        LongSeqResult r =
-                measure(
-                        args[0],
-                        Integer.parseInt(args[1]),
-                        Integer.parseInt(args[2]),
-                        Integer.parseInt(args[3]),
-                        args[4],
-                        Long.parseLong(args[5]));
+        LongSeqResult r;
+        try {
+            r =
+                    measure(
+                            args[0],
+                            Integer.parseInt(args[1]),
+                            Integer.parseInt(args[2]),
+                            Integer.parseInt(args[3]),
+                            args[4],
+                            Long.parseLong(args[5]));
+        } catch (RuntimeException | Error e) {
+            // the parent shows the message (LongSequenceBenchmark.errorLine); exit even if
+            // PyTorch's or a backend's threads would keep the JVM alive
+            e.printStackTrace();
+            System.err.flush();
+            System.exit(1);
+            return;
+        }
         System.out.println(RESULT_PREFIX + r.toCsv());
         System.out.flush();
         // PyTorch's threads may keep the JVM alive

@@ -216,11 +216,12 @@ public final class LongSequenceBenchmark {
         pb.environment().put("DJL_OFFLINE", "true");
         pb.environment().put("OPT_OUT_TRACKING", "true");
         pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         log.println(attention + " N=" + n + ": starting a child JVM");
         LongSeqResult result = null;
+        StderrTail stderr = null;
         try {
             Process p = pb.start();
+            stderr = new StderrTail(p.getErrorStream());
             try (BufferedReader r =
                     new BufferedReader(
                             new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -238,13 +239,15 @@ public final class LongSequenceBenchmark {
                 result = LongSeqResult.notRun(attention, n, o.heads, o.headSize, "timeout");
             } else if (result == null) {
                 int code = p.exitValue();
+                String reason = errorLine(stderr.lines());
+                String status = code == 137 ? "OOM (killed; exit 137)" : "failed: exit " + code;
                 result =
                         LongSeqResult.notRun(
                                 attention,
                                 n,
                                 o.heads,
                                 o.headSize,
-                                code == 137 ? "OOM (killed; exit 137)" : "failed: exit " + code);
+                                reason.isEmpty() ? status : status + ": " + reason);
             }
         } catch (IOException e) {
             result =
@@ -256,6 +259,85 @@ public final class LongSequenceBenchmark {
         }
         log.println(attention + " N=" + n + ": " + describe(result));
         return result;
+    }
+
+    /** The longest error line {@link #errorLine} returns. */
+    static final int MAX_ERROR_CHARS = 400;
+
+    /**
+     * The line of a failed child JVM's stderr that says why: the message of the deepest "Caused
+     * by:" exception, else of the uncaught exception ("Exception in thread …"), else the last line
+     * that is not part of a stack trace; exception classes without their package. Empty if there is
+     * none.
+     */
+    static String errorLine(List<String> stderr) {
+        String cause = null;
+        String thrown = null;
+        String last = null;
+        for (String raw : stderr) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("at ") || line.matches("\\.\\.\\. \\d+ more")) {
+                continue;
+            }
+            last = line;
+            if (line.startsWith("Caused by: ")) {
+                cause = line.substring("Caused by: ".length());
+            } else if (line.startsWith("Exception in thread ")) {
+                int q = line.indexOf('"', line.indexOf('"') + 1);
+                thrown = q < 0 ? line : line.substring(q + 1).strip();
+                cause = null; // a later uncaught exception replaces an earlier chain
+            }
+        }
+        String pick = cause != null ? cause : thrown != null ? thrown : last;
+        if (pick == null) {
+            return "";
+        }
+        // java.lang.IllegalArgumentException: msg -> IllegalArgumentException: msg
+        pick = pick.replaceFirst("^(?:[a-z_$][\\w$]*\\.)+([A-Z][\\w$]*(?:Exception|Error))", "$1");
+        return pick.length() <= MAX_ERROR_CHARS
+                ? pick
+                : pick.substring(0, MAX_ERROR_CHARS - 1) + "…";
+    }
+
+    /** Reads a child's stderr on a daemon thread and keeps its last lines. */
+    private static final class StderrTail {
+        private static final int KEEP = 200;
+        private final java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
+        private final Thread reader;
+
+        StderrTail(java.io.InputStream in) {
+            reader =
+                    new Thread(
+                            () -> {
+                                try (BufferedReader r =
+                                        new BufferedReader(
+                                                new InputStreamReader(
+                                                        in, StandardCharsets.UTF_8))) {
+                                    String line;
+                                    while ((line = r.readLine()) != null) {
+                                        synchronized (tail) {
+                                            if (tail.size() == KEEP) {
+                                                tail.removeFirst();
+                                            }
+                                            tail.addLast(line);
+                                        }
+                                    }
+                                } catch (IOException e) {
+                                    // the child is gone: keep what was read
+                                }
+                            },
+                            "long-seq-stderr");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** The kept lines, after the child has closed its stderr (waits at most 10 s). */
+        List<String> lines() throws InterruptedException {
+            reader.join(10_000);
+            synchronized (tail) {
+                return new ArrayList<>(tail);
+            }
+        }
     }
 
     /** A one-line summary of a result. */

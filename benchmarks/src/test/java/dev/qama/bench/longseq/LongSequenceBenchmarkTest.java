@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,6 +44,61 @@ class LongSequenceBenchmarkTest {
         assertFalse(back.ok());
         assertTrue(Double.isNaN(back.totalMillis()));
         assertThrows(IllegalArgumentException.class, () -> LongSeqResult.parseCsv("a,b"));
+    }
+
+    @Test
+    void theErrorLineOfAFailedChildNamesTheCause() {
+        List<String> uncaught =
+                List.of(
+                        "WARNING: Using incubator modules: jdk.incubator.vector",
+                        "Exception in thread \"main\" java.lang.IllegalArgumentException: paper-v2:"
+                                + " H·N·N = 2147745800 coupling entries do not fit in one Java"
+                                + " array",
+                        "\tat dev.qama.core.formulation.Formulations.checkBuildable(Formulations"
+                                + ".java:27)",
+                        "\tat dev.qama.bench.longseq.LongSeqRun.main(LongSeqRun.java:160)",
+                        "");
+        assertEquals(
+                "IllegalArgumentException: paper-v2: H·N·N = 2147745800 coupling entries do not"
+                        + " fit in one Java array",
+                LongSequenceBenchmark.errorLine(uncaught));
+        List<String> chained =
+                List.of(
+                        "java.lang.IllegalStateException: block failed",
+                        "\tat a.B.c(B.java:1)",
+                        "Caused by: ai.djl.engine.EngineException: could not allocate 4 GiB",
+                        "\tat d.E.f(E.java:2)",
+                        "\t... 3 more");
+        assertEquals(
+                "EngineException: could not allocate 4 GiB",
+                LongSequenceBenchmark.errorLine(chained));
+        assertEquals(
+                "terminate called after throwing an instance of 'c10::Error'",
+                LongSequenceBenchmark.errorLine(
+                        List.of("terminate called after throwing an instance of 'c10::Error'")));
+        assertEquals("", LongSequenceBenchmark.errorLine(List.of("", "  ")));
+        String longLine = "x".repeat(1000);
+        assertEquals(
+                LongSequenceBenchmark.MAX_ERROR_CHARS,
+                LongSequenceBenchmark.errorLine(List.of(longLine)).length());
+    }
+
+    /** A child JVM that fails reports why, not only its exit code. */
+    @Test
+    void aFailingChildJvmReportsItsErrorLine() {
+        LongSequenceBenchmark.Options o = new LongSequenceBenchmark.Options();
+        o.backend = "no-such-backend";
+        o.heads = 2;
+        o.headSize = 4;
+        o.childTimeoutMinutes = 2;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        LongSeqResult r =
+                LongSequenceBenchmark.child(
+                        o, "qama", 64, new java.io.PrintStream(log, true, StandardCharsets.UTF_8));
+        assertFalse(r.ok());
+        assertTrue(r.status().startsWith("failed: exit 1: "), r.status());
+        assertTrue(r.status().contains("no-such-backend"), r.status());
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains(r.status()), "printed: " + log);
     }
 
     @Test

@@ -305,6 +305,14 @@ public final class AttentionProblem implements Problem {
                             + maxVariables
                             + ")");
         }
+        if ((long) n * n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(
+                    "a dense QUBO of n = "
+                            + n
+                            + " variables has n² = "
+                            + (long) n * n
+                            + " entries, which do not fit in one Java array");
+        }
         float[] h = new float[n];
         float[] j = new float[n * n];
         double[] u = bitWeights;

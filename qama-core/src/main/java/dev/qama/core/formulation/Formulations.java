@@ -6,7 +6,10 @@ import dev.qama.core.attention.AttentionProblem;
 final class Formulations {
     private Formulations() {}
 
-    /** Requires a valid batch index and H ≥ 1, d ≥ 1. */
+    /**
+     * Requires a valid batch index and H ≥ 1, d ≥ 1. No size limit: a formulation that builds a
+     * dense N×N array checks its size with {@link #checkDenseSize} where it builds it.
+     */
     static void checkBuildable(AttentionInputs in, int b, String formulation) {
         if (in == null) {
             throw new IllegalArgumentException(formulation + ": attention inputs are null");
@@ -20,12 +23,22 @@ final class Formulations {
             throw new IllegalArgumentException(
                     formulation + " needs a per-head width d >= 1, got d = " + in.dim());
         }
-        if ((long) in.heads() * in.tokens() * in.tokens() > Integer.MAX_VALUE) {
+    }
+
+    /**
+     * Requires that {@code count} entries of a dense array, {@code what} (for example "the N×N
+     * coupling of one head"), fit in one Java array. Called only where such an array is really
+     * built: factored couplings need none.
+     */
+    static void checkDenseSize(long count, String formulation, String what) {
+        if (count > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(
                     formulation
-                            + ": H·N·N = "
-                            + (long) in.heads() * in.tokens() * in.tokens()
-                            + " coupling entries do not fit in one Java array");
+                            + ": "
+                            + what
+                            + " has "
+                            + count
+                            + " entries and does not fit in one Java array");
         }
     }
 

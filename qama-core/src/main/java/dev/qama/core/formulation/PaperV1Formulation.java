@@ -121,6 +121,8 @@ public final class PaperV1Formulation implements Formulation {
         int heads = in.heads();
         int n = in.tokens();
         int d = in.dim();
+        Formulations.checkDenseSize(
+                (long) n * n, NAME, "the dense N×N coupling of one head (N = " + n + ")");
         Rows p = new Rows(n, d);
         Rows r = new Rows(n, d);
         Rows sigma = new Rows(n, d);
@@ -189,7 +191,6 @@ public final class PaperV1Formulation implements Formulation {
         double[] dq = new double[heads * n * d];
         double[] dk = new double[heads * n * d];
         double[] dv = new double[heads * n * d];
-        double[] dJ = new double[heads * n * n];
         double[] dh = new double[heads * n];
         Rows p = new Rows(n, d);
         Rows r = new Rows(n, d);
@@ -224,7 +225,6 @@ public final class PaperV1Formulation implements Formulation {
                     quad += jij * wij;
                     far += distance(i, j, n) * wij;
                     double g = -ca * wij;
-                    dJ[(t * n + i) * n + j] = g;
                     double gj = jsdSign * g;
                     // ∂JSD/∂p_a = ½ log₂(p_a/m_a), ∂JSD/∂r_a = ½ log₂(r_a/m_a), m = (p + r)/2
                     double half = 0.5 * gj;
@@ -264,7 +264,8 @@ public final class PaperV1Formulation implements Formulation {
             energy += -ca * quad - longRangeWeight * far - cb * lin;
         }
         energy += penaltyWeight(heads) * Formulations.penaltyPairs(x, heads, n, bits);
-        return new AttentionGradient(heads, n, d, energy, dq, dk, dv, dJ, dh, null);
+        // ∂E/∂J_ij = −c_J w_i w_j (g_i + g_j)/2, diagonal included, kept as w and g
+        return new AttentionGradient(heads, n, d, energy, dq, dk, dv, w, tw, -ca, true, dh, null);
     }
 
     /**

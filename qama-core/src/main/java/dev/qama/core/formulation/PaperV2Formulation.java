@@ -35,6 +35,11 @@ import java.util.Arrays;
  * c_l·N; this library deliberately uses the energy the solver minimised (docs/math.md). {@link
  * AttentionGradient#dCoupling()} is ∂E/∂S_t (the raw S before symmetrisation): −c_q x_i x_j for i ≠
  * j and 0 on the diagonal. {@link AttentionGradient#dValueImportance()} is ∂E/∂e.
+ *
+ * <p>Memory: with {@link CouplingForm#LOW_RANK} couplings (what {@link CouplingForm#AUTO} picks
+ * when d ≤ N) building a problem, its energy and the gradient take O(H·N·d) memory: nothing of size
+ * N² is allocated, so sequences of any length whose H·N·d values fit in Java arrays can be built
+ * and differentiated. Only {@link CouplingForm#DENSE} builds an N×N array per head.
  */
 public final class PaperV2Formulation implements Formulation {
     private static final String NAME = "paper-v2";
@@ -179,6 +184,12 @@ public final class PaperV2Formulation implements Formulation {
                                 Arrays.copyOfRange(k, off, off + n * d),
                                 0.5 * invSqrtD);
             } else {
+                Formulations.checkDenseSize(
+                        (long) n * n,
+                        NAME,
+                        "the dense N×N coupling of one head (N = "
+                                + n
+                                + "; use CouplingForm.LOW_RANK or AUTO for long sequences)");
                 float[] m = new float[n * n];
                 for (int i = 0; i < n; i++) {
                     int qi = off + i * d;
@@ -235,7 +246,6 @@ public final class PaperV2Formulation implements Formulation {
         double[] dq = new double[heads * n * d];
         double[] dk = new double[heads * n * d];
         double[] dv = new double[heads * n * d];
-        double[] dS = new double[heads * n * n];
         double[] dh = new double[heads * n];
         double[] de = new double[d];
         double[] sq = new double[d]; // Σ_j w_j Q_j
@@ -292,12 +302,6 @@ public final class PaperV2Formulation implements Formulation {
                 hi /= d;
                 lin += gi * hi * wi;
                 dh[wo + i] = -cb * gi * wi;
-                for (int j = 0; j < n; j++) {
-                    double wj = w[wo + j];
-                    if (j != i && wj != 0) {
-                        dS[(t * n + i) * n + j] = -ca * wi * wj * 0.5 * (gi + g[wo + j]);
-                    }
-                }
                 // ∂F/∂Q_i = Σ_{j≠i} ∂F/∂S_ij K_j/√d
                 //         = −(c_q w_i/(2√d)) (g_i Σ_j w_j K_j + Σ_j g_j w_j K_j − 2 g_i w_i K_i)
                 double f = -0.5 * ca * wi * invSqrtD;
@@ -312,7 +316,8 @@ public final class PaperV2Formulation implements Formulation {
             energy += -ca * quad - cb * lin;
         }
         energy += penaltyWeight(in, b) * Formulations.penaltyPairs(x, heads, n, bits);
-        return new AttentionGradient(heads, n, d, energy, dq, dk, dv, dS, dh, de);
+        // ∂E/∂S_ij = −c_q w_i w_j (g_i + g_j)/2 (i ≠ j), kept as w and g: O(H·N) memory
+        return new AttentionGradient(heads, n, d, energy, dq, dk, dv, w, g, -ca, false, dh, de);
     }
 
     @Override

@@ -4,11 +4,22 @@ package dev.qama.core.model;
 final class CouplingSupport {
     private CouplingSupport() {}
 
-    /** Refuses a dense export of an n×n coupling when n exceeds {@code maxN}. */
+    /**
+     * Refuses a dense export of an n×n coupling when n exceeds {@code maxN} or n² entries do not
+     * fit in one Java array.
+     */
     static void checkDenseExport(int n, int maxN) {
         if (n > maxN) {
             throw new IllegalArgumentException(
                     "refusing a dense export of " + n + " variables (limit " + maxN + ")");
+        }
+        if ((long) n * n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(
+                    "a dense coupling of n = "
+                            + n
+                            + " variables has n² = "
+                            + (long) n * n
+                            + " entries, which do not fit in one Java array");
         }
     }
 

@@ -102,9 +102,14 @@ public final class DenseCoupling implements Coupling {
         return new DenseCoupling(n, copy);
     }
 
-    /** An all-zero coupling of size n. */
+    /**
+     * An all-zero coupling of size n.
+     *
+     * @throws IllegalArgumentException if n &lt; 0 or n² entries do not fit in one Java array
+     */
     public static DenseCoupling zeros(int n) {
         Checks.nonNegative(n, "coupling size n");
+        CouplingSupport.checkDenseExport(n, n);
         return new DenseCoupling(n, new float[n * n]);
     }
 

@@ -647,6 +647,7 @@ public final class AnnealerServer implements AutoCloseable {
                                                 : null)
                                 .cancellation(cancel)
                                 .initialStates(req.initialStates())
+                                .problemSeeds(req.problemSeeds())
                                 .build();
                 BatchResult br = backend.solve(sr);
                 List<JobResult.ProblemResult> out = new ArrayList<>(br.size());

@@ -172,7 +172,8 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
                         request.reads(),
                         tlMillis,
                         solver,
-                        request.initialStates());
+                        request.initialStates(),
+                        request.problemSeeds());
         byte[] body = WireCodec.encodeRequest(jr);
         String id = WireCodec.jobId(body);
         long budget =

@@ -56,6 +56,13 @@ public final class ServeCommand implements Callable<Integer> {
     Path tokenFile;
 
     @Option(
+            names = "--insecure",
+            description =
+                    "Allow a non-loopback --host without --token-file (anyone who can reach the"
+                            + " port can submit and cancel jobs).")
+    boolean insecure;
+
+    @Option(
             names = "--max-spins",
             paramLabel = "N",
             description = "Largest problem accepted, in variables (default ${DEFAULT-VALUE}).")
@@ -110,13 +117,15 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         AnnealerServer.Builder b = AnnealerServer.fromAnnealers(solvers);
-        b.host(host).port(port).token(token).maxSpins(maxSpins).queue(queue);
+        b.host(host).port(port).token(token).insecure(insecure).maxSpins(maxSpins).queue(queue);
         b.maxBodyBytes(maxBodyMb << 20);
         if (workers != null) {
             b.workers(workers);
         }
         try {
             return b.build().start();
+        } catch (IllegalStateException e) {
+            throw new UserException("--host " + host + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UserException("cannot listen on " + host + ":" + port + ": " + e, e);
         }
@@ -132,6 +141,14 @@ public final class ServeCommand implements Callable<Integer> {
                         + (tokenFile == null ? " (no token)" : " (bearer token required)")
                         + "; Ctrl-C stops");
         out.flush();
+        if (tokenFile == null) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(
+                    "qama serve: warning: no --token-file: every client that can reach "
+                            + server.uri()
+                            + " can submit, read and cancel jobs");
+            err.flush();
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(

@@ -68,6 +68,17 @@ class ServeCommandTest {
         assertUserError("--port 70000", "serve", "--port", "70000");
         assertUserError("no-such", "serve", "--port", "0", "--solver", "no-such");
         assertUserError("--port", "serve");
+        // refused before anything is bound: a non-loopback address needs a token or --insecure
+        assertUserError(
+                "--host 0.0.0.0: refusing to serve on the non-loopback address 0.0.0.0 without a"
+                        + " bearer token",
+                "serve",
+                "--port",
+                "0",
+                "--host",
+                "0.0.0.0",
+                "--solver",
+                "exact");
     }
 
     @Test

@@ -94,7 +94,12 @@ public final class AnnealerServer implements AutoCloseable {
     private final AtomicLong solved = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
     private ThreadPoolExecutor workers;
-    private ExecutorService httpThreads;
+    private ThreadPoolExecutor httpThreads;
+    private ExecutorService refuser;
+    private java.util.concurrent.ScheduledExecutorService watchdog;
+    private final Map<Thread, Phase> phases = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong timedOut = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
     private HttpServer http;
     private volatile boolean stopping;
 
@@ -151,6 +156,21 @@ public final class AnnealerServer implements AutoCloseable {
      */
     public AnnealerServer start() throws IOException {
         InetAddress host = InetAddress.getByName(cfg.host);
+        if (cfg.token == null && !host.isLoopbackAddress()) {
+            if (!cfg.insecure) {
+                throw new IllegalStateException(
+                        "refusing to serve on the non-loopback address "
+                                + cfg.host
+                                + " without a bearer token: anyone who can reach it could submit"
+                                + " and cancel jobs; give a token (--token-file) or, on a trusted"
+                                + " network, --insecure");
+            }
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "annealer server on {0} without a token (insecure): anyone who can reach it"
+                            + " can submit and cancel jobs",
+                    cfg.host);
+        }
         // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's
         // algorithm and delayed ACKs add ~40 ms to every small answer. The property is read once,
         // when the first server is created in this JVM; an explicit setting is respected.
@@ -159,14 +179,43 @@ public final class AnnealerServer implements AutoCloseable {
         }
         http = HttpServer.create(new InetSocketAddress(host, cfg.port), 128);
         AtomicInteger n = new AtomicInteger();
+        // one thread per open exchange, at most maxConnections; beyond that a connection is closed
+        // at once (never queued behind slow clients), so a thread is always free for /v1/health
+        // while fewer than maxConnections clients are being served
         httpThreads =
-                Executors.newFixedThreadPool(
-                        cfg.httpThreads,
+                new ThreadPoolExecutor(
+                        0,
+                        cfg.maxConnections,
+                        30,
+                        TimeUnit.SECONDS,
+                        new java.util.concurrent.SynchronousQueue<>(),
                         r -> {
                             Thread t = new Thread(r, "qama-http-" + n.incrementAndGet());
                             t.setDaemon(true);
                             return t;
                         });
+        refuser =
+                Executors.newSingleThreadExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "qama-http-refuse");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        watchdog =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "qama-http-watchdog");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        long tick =
+                Math.max(
+                        10,
+                        Math.min(
+                                250,
+                                Math.min(cfg.headerTimeout.toMillis(), cfg.bodyTimeout.toMillis())
+                                        / 5));
+        watchdog.scheduleWithFixedDelay(this::cutSlowExchanges, tick, tick, TimeUnit.MILLISECONDS);
         AtomicInteger w = new AtomicInteger();
         workers =
                 new ThreadPoolExecutor(
@@ -180,7 +229,7 @@ public final class AnnealerServer implements AutoCloseable {
                             t.setDaemon(true);
                             return t;
                         });
-        http.setExecutor(httpThreads);
+        http.setExecutor(this::dispatch);
         http.createContext("/", this::handle);
         http.start();
         LOG.log(System.Logger.Level.INFO, "annealer server listening on {0}", uri());
@@ -241,6 +290,8 @@ public final class AnnealerServer implements AutoCloseable {
             http.stop(1);
         }
         httpThreads.shutdownNow();
+        refuser.shutdownNow();
+        watchdog.shutdownNow();
         for (AnnealerBackend b : backends.values()) {
             b.close();
         }
@@ -251,6 +302,7 @@ public final class AnnealerServer implements AutoCloseable {
         synchronized (jobs) {
             for (Job j : jobs.values()) {
                 j.cancel.cancel();
+                j.stoppedByServer = true;
                 if (j.state == State.QUEUED) {
                     j.finish(State.CANCELLED, null, "server stopped");
                 }
@@ -264,9 +316,114 @@ public final class AnnealerServer implements AutoCloseable {
         stop(Duration.ofSeconds(5));
     }
 
+    /** Exchanges closed for exceeding the header or body timeout (for monitoring and tests). */
+    public long timedOutExchanges() {
+        return timedOut.get();
+    }
+
+    /** Connections closed at once because {@code maxConnections} were open. */
+    public long refusedConnections() {
+        return refused.get();
+    }
+
+    // ------------------------------------------------------------------ HTTP timeouts
+
+    /**
+     * A guarded phase of an exchange (reading the request headers, reading the body, writing the
+     * answer) with its deadline. The watchdog interrupts a thread past its deadline; the JDK server
+     * reads and writes through interruptible socket channels, so the interrupt closes the
+     * connection and frees the thread.
+     */
+    private static final class Phase {
+        final String what;
+        final long deadline;
+        boolean over;
+        boolean interrupted;
+
+        Phase(String what, Duration limit) {
+            this.what = what;
+            this.deadline = System.nanoTime() + limit.toNanos();
+        }
+    }
+
+    /** The server's executor: one thread per exchange up to the bound, else the connection ends. */
+    private void dispatch(Runnable exchange) {
+        try {
+            httpThreads.execute(
+                    () -> {
+                        enter("request headers", cfg.headerTimeout);
+                        try {
+                            exchange.run();
+                        } finally {
+                            leave();
+                            Thread.interrupted(); // never leak an interrupt to the next exchange
+                        }
+                    });
+        } catch (RejectedExecutionException full) {
+            refused.incrementAndGet();
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0} connections open (the limit); closing a new one",
+                    cfg.maxConnections);
+            try {
+                // run the exchange interrupted: its first read fails and the JDK closes the socket
+                refuser.execute(
+                        () -> {
+                            Thread.currentThread().interrupt();
+                            try {
+                                exchange.run();
+                            } finally {
+                                Thread.interrupted();
+                            }
+                        });
+            } catch (RejectedExecutionException stopped) {
+                // the server is stopping: its listener closes the connection
+            }
+        }
+    }
+
+    private void enter(String what, Duration limit) {
+        phases.put(Thread.currentThread(), new Phase(what, limit));
+    }
+
+    /** Ends the current guarded phase; true if it had timed out (its interrupt is cleared). */
+    private boolean leave() {
+        Phase p = phases.remove(Thread.currentThread());
+        if (p == null) {
+            return false;
+        }
+        synchronized (p) {
+            p.over = true;
+            if (p.interrupted) {
+                Thread.interrupted();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void cutSlowExchanges() {
+        long now = System.nanoTime();
+        for (Map.Entry<Thread, Phase> e : phases.entrySet()) {
+            Phase p = e.getValue();
+            synchronized (p) {
+                if (!p.over && !p.interrupted && now - p.deadline >= 0) {
+                    p.interrupted = true;
+                    timedOut.incrementAndGet();
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "closing a connection: {0} took longer than the timeout",
+                            p.what);
+                    e.getKey().interrupt();
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ HTTP
 
     private void handle(HttpExchange ex) throws IOException {
+        leave(); // the request line and headers are in
         try (ex) {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
@@ -351,6 +508,9 @@ public final class AnnealerServer implements AutoCloseable {
         m.put("encodings", List.of(WireCodec.BINARY_TYPE, WireCodec.JSON_TYPE));
         m.put("maxBodyBytes", cfg.maxBodyBytes);
         m.put("maxReads", cfg.maxReads);
+        m.put("maxConnections", cfg.maxConnections);
+        m.put("headerTimeoutSeconds", cfg.headerTimeout.toMillis() / 1000.0);
+        m.put("bodyTimeoutSeconds", cfg.bodyTimeout.toMillis() / 1000.0);
         m.put("workers", cfg.workers);
         m.put("queueCapacity", cfg.queue);
         m.put("queued", workers.getQueue().size());
@@ -378,8 +538,13 @@ public final class AnnealerServer implements AutoCloseable {
             }
         }
         byte[] body;
+        enter("request body", cfg.bodyTimeout);
         try (InputStream in = ex.getRequestBody()) {
             body = in.readNBytes(cfg.maxBodyBytes + 1);
+        } finally {
+            if (leave()) {
+                throw new IOException("request body not read within " + cfg.bodyTimeout);
+            }
         }
         if (body.length > cfg.maxBodyBytes) {
             error(ex, 413, tooLarge(body.length));
@@ -549,6 +714,17 @@ public final class AnnealerServer implements AutoCloseable {
         }
         State st = job.state;
         JobResult res = job.result;
+        if (st == State.CANCELLED && job.stoppedByServer) {
+            // the partial states of a job this server gave up on are not an answer
+            ex.getResponseHeaders().add("Retry-After", Integer.toString(cfg.retryAfterSeconds));
+            error(
+                    ex,
+                    503,
+                    "server stopped before job '"
+                            + id
+                            + "' finished; it was cancelled: submit it elsewhere");
+            return;
+        }
         String accept = ex.getRequestHeaders().getFirst("Accept");
         if (res != null
                 && (st == State.DONE || st == State.CANCELLED)
@@ -557,10 +733,7 @@ public final class AnnealerServer implements AutoCloseable {
             byte[] b = WireCodec.encodeResult(res);
             ex.getResponseHeaders().set("Content-Type", WireCodec.BINARY_TYPE);
             ex.getResponseHeaders().set(JOB_ID_HEADER, id);
-            ex.sendResponseHeaders(200, b.length);
-            try (OutputStream o = ex.getResponseBody()) {
-                o.write(b);
-            }
+            answer(ex, 200, b);
             return;
         }
         Map<String, Object> m = new LinkedHashMap<>();
@@ -593,16 +766,28 @@ public final class AnnealerServer implements AutoCloseable {
         json(ex, 200, m);
     }
 
-    private static void json(HttpExchange ex, int code, Map<String, ?> body) throws IOException {
+    private void json(HttpExchange ex, int code, Map<String, ?> body) throws IOException {
         byte[] b = JsonValue.write(body).getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(code, b.length);
-        try (OutputStream o = ex.getResponseBody()) {
-            o.write(b);
+        answer(ex, code, b);
+    }
+
+    /** Writes an answer within the body timeout (a client that does not read is cut off). */
+    private void answer(HttpExchange ex, int code, byte[] b) throws IOException {
+        enter("response", cfg.bodyTimeout);
+        try {
+            ex.sendResponseHeaders(code, b.length);
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(b);
+            }
+        } finally {
+            if (leave()) {
+                throw new IOException("response not written within " + cfg.bodyTimeout);
+            }
         }
     }
 
-    private static void error(HttpExchange ex, int code, String message) throws IOException {
+    private void error(HttpExchange ex, int code, String message) throws IOException {
         json(ex, code, Map.of("error", message));
     }
 
@@ -619,6 +804,7 @@ public final class AnnealerServer implements AutoCloseable {
         volatile State state = State.QUEUED;
         volatile JobResult result;
         volatile String error;
+        volatile boolean stoppedByServer;
 
         Job(String id, JobRequest req, AnnealerBackend backend, String solver) {
             this.id = id;
@@ -647,6 +833,7 @@ public final class AnnealerServer implements AutoCloseable {
                                                 : null)
                                 .cancellation(cancel)
                                 .initialStates(req.initialStates())
+                                .problemSeeds(req.problemSeeds())
                                 .build();
                 BatchResult br = backend.solve(sr);
                 List<JobResult.ProblemResult> out = new ArrayList<>(br.size());
@@ -704,7 +891,10 @@ public final class AnnealerServer implements AutoCloseable {
         private int maxReads = 4096;
         private int queue = 64;
         private int workers = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        private int httpThreads = 32;
+        private int maxConnections = 128;
+        private Duration headerTimeout = Duration.ofSeconds(10);
+        private Duration bodyTimeout = Duration.ofSeconds(60);
+        private boolean insecure;
         private int retryAfterSeconds = 1;
         private int maxRetainedJobs = 4096;
         private Duration maxWait = Duration.ofSeconds(30);
@@ -777,10 +967,47 @@ public final class AnnealerServer implements AutoCloseable {
             return this;
         }
 
-        /** HTTP handler threads (default 32; long polls hold one each). */
-        public Builder httpThreads(int n) {
-            this.httpThreads = atLeast(n, 2, "http threads");
+        /**
+         * Connections served at once (default 128), one thread each while its request is read and
+         * answered (long polls included); a connection beyond the limit is closed at once.
+         */
+        public Builder maxConnections(int n) {
+            this.maxConnections = atLeast(n, 2, "max connections");
             return this;
+        }
+
+        /**
+         * How long a client may take to send the request line and headers (default 10 s), counted
+         * from its first byte; a slower one is disconnected.
+         */
+        public Builder headerTimeout(Duration d) {
+            this.headerTimeout = positive(d, "header timeout");
+            return this;
+        }
+
+        /**
+         * How long reading a request body, and writing an answer, may take (default 60 s); a slower
+         * client is disconnected.
+         */
+        public Builder bodyTimeout(Duration d) {
+            this.bodyTimeout = positive(d, "body timeout");
+            return this;
+        }
+
+        /**
+         * Allows serving on a non-loopback address without a token ({@link #start} refuses that
+         * otherwise); the server then logs a warning.
+         */
+        public Builder insecure(boolean b) {
+            this.insecure = b;
+            return this;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, got " + d);
+            }
+            return d;
         }
 
         /** The Retry-After of a 429 or 503, seconds (default 1). */

@@ -142,7 +142,7 @@ class AnnealerServerTest {
         byte[] cut = java.util.Arrays.copyOf(ok, ok.length - 7);
         r = Http.post(u, null, WireCodec.BINARY_TYPE, cut);
         assertEquals(400, r.statusCode());
-        assertTrue(errorOf(r).contains("needs 256 bytes"), r.body());
+        assertTrue(errorOf(r).contains("needs at least 256 bytes"), r.body());
         // trailing garbage
         byte[] longer = java.util.Arrays.copyOf(ok, ok.length + 3);
         r = Http.post(u, null, WireCodec.BINARY_TYPE, longer);

@@ -148,6 +148,31 @@ class RemoteClientServerTest {
     }
 
     @Test
+    void explicitProblemSeedsReachTheServersSolver() throws Exception {
+        AnnealerServer s =
+                AnnealerServer.builder().backend("echo", new SeedEchoBackend()).build().start();
+        servers.add(s);
+        List<Problem> ps =
+                List.of(
+                        RandomProblems.dense(Vartype.SPIN, 40, 1),
+                        RandomProblems.dense(Vartype.BINARY, 40, 2));
+        long[] seeds = {0x0123_4567_89ab_cdefL, -0x5eedL};
+        try (RemoteAnnealerBackend c = client(s.uri()).build()) {
+            BatchResult r =
+                    c.solve(SolveRequest.builder(ps).seed(9).reads(2).problemSeeds(seeds).build());
+            for (int k = 0; k < 2; k++) {
+                assertArrayEquals(SeedEchoBackend.state(ps.get(k), seeds[k]), r.get(k).state(1));
+                assertEquals(seeds[k], r.get(k).seed());
+            }
+            // without explicit seeds the server derives them from the root seed, as before
+            BatchResult d = c.solve(SolveRequest.builder(ps).seed(9).reads(1).build());
+            assertArrayEquals(
+                    SeedEchoBackend.state(ps.get(1), dev.qama.core.spi.Seeds.forStream(9, 1)),
+                    d.get(1).state(0));
+        }
+    }
+
+    @Test
     void serverStoppedMidBatchFailsOverToTheSecondEndpoint() throws Exception {
         SlowBackend slow = new SlowBackend(Duration.ofSeconds(60));
         AnnealerServer dying = slowServer(slow);

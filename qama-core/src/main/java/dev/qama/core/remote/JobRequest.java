@@ -12,6 +12,8 @@ import java.util.List;
  * @param timeLimitMillis the time limit of the whole batch in milliseconds, 0 for none
  * @param solver the server-side backend name, or "" for the server's default
  * @param initialStates warm starts, one per problem (entries may be null), or null for none
+ * @param problemSeeds explicit seeds, one per problem, or null to derive problem k's seed from
+ *     {@code seed} as {@code Seeds.forStream(seed, k)} (see {@code SolveRequest.problemSeeds})
  */
 public record JobRequest(
         List<Problem> problems,
@@ -19,12 +21,24 @@ public record JobRequest(
         int reads,
         long timeLimitMillis,
         String solver,
-        List<byte[]> initialStates) {
+        List<byte[]> initialStates,
+        long[] problemSeeds) {
 
-    /** A request without warm starts. */
+    /** A request without warm starts and without explicit problem seeds. */
     public JobRequest(
             List<Problem> problems, long seed, int reads, long timeLimitMillis, String solver) {
-        this(problems, seed, reads, timeLimitMillis, solver, null);
+        this(problems, seed, reads, timeLimitMillis, solver, null, null);
+    }
+
+    /** A request without explicit problem seeds. */
+    public JobRequest(
+            List<Problem> problems,
+            long seed,
+            int reads,
+            long timeLimitMillis,
+            String solver,
+            List<byte[]> initialStates) {
+        this(problems, seed, reads, timeLimitMillis, solver, initialStates, null);
     }
 
     /** Validates and copies. */
@@ -58,5 +72,22 @@ public record JobRequest(
                     "timeLimitMillis must be >= 0, got " + timeLimitMillis);
         }
         solver = solver == null ? "" : solver;
+        if (problemSeeds != null) {
+            if (problemSeeds.length != problems.size()) {
+                throw new IllegalArgumentException(
+                        "got "
+                                + problemSeeds.length
+                                + " problem seeds for "
+                                + problems.size()
+                                + " problems");
+            }
+            problemSeeds = problemSeeds.clone();
+        }
+    }
+
+    /** The explicit per-problem seeds (a copy), or null when they derive from {@link #seed()}. */
+    @Override
+    public long[] problemSeeds() {
+        return problemSeeds == null ? null : problemSeeds.clone();
     }
 }

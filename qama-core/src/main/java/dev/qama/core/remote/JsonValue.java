@@ -211,8 +211,12 @@ public final class JsonValue {
         }
         String t = s.substring(start, p);
         try {
-            if (integral && t.length() < 19) {
-                return Long.parseLong(t);
+            if (integral) {
+                try {
+                    return Long.parseLong(t);
+                } catch (NumberFormatException beyondLong) {
+                    // an integer beyond 64 bits: a Double, which integer fields refuse by range
+                }
             }
             return Double.parseDouble(t);
         } catch (NumberFormatException e) {

@@ -8,7 +8,6 @@ import dev.qama.core.spi.Seeds;
 import dev.qama.core.spi.SolveRequest;
 import dev.qama.core.spi.SolveResult;
 import dev.qama.core.spi.SolverException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,6 +80,13 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
     private final String fallbackName;
     private final long jitterSeed;
     private final int maxVariables;
+    private final long breakerNanos;
+
+    /** Per endpoint: until when (System.nanoTime) its circuit is open; 0 = closed. */
+    private final long[] openUntil;
+
+    private final long hedgeNanos;
+    private final java.util.concurrent.ExecutorService hedgePool;
     private final HttpClient http;
     private final AtomicLong batches = new AtomicLong();
 
@@ -103,6 +109,18 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
         this.fallbackName = b.fallbackName;
         this.jitterSeed = b.jitterSeed;
         this.maxVariables = b.maxVariables;
+        this.breakerNanos = b.breaker.toNanos();
+        this.openUntil = new long[endpoints.size()];
+        this.hedgeNanos = b.hedgeAfter == null ? 0 : b.hedgeAfter.toNanos();
+        this.hedgePool =
+                hedgeNanos == 0 || endpoints.size() < 2
+                        ? null
+                        : java.util.concurrent.Executors.newCachedThreadPool(
+                                r -> {
+                                    Thread t = new Thread(r, "qama-remote-attempt");
+                                    t.setDaemon(true);
+                                    return t;
+                                });
         this.http =
                 HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
@@ -172,7 +190,8 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
                         request.reads(),
                         tlMillis,
                         solver,
-                        request.initialStates());
+                        request.initialStates(),
+                        request.problemSeeds());
         byte[] body = WireCodec.encodeRequest(jr);
         String id = WireCodec.jobId(body);
         long budget =
@@ -190,15 +209,28 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
                 last = "deadline of " + seconds(budget) + " s passed; " + last;
                 break;
             }
-            URI ep = endpoints.get((start + attempt) % endpoints.size());
+            int epIndex = pick(start + attempt);
+            URI ep = endpoints.get(epIndex);
             attempts++;
             long a0 = System.nanoTime();
             try {
-                JobResult jres = runOnce(ep, body, id, deadlineNanos, request, call);
+                JobResult jres;
+                if (hedgePool != null) {
+                    Won w = runHedged(epIndex, start + attempt, body, id, deadlineNanos, request);
+                    if (w.interrupted) {
+                        call.interrupted = true;
+                    }
+                    epIndex = w.index;
+                    ep = endpoints.get(epIndex);
+                    jres = w.result;
+                } else {
+                    jres = runOnce(ep, body, id, deadlineNanos, request, call);
+                }
                 if (jres == null) {
                     return unsolved(request, t0, call);
                 }
                 List<SolveResult> results = validate(ep, request, jres);
+                closeCircuit(epIndex);
                 if (call.interrupted) {
                     Thread.currentThread().interrupt();
                 }
@@ -215,6 +247,9 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
                 return new BatchResult("remote[" + base(ep) + "]", request.seed(), results, timing);
             } catch (Transient e) {
                 last = base(ep) + ": " + e.getMessage();
+                if (!e.deadlinePassed) {
+                    openCircuit(epIndex, e.retryAfterNanos);
+                }
                 LOG.log(
                         System.Logger.Level.WARNING,
                         "remote endpoint {0} failed (attempt {1} of {2}, job {3}): {4}",
@@ -278,6 +313,48 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
         throw new SolverException(msg);
     }
 
+    /**
+     * The endpoint for the given attempt slot: the first endpoint from {@code slot} on (round
+     * robin) whose circuit is closed, or, when every circuit is open, the one that reopens first.
+     */
+    private int pick(int slot) {
+        int e = endpoints.size();
+        long now = System.nanoTime();
+        int best = -1;
+        long bestUntil = Long.MAX_VALUE;
+        synchronized (openUntil) {
+            for (int i = 0; i < e; i++) {
+                int k = (slot + i) % e;
+                long until = openUntil[k];
+                if (until == 0 || until - now <= 0) {
+                    return k;
+                }
+                if (best < 0 || until - bestUntil < 0) {
+                    best = k;
+                    bestUntil = until;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Opens an endpoint's circuit: later batches avoid it for the breaker period. */
+    private void openCircuit(int k, long retryAfterNanos) {
+        if (breakerNanos == 0) {
+            return;
+        }
+        long until = System.nanoTime() + Math.max(breakerNanos, retryAfterNanos);
+        synchronized (openUntil) {
+            openUntil[k] = until == 0 ? 1 : until;
+        }
+    }
+
+    private void closeCircuit(int k) {
+        synchronized (openUntil) {
+            openUntil[k] = 0;
+        }
+    }
+
     private static String seconds(long nanos) {
         return String.format(java.util.Locale.ROOT, "%.3f", nanos * 1e-9);
     }
@@ -333,6 +410,104 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
         return new BatchResult(NAME, request.seed(), out, timing);
     }
 
+    /** The outcome of a hedged attempt: who answered, and what (null when interrupted). */
+    private record Won(int index, JobResult result, boolean interrupted) {}
+
+    /**
+     * One attempt with hedging: the job runs on endpoint {@code first}; when it has not answered
+     * after the hedge delay, the same job (same id) is also started on the next endpoint whose
+     * circuit is closed, and the first valid answer wins. The other attempt is stopped (its job
+     * cancelled on its server). An interrupt of the calling thread stops both and gives a null
+     * result (the caller then answers without server states).
+     */
+    private Won runHedged(
+            int first, int slot, byte[] body, String id, long deadlineNanos, SolveRequest sr)
+            throws Transient, Permanent {
+        java.util.concurrent.ExecutorCompletionService<Won> cs =
+                new java.util.concurrent.ExecutorCompletionService<>(hedgePool);
+        Map<java.util.concurrent.Future<Won>, Integer> running = new java.util.HashMap<>();
+        running.put(cs.submit(() -> attemptOn(first, body, id, deadlineNanos, sr)), first);
+        long hedgeAt = System.nanoTime() + hedgeNanos;
+        boolean hedged = false;
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                if (deadlineNanos - now <= 0) {
+                    Transient t = new Transient("batch deadline passed while waiting for job", 0);
+                    t.deadlinePassed = true;
+                    throw t;
+                }
+                long until = hedged ? deadlineNanos : Math.min(hedgeAt, deadlineNanos);
+                java.util.concurrent.Future<Won> done =
+                        cs.poll(
+                                Math.max(0, until - now),
+                                java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (done == null) {
+                    if (!hedged && System.nanoTime() - hedgeAt >= 0) {
+                        hedged = true;
+                        int second = pick(slot + 1);
+                        if (second != first) {
+                            LOG.log(
+                                    System.Logger.Level.INFO,
+                                    "remote endpoint {0} has not answered job {1} after {2} s;"
+                                            + " also starting it on {3}",
+                                    base(endpoints.get(first)),
+                                    id.substring(0, 12),
+                                    seconds(hedgeNanos),
+                                    base(endpoints.get(second)));
+                            running.put(
+                                    cs.submit(() -> attemptOn(second, body, id, deadlineNanos, sr)),
+                                    second);
+                        }
+                    }
+                    continue;
+                }
+                int idx = running.remove(done);
+                try {
+                    return done.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof Transient t && !running.isEmpty()) {
+                        if (!t.deadlinePassed) {
+                            openCircuit(idx, t.retryAfterNanos);
+                        }
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "remote endpoint {0} failed (job {1}), waiting for {2}: {3}",
+                                base(endpoints.get(idx)),
+                                id.substring(0, 12),
+                                base(endpoints.get(running.values().iterator().next())),
+                                t.getMessage());
+                        continue;
+                    }
+                    if (c instanceof Transient t) {
+                        throw t;
+                    }
+                    if (c instanceof Permanent p) {
+                        throw p;
+                    }
+                    if (c instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new SolverException("remote attempt failed: " + c);
+                }
+            }
+        } catch (InterruptedException e) {
+            return new Won(first, null, true);
+        } finally {
+            for (java.util.concurrent.Future<Won> f : running.keySet()) {
+                f.cancel(true);
+            }
+        }
+    }
+
+    private Won attemptOn(int k, byte[] body, String id, long deadlineNanos, SolveRequest sr)
+            throws Transient, Permanent {
+        Call c = new Call();
+        JobResult r = runOnce(endpoints.get(k), body, id, deadlineNanos, sr, c);
+        return new Won(k, r, false);
+    }
+
     /** Per-call state. */
     private static final class Call {
         boolean interrupted;
@@ -357,21 +532,40 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
         return b;
     }
 
-    /** Sends; null if the calling thread was interrupted (recorded in {@code call}). */
+    /**
+     * Sends and reads the whole answer, body included, within the request's timeout (the request
+     * timeout plus any long-poll wait, never past the batch deadline): {@link HttpClient}'s own
+     * timeout ends when the response headers arrive, so a server that sends headers and then stalls
+     * would otherwise hold the batch. Null if the calling thread was interrupted (recorded in
+     * {@code call}).
+     */
     private HttpResponse<byte[]> send(URI ep, HttpRequest r, long deadlineNanos, Call call)
             throws Transient {
+        long limit = r.timeout().orElse(requestTimeout).toNanos();
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> f =
+                http.sendAsync(r, HttpResponse.BodyHandlers.ofByteArray());
         try {
-            return http.send(r, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (java.net.http.HttpTimeoutException e) {
-            Transient t = new Transient("timed out: " + e.getMessage(), 0);
+            return f.get(limit, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            Transient t =
+                    new Transient(
+                            "no complete answer (headers and body) within " + seconds(limit) + " s",
+                            0);
             t.deadlinePassed = System.nanoTime() - deadlineNanos >= 0;
             throw t;
-        } catch (IOException e) {
-            throw new Transient(
-                    e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage()),
-                    0);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause() == null ? e : e.getCause();
+            Transient t =
+                    new Transient(
+                            (c instanceof java.net.http.HttpTimeoutException ? "timed out: " : "")
+                                    + c.getClass().getSimpleName()
+                                    + (c.getMessage() == null ? "" : ": " + c.getMessage()),
+                            0);
+            t.deadlinePassed = System.nanoTime() - deadlineNanos >= 0;
+            throw t;
         } catch (InterruptedException e) {
+            f.cancel(true);
             call.interrupted = true;
             return null;
         }
@@ -477,27 +671,39 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
     /** What one 200 answer says: a result, a cancelled job without states, or still pending. */
     private record Poll(JobResult result, boolean cancelledEmpty) {}
 
-    private static Poll interpret(HttpResponse<byte[]> g, boolean cancelSent) throws Permanent {
+    private static Poll interpret(HttpResponse<byte[]> g, boolean cancelSent)
+            throws Permanent, Transient {
         String ct = g.headers().firstValue("Content-Type").orElse("");
         if (ct.startsWith(WireCodec.BINARY_TYPE)) {
+            JobResult res;
             try {
-                return new Poll(WireCodec.decodeResult(g.body()), false);
+                res = WireCodec.decodeResult(g.body());
             } catch (IllegalArgumentException e) {
                 throw new Permanent("undecodable result: " + e.getMessage());
             }
+            return new Poll(notCancelledBehindOurBack(res, cancelSent), false);
         }
         Map<String, Object> st = json(g);
         String state = String.valueOf(st.get("state"));
         if (state.equals("failed")) {
             throw new Permanent("job failed on the server: " + st.get("error"));
         }
+        if (state.equals("cancelled") && !cancelSent) {
+            throw new Transient(
+                    "job cancelled on the server ("
+                            + (st.get("error") == null ? "not by this client" : st.get("error"))
+                            + "); its partial states are not a result",
+                    0);
+        }
         if (state.equals("done") || state.equals("cancelled")) {
             if (st.containsKey("results")) {
+                JobResult res;
                 try {
-                    return new Poll(WireCodec.resultFromJson(st), false);
+                    res = WireCodec.resultFromJson(st);
                 } catch (IllegalArgumentException e) {
                     throw new Permanent("undecodable result: " + e.getMessage());
                 }
+                return new Poll(notCancelledBehindOurBack(res, cancelSent), false);
             }
             if (cancelSent) {
                 return new Poll(null, true); // cancelled before it ran: no states from the server
@@ -507,14 +713,39 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
         return new Poll(null, false); // queued or running
     }
 
+    /**
+     * A result some of whose problems were INTERRUPTED although this client did not cancel the job
+     * (the server stopped, or another client cancelled it) is the server's partial work, not a
+     * solution: a transient failure, so the batch goes to another endpoint.
+     */
+    private static JobResult notCancelledBehindOurBack(JobResult res, boolean cancelSent)
+            throws Transient {
+        if (!cancelSent) {
+            for (int k = 0; k < res.results().size(); k++) {
+                if (res.results().get(k).status() == dev.qama.core.spi.SolveStatus.INTERRUPTED) {
+                    throw new Transient(
+                            "problem "
+                                    + k
+                                    + " came back INTERRUPTED although this client did not cancel"
+                                    + " the job (server stopping?); its partial states are not a"
+                                    + " result",
+                            0);
+                }
+            }
+        }
+        return res;
+    }
+
     private void cancelQuietly(URI ep, String id) {
         try {
             HttpRequest del =
                     req(ep, "/v1/jobs/" + id, System.nanoTime() + 2_000_000_000L, Duration.ZERO)
                             .DELETE()
                             .build();
-            http.send(del, HttpResponse.BodyHandlers.discarding());
-        } catch (IOException e) {
+            http.sendAsync(del, HttpResponse.BodyHandlers.discarding())
+                    .get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException
+                | java.util.concurrent.TimeoutException e) {
             LOG.log(System.Logger.Level.DEBUG, "cancel of job {0} on {1} failed: {2}", id, ep, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -628,6 +859,9 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
 
     @Override
     public void close() {
+        if (hedgePool != null) {
+            hedgePool.shutdownNow();
+        }
         if (fallback != null) {
             fallback.close();
         }
@@ -676,6 +910,8 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
         private String fallbackName;
         private long jitterSeed;
         private int maxVariables = Integer.MAX_VALUE;
+        private Duration breaker = Duration.ofSeconds(10);
+        private Duration hedgeAfter;
 
         private Builder(List<URI> endpoints) {
             if (endpoints == null) {
@@ -770,6 +1006,32 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
                 throw new IllegalArgumentException("maxVariables must be >= 1, got " + m);
             }
             this.maxVariables = m;
+            return this;
+        }
+
+        /**
+         * How long an endpoint that failed (connection refused or reset, timeout, 5xx, 429, a job
+         * cancelled behind the client's back) is avoided by later batches (default 10 s; {@code
+         * Duration.ZERO} turns the circuit breaker off). A 429's {@code Retry-After} counts when
+         * longer. After the period the endpoint is tried again; a success closes its circuit. When
+         * every endpoint's circuit is open, the one that reopens first is tried.
+         */
+        public Builder circuitBreaker(Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("circuit breaker period must be >= 0, got " + d);
+            }
+            this.breaker = d;
+            return this;
+        }
+
+        /**
+         * Hedging: when the endpoint running a batch has not answered after {@code d}, the same job
+         * is also started on the next endpoint (whose circuit is closed) and the first valid answer
+         * wins; the other is cancelled. Null (the default) turns hedging off. It costs duplicate
+         * work on a slow but healthy server, so choose {@code d} above the usual batch time.
+         */
+        public Builder hedgeAfter(Duration d) {
+            this.hedgeAfter = d == null ? null : positive(d, "hedge delay");
             return this;
         }
 

@@ -31,6 +31,9 @@ import java.util.Set;
  *   <li>{@code connect-timeout}, {@code request-timeout}, {@code backoff}, {@code max-backoff},
  *       {@code deadline-margin}, {@code deadline}, {@code poll-wait}: durations such as {@code
  *       500ms}, {@code 5s}, {@code 2m};
+ *   <li>{@code circuit-breaker}: how long a failed endpoint is avoided (default 10s; {@code off}
+ *       disables it); {@code hedge-after}: start the batch on a second endpoint when the first has
+ *       not answered after this long (default off);
  *   <li>{@code retries}: retries after the first attempt;
  *   <li>{@code fallback}: the name of a local backend to use when every endpoint failed;
  *   <li>{@code solver}: the server-side backend name;
@@ -118,6 +121,16 @@ public final class RemoteProvider implements AnnealerProvider {
         b.deadlineMargin(duration(o, "deadline-margin", Duration.ofSeconds(30)));
         b.deadline(duration(o, "deadline", Duration.ofMinutes(10)));
         b.pollWait(duration(o, "poll-wait", Duration.ofSeconds(5)));
+        String cb = o.getString("circuit-breaker", null);
+        if (cb != null && cb.trim().equalsIgnoreCase("off")) {
+            b.circuitBreaker(Duration.ZERO);
+        } else {
+            b.circuitBreaker(duration(o, "circuit-breaker", Duration.ofSeconds(10)));
+        }
+        String hedge = o.getString("hedge-after", null);
+        if (hedge != null && !hedge.trim().equalsIgnoreCase("off")) {
+            b.hedgeAfter(duration(o, "hedge-after", null));
+        }
         b.solver(o.getString("solver", ""));
         String seed = o.getString("seed", "0");
         try {

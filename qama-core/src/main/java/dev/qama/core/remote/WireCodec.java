@@ -28,8 +28,9 @@ import java.util.Map;
  * docs/remote-protocol.md}.
  *
  * <p>The job id is the lower-case hex SHA-256 of the canonical binary encoding of the request
- * (problems, seed, reads, time limit, solver name and warm starts), so the same request always gets
- * the same id, whichever encoding it was sent in, and a retried submit is idempotent.
+ * (problems, seed, reads, time limit, solver name, warm starts and explicit problem seeds), so the
+ * same request always gets the same id, whichever encoding it was sent in, and a retried submit is
+ * idempotent.
  *
  * <p>Decoding validates everything: lengths against the remaining bytes, enum tags, and the model
  * factories' checks (finite coefficients, symmetric dense couplings, …); any violation is a {@link
@@ -80,6 +81,15 @@ public final class WireCodec {
                 }
             }
         }
+        long[] seeds = req.problemSeeds();
+        if (seeds != null) {
+            // optional trailing section (absent in requests without explicit seeds, so their
+            // encoding and job id are those of protocol version 1 before the section existed)
+            o.u8(1);
+            for (long v : seeds) {
+                o.i64(v);
+            }
+        }
         return o.bytes();
     }
 
@@ -124,9 +134,18 @@ public final class WireCodec {
         } else if (hasInit != 0) {
             throw new WireFormatException("initial states flag is " + hasInit + ", not 0 or 1");
         }
+        long[] seeds = null;
+        if (in.remaining() > 0 && in.peek() == 1) {
+            in.u8();
+            in.claim("problem seeds", count, 8);
+            seeds = new long[count];
+            for (int k = 0; k < count; k++) {
+                seeds[k] = in.i64();
+            }
+        }
         in.end();
         try {
-            return new JobRequest(ps, seed, reads, tl, solver, init);
+            return new JobRequest(ps, seed, reads, tl, solver, init, seeds);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("initial states: " + e.getMessage(), e);
         }
@@ -267,10 +286,13 @@ public final class WireCodec {
         if (tag == PROBLEM_ATTENTION) {
             int heads = in.i32();
             int tokens = in.i32();
-            if (heads < 1 || tokens < 0 || (long) heads * tokens > in.remaining()) {
+            if (heads < 1 || tokens < 0) {
                 throw new WireFormatException(
-                        "attention sizes H=" + heads + ", N=" + tokens + " do not fit the body");
+                        "attention sizes H=" + heads + ", N=" + tokens + " must be >= 1 and >= 0");
             }
+            // a mask byte per token, then per head a coupling tag, a diagonal flag and N floats
+            in.claim("attention tokens N", tokens, 1);
+            in.claim("attention heads H (N = " + tokens + ")", heads, 2 + 4L * tokens);
             int bits = in.u8();
             AttentionProblem.Builder b = AttentionProblem.builder(heads, tokens, bits);
             b.couplingWeight(in.f64()).linearWeight(in.f64()).penaltyWeight(in.f64());
@@ -303,16 +325,7 @@ public final class WireCodec {
         int tag = in.u8();
         switch (tag) {
             case COUPLING_DENSE:
-                if ((long) n * n * 4 > in.remaining()) {
-                    throw new WireFormatException(
-                            "dense coupling of size "
-                                    + n
-                                    + " needs "
-                                    + (long) n * n * 4
-                                    + " bytes but only "
-                                    + in.remaining()
-                                    + " remain");
-                }
+                in.claim("dense coupling of size " + n, (long) n * n, 4);
                 return DenseCoupling.ofSymmetric(n, in.f32s(n * n, "dense coupling"));
             case COUPLING_SPARSE:
                 {
@@ -333,10 +346,7 @@ public final class WireCodec {
             case COUPLING_LOW_RANK:
                 {
                     int r = in.i32();
-                    if (r < 0 || (long) n * r * 8 > in.remaining()) {
-                        throw new WireFormatException(
-                                "low-rank coupling rank " + r + " does not fit the body");
-                    }
+                    in.claim("low-rank coupling rank (n = " + n + ")", r, 8L * n);
                     double s = in.f64();
                     float[] a = in.f32s(n * r, "factor A");
                     float[] bb = in.f32s(n * r, "factor B");
@@ -394,9 +404,7 @@ public final class WireCodec {
             }
             int reads = in.count("read count of result " + k, 8);
             int n = in.i32();
-            if (n < 0 || (long) reads * n > in.remaining()) {
-                throw new WireFormatException("result " + k + ": n = " + n + " does not fit");
-            }
+            in.claim("result " + k + ": n", n, Math.max(1, reads));
             double[] e = new double[reads];
             for (int r = 0; r < reads; r++) {
                 e[r] = in.f64();
@@ -431,6 +439,14 @@ public final class WireCodec {
                 init.add(st == null ? null : Base64.getEncoder().encodeToString(st));
             }
             m.put("initialStates", init);
+        }
+        long[] seeds = req.problemSeeds();
+        if (seeds != null) {
+            List<Object> sl = new ArrayList<>(seeds.length);
+            for (long v : seeds) {
+                sl.add(v);
+            }
+            m.put("problemSeeds", sl);
         }
         return JsonValue.write(m);
     }
@@ -518,10 +534,7 @@ public final class WireCodec {
     public static JobRequest requestFromJson(String text) {
         Map<String, Object> m = JsonValue.parseObject(text);
         long seed = asLong(m.getOrDefault("seed", 0L), "seed");
-        int reads = (int) asLong(m.getOrDefault("reads", 1L), "reads");
-        if (reads < 1) {
-            throw new WireFormatException("reads must be >= 1, got " + reads);
-        }
+        int reads = asInt(m.getOrDefault("reads", 1L), "reads", 1, Integer.MAX_VALUE);
         long tl = asLong(m.getOrDefault("timeLimitMillis", 0L), "timeLimitMillis");
         if (tl < 0) {
             throw new WireFormatException("timeLimitMillis must be >= 0, got " + tl);
@@ -532,7 +545,7 @@ public final class WireCodec {
         List<Problem> out = new ArrayList<>();
         for (int k = 0; k < ps.size(); k++) {
             try {
-                out.add(problemFromJson(asMap(ps.get(k), "problems[" + k + "]")));
+                out.add(problemFromJson(asMap(ps.get(k), "problems[" + k + "]"), text.length()));
             } catch (IllegalArgumentException e) {
                 throw new WireFormatException("problem " + k + ": " + e.getMessage(), e);
             }
@@ -546,14 +559,32 @@ public final class WireCodec {
                 init.add(il.get(k) == null ? null : bytes(il.get(k), "initialStates[" + k + "]"));
             }
         }
+        long[] seeds = null;
+        Object so = m.get("problemSeeds");
+        if (so != null) {
+            List<Object> sl = asList(so, "problemSeeds");
+            if (sl.size() != out.size()) {
+                throw new WireFormatException(
+                        "problemSeeds has "
+                                + sl.size()
+                                + " entries for "
+                                + out.size()
+                                + " problems");
+            }
+            seeds = new long[sl.size()];
+            for (int k = 0; k < seeds.length; k++) {
+                seeds[k] = asLong(sl.get(k), "problemSeeds[" + k + "]");
+            }
+        }
         try {
-            return new JobRequest(out, seed, reads, tl, solver, init);
+            return new JobRequest(out, seed, reads, tl, solver, init, seeds);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("initial states: " + e.getMessage(), e);
         }
     }
 
-    private static Problem problemFromJson(Map<String, Object> m) {
+    /** {@code budget}: the request's size in characters, for {@link #claim}. */
+    private static Problem problemFromJson(Map<String, Object> m, long budget) {
         String type = String.valueOf(m.get("type"));
         if (type.equals("bqm")) {
             String vt = String.valueOf(m.get("vartype"));
@@ -563,19 +594,28 @@ public final class WireCodec {
             } catch (IllegalArgumentException e) {
                 throw new WireFormatException("vartype '" + vt + "' is not SPIN or BINARY");
             }
-            int n = (int) asLong(m.get("n"), "n");
-            if (n < 0) {
-                throw new WireFormatException("n must be >= 0, got " + n);
-            }
+            int n = asInt(m.get("n"), "n", 0, Integer.MAX_VALUE);
+            claim("n", n, 4, budget); // the linear terms: n float32 values
             float[] h = f32(m.get("linear"), n, "linear");
-            Coupling c = couplingFromJson(asMap(m.get("coupling"), "coupling"), n);
+            Coupling c = couplingFromJson(asMap(m.get("coupling"), "coupling"), n, budget);
             return BinaryQuadraticModel.of(
                     v, h, c, asDouble(m.getOrDefault("offset", 0.0), "offset"));
         }
         if (type.equals("attention")) {
-            int heads = (int) asLong(m.get("heads"), "heads");
-            int tokens = (int) asLong(m.get("tokens"), "tokens");
-            int bits = (int) asLong(m.getOrDefault("bits", 1L), "bits");
+            int heads = asInt(m.get("heads"), "heads", 1, Integer.MAX_VALUE);
+            int tokens = asInt(m.get("tokens"), "tokens", 0, Integer.MAX_VALUE);
+            int bits = asInt(m.getOrDefault("bits", 1L), "bits", 1, 255);
+            // every head carries N float32 linear terms and a coupling object
+            claim("tokens", tokens, 4, budget);
+            claim("heads (tokens = " + tokens + ")", heads, 2 + 4L * tokens, budget);
+            List<Object> cs = asList(m.get("couplings"), "couplings");
+            List<Object> hs = asList(m.get("linear"), "linear");
+            Object dso = m.get("diagonals");
+            List<Object> ds = dso == null ? null : asList(dso, "diagonals");
+            if (cs.size() != heads || hs.size() != heads || (ds != null && ds.size() != heads)) {
+                throw new WireFormatException(
+                        "couplings, linear and diagonals need one entry per head (" + heads + ")");
+            }
             AttentionProblem.Builder b = AttentionProblem.builder(heads, tokens, bits);
             b.couplingWeight(asDouble(m.getOrDefault("couplingWeight", 1.0), "couplingWeight"));
             b.linearWeight(asDouble(m.getOrDefault("linearWeight", 1.0), "linearWeight"));
@@ -593,16 +633,10 @@ public final class WireCodec {
                 }
                 b.mask(bm);
             }
-            List<Object> cs = asList(m.get("couplings"), "couplings");
-            List<Object> hs = asList(m.get("linear"), "linear");
-            Object dso = m.get("diagonals");
-            List<Object> ds = dso == null ? null : asList(dso, "diagonals");
-            if (cs.size() != heads || hs.size() != heads || (ds != null && ds.size() != heads)) {
-                throw new WireFormatException(
-                        "couplings, linear and diagonals need one entry per head (" + heads + ")");
-            }
             for (int t = 0; t < heads; t++) {
-                b.coupling(t, couplingFromJson(asMap(cs.get(t), "couplings[" + t + "]"), tokens));
+                b.coupling(
+                        t,
+                        couplingFromJson(asMap(cs.get(t), "couplings[" + t + "]"), tokens, budget));
                 b.linear(t, f32(hs.get(t), tokens, "linear[" + t + "]"));
                 if (ds != null && ds.get(t) != null) {
                     b.diagonal(t, f32(ds.get(t), tokens, "diagonals[" + t + "]"));
@@ -613,10 +647,11 @@ public final class WireCodec {
         throw new WireFormatException("problem type '" + type + "' is not bqm or attention");
     }
 
-    private static Coupling couplingFromJson(Map<String, Object> m, int n) {
+    private static Coupling couplingFromJson(Map<String, Object> m, int n, long budget) {
         String f = String.valueOf(m.get("format"));
         switch (f) {
             case "dense":
+                claim("dense coupling of size " + n, (long) n * n, 4, budget);
                 return DenseCoupling.ofSymmetric(n, f32(m.get("values"), (long) n * n, "values"));
             case "sparse":
                 {
@@ -633,18 +668,16 @@ public final class WireCodec {
                     SparseCoupling.Builder sb = SparseCoupling.builder(n);
                     for (int k = 0; k < v.length; k++) {
                         sb.add(
-                                (int) asLong(is.get(k), "rows[" + k + "]"),
-                                (int) asLong(js.get(k), "cols[" + k + "]"),
+                                asInt(is.get(k), "rows[" + k + "]", 0, n - 1),
+                                asInt(js.get(k), "cols[" + k + "]", 0, n - 1),
                                 v[k]);
                     }
                     return sb.build();
                 }
             case "lowrank":
                 {
-                    int r = (int) asLong(m.get("rank"), "rank");
-                    if (r < 0) {
-                        throw new WireFormatException("rank must be >= 0, got " + r);
-                    }
+                    int r = asInt(m.get("rank"), "rank", 0, Integer.MAX_VALUE);
+                    claim("rank (n = " + n + ")", r, 8L * n, budget);
                     return LowRankCoupling.of(
                             n,
                             r,
@@ -694,8 +727,13 @@ public final class WireCodec {
         List<JobResult.ProblemResult> out = new ArrayList<>();
         for (int k = 0; k < rs.size(); k++) {
             Map<String, Object> e = asMap(rs.get(k), "results[" + k + "]");
-            int reads = (int) asLong(e.get("reads"), "reads");
-            int n = (int) asLong(e.get("n"), "n");
+            int reads = asInt(e.get("reads"), "results[" + k + "].reads", 0, Integer.MAX_VALUE);
+            int n = asInt(e.get("n"), "results[" + k + "].n", 0, Integer.MAX_VALUE);
+            List<Object> en = asList(e.get("energies"), "energies");
+            if (en.size() != reads) {
+                throw new WireFormatException(
+                        "result " + k + " has " + en.size() + " energies for " + reads + " reads");
+            }
             byte[] flat = bytes(e.get("states"), "states");
             if (flat.length != (long) reads * n) {
                 throw new WireFormatException("states of result " + k + " have the wrong length");
@@ -704,7 +742,6 @@ public final class WireCodec {
             for (int r = 0; r < reads; r++) {
                 st[r] = java.util.Arrays.copyOfRange(flat, r * n, r * n + n);
             }
-            List<Object> en = asList(e.get("energies"), "energies");
             double[] es = new double[en.size()];
             for (int r = 0; r < es.length; r++) {
                 es[r] = asDouble(en.get(r), "energies[" + r + "]");
@@ -721,6 +758,48 @@ public final class WireCodec {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * The request size budget, checked before anything is allocated for a claimed size: {@code
+     * items} things that each take at least {@code minBytes} bytes of the body must fit in the
+     * {@code available} bytes (so a small body can never make the decoder allocate more than a
+     * small multiple of its own size, whatever its headers claim).
+     *
+     * @throws WireFormatException naming the field, the claim and the budget
+     */
+    static void claim(String what, long items, long minBytes, long available) {
+        if (items < 0) {
+            throw new WireFormatException(what + " = " + items + " is negative");
+        }
+        if (minBytes > 0 && items > available / minBytes) {
+            throw new WireFormatException(
+                    what
+                            + " = "
+                            + items
+                            + " needs at least "
+                            + (items > Long.MAX_VALUE / minBytes
+                                    ? "2^63"
+                                    : Long.toString(items * minBytes))
+                            + " bytes of the request but only "
+                            + available
+                            + " are left");
+        }
+    }
+
+    /**
+     * The one integer reader of the JSON decoders: a JSON integer (or an integral number) in {@code
+     * [min, max]}, never cast unchecked.
+     *
+     * @throws WireFormatException naming the field and the allowed range
+     */
+    static int asInt(Object o, String what, int min, int max) {
+        long v = asLong(o, what);
+        if (v < min || v > max) {
+            throw new WireFormatException(
+                    what + " = " + v + " is out of range [" + min + ", " + max + "]");
+        }
+        return (int) v;
+    }
 
     /** Base64 of little-endian float32 values. */
     public static String b64(float[] v) {
@@ -899,6 +978,11 @@ public final class WireCodec {
             }
         }
 
+        /** The next byte, not consumed (call only when {@link #remaining()} > 0). */
+        int peek() {
+            return b.get(b.position()) & 0xff;
+        }
+
         int u8() {
             need(1, "a byte");
             return b.get() & 0xff;
@@ -912,16 +996,13 @@ public final class WireCodec {
         /** A non-negative count whose items take at least {@code minBytes} each. */
         int count(String what, int minBytes) {
             int c = i32();
-            if (c < 0 || (long) c * minBytes > b.remaining()) {
-                throw new WireFormatException(
-                        what
-                                + " = "
-                                + c
-                                + " does not fit the "
-                                + b.remaining()
-                                + " remaining bytes of the body");
-            }
+            claim(what, c, minBytes);
             return c;
+        }
+
+        /** {@link WireCodec#claim} against the bytes left in the body. */
+        void claim(String what, long items, long minBytes) {
+            WireCodec.claim(what, items, minBytes, b.remaining());
         }
 
         long i64() {

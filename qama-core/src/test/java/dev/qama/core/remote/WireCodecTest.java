@@ -161,6 +161,118 @@ class WireCodecTest {
     }
 
     @Test
+    void explicitProblemSeedsTravelAndChangeTheIdButTheirAbsenceKeepsTheOldEncoding() {
+        List<Problem> ps = problems();
+        long[] seeds = {Long.MIN_VALUE, -1, 0, 0x5eed, Long.MAX_VALUE};
+        JobRequest plain = new JobRequest(ps, 1, 2, 0, "");
+        JobRequest req = new JobRequest(ps, 1, 2, 0, "", null, seeds);
+        for (JobRequest r :
+                List.of(
+                        WireCodec.decodeRequest(WireCodec.encodeRequest(req)),
+                        WireCodec.requestFromJson(WireCodec.requestToJson(req)))) {
+            assertArrayEquals(seeds, r.problemSeeds());
+            assertEquals(WireCodec.jobId(req), WireCodec.jobId(r));
+        }
+        assertNotEquals(WireCodec.jobId(req), WireCodec.jobId(plain));
+        long[] other = seeds.clone();
+        other[2] = 1;
+        assertNotEquals(
+                WireCodec.jobId(req),
+                WireCodec.jobId(new JobRequest(ps, 1, 2, 0, "", null, other)));
+        // without explicit seeds the encoding is the one of before: it ends with the warm-start
+        // flag
+        byte[] bin = WireCodec.encodeRequest(plain);
+        assertEquals(0, bin[bin.length - 1]);
+        assertEquals(null, WireCodec.decodeRequest(bin).problemSeeds());
+        assertEquals(
+                null, WireCodec.requestFromJson(WireCodec.requestToJson(plain)).problemSeeds());
+        assertTrue(
+                assertThrows(
+                                WireFormatException.class,
+                                () ->
+                                        WireCodec.requestFromJson(
+                                                WireCodec.requestToJson(plain)
+                                                        .replace(
+                                                                "\"problems\"",
+                                                                "\"problemSeeds\":[1],\"problems\"")))
+                        .getMessage()
+                        .contains("problemSeeds has 1 entries for 5 problems"));
+    }
+
+    private static String bqmJson(String n, String rows) {
+        return "{\"reads\":1,\"problems\":[{\"type\":\"bqm\",\"vartype\":\"SPIN\",\"n\":"
+                + n
+                + ",\"linear\":\""
+                + WireCodec.b64(new float[2])
+                + "\",\"coupling\":{\"format\":\"sparse\",\"rows\":["
+                + rows
+                + "],\"cols\":[1],\"values\":\""
+                + WireCodec.b64(new float[] {1f})
+                + "\"}}]}";
+    }
+
+    @Test
+    void jsonIntegersAreRangeCheckedNeverCast() {
+        // well-formed: n = 2, one pair (0, 1)
+        assertEquals(
+                2, WireCodec.requestFromJson(bqmJson("2", "0")).problems().get(0).numVariables());
+        String reads = bqmJson("2", "0").replace("\"reads\":1", "\"reads\":4294967297");
+        assertMessage(reads, "reads = 4294967297 is out of range");
+        assertMessage(bqmJson("4294967298", "0"), "n = 4294967298 is out of range");
+        assertMessage(bqmJson("2", "4294967296"), "rows[0] = 4294967296 is out of range [0, 1]");
+        assertMessage(bqmJson("2", "1e30"), "rows[0] must be an integer");
+        assertMessage(
+                bqmJson("2", "0").replace("\"reads\":1", "\"reads\":99999999999999999999999"),
+                "reads must be an integer");
+        // a 64-bit seed survives JSON exactly
+        assertEquals(
+                Long.MIN_VALUE,
+                WireCodec.requestFromJson(
+                                bqmJson("2", "0")
+                                        .replace(
+                                                "{\"reads\"",
+                                                "{\"seed\":" + Long.MIN_VALUE + ",\"reads\""))
+                        .seed());
+    }
+
+    @Test
+    void claimedSizesAreCheckedAgainstTheBodyBeforeAnyAllocation() {
+        // 111 bytes claiming 67108864 heads: refused before the builder allocates per-head arrays
+        String att =
+                "{\"problems\":[{\"type\":\"attention\",\"heads\":67108864,\"tokens\":0,"
+                        + "\"couplings\":[],\"linear\":[]}]}";
+        assertMessage(att, "heads (tokens = 0) = 67108864 needs at least 134217728 bytes");
+        assertMessage(
+                att.replace("67108864,\"tokens\":0", "1,\"tokens\":2000000000"),
+                "tokens = 2000000000 needs at least 8000000000 bytes");
+        // the same claim in the binary encoding
+        JobRequest one =
+                new JobRequest(
+                        List.of(RandomProblems.attention(1, 2, 1, null, false, false, 5)),
+                        0,
+                        1,
+                        0,
+                        "");
+        byte[] bin = WireCodec.encodeRequest(one);
+        // heads sit after header 6, seed 8, reads 4, tl 8, solver length 4, count 4, tag 1
+        java.nio.ByteBuffer.wrap(bin)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(6 + 8 + 4 + 8 + 4 + 4 + 1, 67108864)
+                .putInt(6 + 8 + 4 + 8 + 4 + 4 + 1 + 4, 0);
+        String msg =
+                assertThrows(WireFormatException.class, () -> WireCodec.decodeRequest(bin))
+                        .getMessage();
+        assertTrue(msg.contains("attention heads H (N = 0) = 67108864 needs at least"), msg);
+    }
+
+    private static void assertMessage(String json, String expected) {
+        String msg =
+                assertThrows(IllegalArgumentException.class, () -> WireCodec.requestFromJson(json))
+                        .getMessage();
+        assertTrue(msg.contains(expected), msg);
+    }
+
+    @Test
     void durationsParse() {
         assertEquals(Duration.ofMillis(250), RemoteProvider.parseDuration("250ms"));
         assertEquals(Duration.ofMillis(1500), RemoteProvider.parseDuration("1.5s"));

@@ -70,5 +70,17 @@ interface HeadTerms {
 
         /** The learned value direction of the PAPER output, broadcastable to (B, H, N, d). */
         NDArray directions();
+
+        /**
+         * The local fields f (B, H, N) of the selection at {@code w}, differentiable: f_{t,i} =
+         * −∂E/∂w_{t,i} without the multi-head penalty, how much selecting token i of head t lowers
+         * the energy with the other selections held at w. Used by the block's selection gradient.
+         *
+         * @throws UnsupportedOperationException if the formulation has none
+         */
+        default NDArray selectionFields(NDArray w) {
+            throw new UnsupportedOperationException(
+                    "the selection gradient needs the paper-v2 formulation");
+        }
     }
 }

@@ -80,18 +80,28 @@ final class PaperV2Terms implements HeadTerms {
             return in;
         }
 
-        @Override
-        public NDArray tokenEnergies(NDArray w) {
+        /** (J w)_{t,i} = Σ_j J_{t,ij} w_{t,j} (B, H, N), J without its diagonal. */
+        private NDArray coupled(NDArray w) {
             double scale = 1 / Math.sqrt(in.dim());
             NDArray w4 = w.expandDims(3); // (B, H, N, 1)
             NDArray kTw = k.transpose(0, 1, 3, 2).matMul(w4); // (B, H, d, 1)
             NDArray qTw = q.transpose(0, 1, 3, 2).matMul(w4); // (B, H, d, 1)
             NDArray full = q.matMul(kTw).add(k.matMul(qTw)).squeeze(3); // (B, H, N)
             NDArray diag = q.mul(k).sum(new int[] {3}); // S_ii·√d: (B, H, N)
-            NDArray jw = Host.scale(full, scale / 2).sub(Host.scale(diag, scale).mul(w));
+            return Host.scale(full, scale / 2).sub(Host.scale(diag, scale).mul(w));
+        }
+
+        @Override
+        public NDArray tokenEnergies(NDArray w) {
             // H_{t,i} = −w_i (a (J w)_i + b h_i), b = c_l·N with N the unmasked tokens of each
             // batch element (the same for all without a mask)
-            return w.mul(Host.scale(jw, f.couplingWeight()).add(linear())).neg();
+            return w.mul(Host.scale(coupled(w), f.couplingWeight()).add(linear())).neg();
+        }
+
+        @Override
+        public NDArray selectionFields(NDArray w) {
+            // −∂E/∂w_i = 2a (J w)_i + b h_i (J symmetric, zero diagonal; penalty left out)
+            return Host.scale(coupled(w), 2 * f.couplingWeight()).add(linear());
         }
 
         /** b·h (B, H, N), with b of each batch element as the problem it was solved in. */

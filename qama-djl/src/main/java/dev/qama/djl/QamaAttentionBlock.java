@@ -176,6 +176,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
     private final OutputMode outputMode;
     private final int bits;
     private final long seed;
+    private final boolean selectionGradient;
     private final int reads;
     private final Duration timeLimit;
     private final String backendName;
@@ -204,6 +205,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         this.outputMode = b.outputMode;
         this.bits = terms.bits();
         this.seed = b.seed;
+        this.selectionGradient = b.selectionGradient;
         this.reads = b.reads;
         this.timeLimit = b.timeLimit;
         this.backendName = backendName;
@@ -540,13 +542,27 @@ public final class QamaAttentionBlock extends AbstractBlock {
                     probabilityDropout.forward(ps, new NDList(tok), training).singletonOrThrow();
             heads = dropped.expandDims(3).mul(p.directions());
         } else if (outputMode == OutputMode.VALUES) {
-            heads = mixValues(ps, training, in, w, tok, vh, null);
+            heads = mixValues(ps, training, in, w, tok, vh, null, fields(p, wArr, training));
         } else {
             NDArray qk = qh.matMul(kh.transpose(0, 1, 3, 2)); // (B, H, N, N)
-            heads = mixValues(ps, training, in, w, tok, vh, Host.scale(qk, 1.0 / Math.sqrt(d)));
+            heads =
+                    mixValues(
+                            ps,
+                            training,
+                            in,
+                            w,
+                            tok,
+                            vh,
+                            Host.scale(qk, 1.0 / Math.sqrt(d)),
+                            fields(p, wArr, training));
         }
         NDArray merged = heads.transpose(0, 2, 1, 3).reshape(B, N, (long) embeddingSize);
         return resultProjection.forward(ps, new NDList(merged), training, params);
+    }
+
+    /** The selection's local fields when the selection gradient is on and we train, else null. */
+    private NDArray fields(HeadTerms.Prepared p, NDArray w, boolean training) {
+        return selectionGradient && training ? p.selectionFields(w) : null;
     }
 
     /**
@@ -612,7 +628,14 @@ public final class QamaAttentionBlock extends AbstractBlock {
      * w_{t,j}, s = −H/n_t with n_t = max(1, Σ_j w_{t,j}), a = {@code pairLogits} (SELECTED_KEYS,
      * the scaled query–key products) or 0 (VALUES); a query with no such key outputs 0.
      *
+     * <p>With {@code fields} (the selection gradient) the value is the same, but the gradient is
+     * that of the relaxed mix over every key query i keeps, with log w_{t,j} replaced by log
+     * σ(f_{t,j}/τ_t), f the local fields of the selection and τ_t their mean magnitude per head and
+     * element (a straight-through estimator): keys the annealer left out get a gradient, and so do
+     * the QUBO's coefficients through f.
+     *
      * @param pairLogits (B, H, N, N) per-query scores, or null for none
+     * @param fields (B, H, N) local fields of the selection, or null for the plain gradient
      */
     NDArray mixValues(
             ParameterStore ps,
@@ -621,7 +644,8 @@ public final class QamaAttentionBlock extends AbstractBlock {
             float[] w,
             NDArray tok,
             NDArray vh,
-            NDArray pairLogits) {
+            NDArray pairLogits,
+            NDArray fields) {
         int B = in.batch;
         int H = headCount;
         int N = in.tokens;
@@ -629,7 +653,19 @@ public final class QamaAttentionBlock extends AbstractBlock {
         float[] offset = new float[B * H * R * N];
         float[] rowAny = new float[B * H * R];
         float[] count = new float[B * H];
+        float[] allowed = fields == null ? null : new float[B * R * N];
         for (int b = 0; b < B; b++) {
+            if (allowed != null) {
+                for (int r = 0; r < R; r++) {
+                    for (int j = 0; j < N; j++) {
+                        boolean keep =
+                                !in.maskedTokens[b][j]
+                                        && (in.pairKeep == null
+                                                || in.pairKeep[(b * N + r) * N + j]);
+                        allowed[(b * R + r) * N + j] = keep ? 0f : -1e9f;
+                    }
+                }
+            }
             for (int t = 0; t < H; t++) {
                 int wBase = (b * H + t) * N;
                 double n = 0;
@@ -654,14 +690,36 @@ public final class QamaAttentionBlock extends AbstractBlock {
         }
         NDManager m = vh.getManager();
         NDArray scores = tok.neg().div(m.create(count, new Shape(B, H, 1))); // (B, H, N)
-        NDArray logits = scores.expandDims(2).add(m.create(offset, new Shape(B, H, R, N)));
+        NDArray base = scores.expandDims(2);
         if (pairLogits != null) {
-            logits = logits.add(pairLogits); // broadcasts to (B, H, N, N)
+            base = base.add(pairLogits); // broadcasts to (B, H, N, N)
         }
-        NDArray alpha = logits.softmax(3).mul(m.create(rowAny, new Shape(B, H, R, 1)));
+        NDArray alpha =
+                base.add(m.create(offset, new Shape(B, H, R, N)))
+                        .softmax(3)
+                        .mul(m.create(rowAny, new Shape(B, H, R, 1)));
+        if (fields != null) {
+            NDArray tau = fields.stopGradient().abs().mean(new int[] {2}, true).add(1e-6f);
+            NDArray logSel = softPlus(fields.neg().div(tau)).neg(); // log σ(f/τ), (B, H, N)
+            NDArray soft =
+                    base.add(logSel.expandDims(2))
+                            .add(m.create(allowed, new Shape(B, 1, R, N)))
+                            .softmax(3);
+            // value of the hard mix, gradient of the relaxed one
+            alpha = soft.add(alpha.sub(soft).stopGradient());
+        }
         alpha = probabilityDropout.forward(ps, new NDList(alpha), training).singletonOrThrow();
         NDArray mixed = alpha.matMul(vh); // (B, H, N or R, d)
         return mixed.getShape().get(2) == N ? mixed : mixed.broadcast(B, H, N, headSize);
+    }
+
+    /**
+     * log(1 + eˣ), computed stably as max(x, 0) + log(1 + e^−|x|) with max(x, 0) = (x + |x|)/2 (no
+     * scalar operand whose tensor autograd would need later, see {@link Host#scale}).
+     */
+    private static NDArray softPlus(NDArray x) {
+        NDArray a = x.abs();
+        return Host.scale(x.add(a), 0.5).add(a.neg().exp().add(1f).log());
     }
 
     @Override
@@ -698,6 +756,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         private double linearScale = Double.NaN;
         private double penaltyScale = Double.NaN;
         private long seed;
+        private boolean selectionGradient;
         private int reads = 1;
         private Duration timeLimit;
         private String backendName;
@@ -835,6 +894,19 @@ public final class QamaAttentionBlock extends AbstractBlock {
             return this;
         }
 
+        /**
+         * The selection gradient (default off; paper-v2 with VALUES or SELECTED_KEYS): in training
+         * the output keeps the annealer's selection, but its gradient is that of the same mix over
+         * every key with log σ(f/τ) in place of log w, f the local fields of the selection (a
+         * straight-through estimator, see {@link QamaAttentionBlock#mixValues}), so that keys the
+         * annealer left out and the QUBO's coefficients learn from the loss. Inference is not
+         * affected.
+         */
+        public Builder optSelectionGradient(boolean on) {
+            this.selectionGradient = on;
+            return this;
+        }
+
         /** The root seed of the solver (default 0); see the class javadoc. */
         public Builder optSeed(long seed) {
             this.seed = seed;
@@ -964,6 +1036,15 @@ public final class QamaAttentionBlock extends AbstractBlock {
                                 + ") apply to paper-v1 only; the formulation is PAPER_V2");
             }
             HeadTerms headTerms = terms(embeddingSize / headCount, q);
+            if (selectionGradient
+                    && (formulation != Formulation.PAPER_V2 || outputMode == OutputMode.PAPER)) {
+                throw new IllegalArgumentException(
+                        "the selection gradient needs paper-v2 with the VALUES or SELECTED_KEYS"
+                                + " output mode, got "
+                                + formulation
+                                + " with "
+                                + outputMode);
+            }
             if (reads < 1) {
                 throw new IllegalArgumentException("reads must be >= 1, got " + reads);
             }

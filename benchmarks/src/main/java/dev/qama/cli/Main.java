@@ -1,5 +1,6 @@
 package dev.qama.cli;
 
+import dev.qama.core.io.FormatException;
 import dev.qama.core.spi.SolverException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,12 +123,16 @@ public final class Main implements Callable<Integer> {
         return EXIT_FAILURE;
     }
 
-    /** A message on one line (never empty). */
+    /**
+     * A message on one line (never empty), printable: line breaks become "; ", other control
+     * characters (say, from a file name or a file's text) are escaped ({@link
+     * FormatException#printable}).
+     */
     static String oneLine(String message) {
         if (message == null || message.isBlank()) {
             return "(no message)";
         }
-        return message.strip().replaceAll("\\s*\\R\\s*", "; ");
+        return FormatException.printable(message.strip().replaceAll("\\s*\\R\\s*", "; "));
     }
 
     /** The version from the build (filtered resource). */

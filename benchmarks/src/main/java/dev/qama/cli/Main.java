@@ -1,5 +1,6 @@
 package dev.qama.cli;
 
+import dev.qama.bench.IoErrors;
 import dev.qama.core.io.FormatException;
 import dev.qama.core.spi.SolverException;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -110,8 +112,12 @@ public final class Main implements Callable<Integer> {
             err.println("qama: " + oneLine(ex.getMessage()));
             return EXIT_USAGE;
         }
-        if (ex instanceof IOException) {
-            err.println("qama: " + oneLine(ex.toString()));
+        if (ex instanceof IOException io) {
+            err.println("qama: " + oneLine(IoErrors.describe(null, io)));
+            return EXIT_USAGE;
+        }
+        if (ex instanceof UncheckedIOException io) {
+            err.println("qama: " + oneLine(IoErrors.describe(null, io.getCause())));
             return EXIT_USAGE;
         }
         if (ex instanceof SolverException) {

@@ -1,14 +1,13 @@
 package dev.qama.cli;
 
+import dev.qama.bench.IoErrors;
 import dev.qama.core.io.BiqMacFormat;
 import dev.qama.core.io.GsetFormat;
 import dev.qama.core.io.MaxCutInstance;
 import dev.qama.core.io.QuboFormat;
 import dev.qama.core.model.BinaryQuadraticModel;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -72,12 +71,8 @@ public enum InputFormat {
                 case BIQMAC -> new LoadedInstance(name, this, BiqMacFormat.read(file), null);
                 case QUBO -> new LoadedInstance(name, this, QuboFormat.read(file), null);
             };
-        } catch (NoSuchFileException e) {
-            throw new UserException(file + ": no such file", e);
-        } catch (AccessDeniedException e) {
-            throw new UserException(file + ": permission denied", e);
         } catch (IOException e) {
-            throw new UserException(file + ": cannot read: " + e.getMessage(), e);
+            throw new UserException(IoErrors.describe(file, e), e);
         }
     }
 

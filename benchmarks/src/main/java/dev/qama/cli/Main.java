@@ -1,11 +1,14 @@
 package dev.qama.cli;
 
+import dev.qama.bench.IoErrors;
+import dev.qama.core.io.FormatException;
 import dev.qama.core.spi.SolverException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -109,8 +112,12 @@ public final class Main implements Callable<Integer> {
             err.println("qama: " + oneLine(ex.getMessage()));
             return EXIT_USAGE;
         }
-        if (ex instanceof IOException) {
-            err.println("qama: " + oneLine(ex.toString()));
+        if (ex instanceof IOException io) {
+            err.println("qama: " + oneLine(IoErrors.describe(null, io)));
+            return EXIT_USAGE;
+        }
+        if (ex instanceof UncheckedIOException io) {
+            err.println("qama: " + oneLine(IoErrors.describe(null, io.getCause())));
             return EXIT_USAGE;
         }
         if (ex instanceof SolverException) {
@@ -122,12 +129,16 @@ public final class Main implements Callable<Integer> {
         return EXIT_FAILURE;
     }
 
-    /** A message on one line (never empty). */
+    /**
+     * A message on one line (never empty), printable: line breaks become "; ", other control
+     * characters (say, from a file name or a file's text) are escaped ({@link
+     * FormatException#printable}).
+     */
     static String oneLine(String message) {
         if (message == null || message.isBlank()) {
             return "(no message)";
         }
-        return message.strip().replaceAll("\\s*\\R\\s*", "; ");
+        return FormatException.printable(message.strip().replaceAll("\\s*\\R\\s*", "; "));
     }
 
     /** The version from the build (filtered resource). */

@@ -1,5 +1,6 @@
 package dev.qama.cli;
 
+import dev.qama.bench.IoErrors;
 import dev.qama.bench.SolverSpec;
 import dev.qama.bench.Stats;
 import dev.qama.bench.longrange.LongRangeTraining;
@@ -26,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -320,6 +320,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        task = TrainTasks.resolve(spec.commandLine().getParseResult(), dataset);
         if (task.equals("kv-retrieval")) {
             return longRange(stdout, err);
         }
@@ -396,14 +397,8 @@ public final class TrainCommand implements Callable<Integer> {
                 new TrainSpec(
                         att, f, mode, form, qubo, solverSpec, e, seed, batchSize, lr, evalEvery);
 
-        Path dir =
-                out != null
-                        ? out
-                        : Path.of(
-                                "runs",
-                                LocalDateTime.now()
-                                        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(dir);
+        RunDirectory runDir = RunDirectory.create(out, Path.of("runs"), LocalDateTime.now());
+        Path dir = runDir.path();
         History history = new History();
         boolean interactive = System.console() != null;
         Progress progress = new Progress(err, e, interactive, data.heldOut);
@@ -462,6 +457,11 @@ public final class TrainCommand implements Callable<Integer> {
                             progress,
                             data.selectionRows);
             finished.set(true);
+        } catch (RuntimeException | Error ex) {
+            if (history.last() == null) {
+                runDir.discardIfEmpty(); // failed before training: leave no empty run directory
+            }
+            throw ex;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -724,6 +724,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 train = Idx.load("fashion-mnist", files[0], files[1]);
                 test = Idx.load("fashion-mnist", files[2], files[3]);
+                Idx.checkLabels(files[1], train, files[3], test);
                 defaultEpochs = 5;
             }
             case "idx" -> {
@@ -738,6 +739,7 @@ public final class TrainCommand implements Callable<Integer> {
                 String n = stem(trainImages);
                 train = Idx.load(n, trainImages, trainLabels);
                 test = Idx.load(n, testImages, testLabels);
+                Idx.checkLabels(trainLabels, train, testLabels, test);
                 if (train.size() != test.size()) {
                     throw new UserException(
                             "idx: training images are "
@@ -1001,7 +1003,7 @@ public final class TrainCommand implements Callable<Integer> {
                     throw new UserException(
                             d + ": no history.csv (is it a qama train run" + " directory?)");
                 }
-                History h = History.parseCsv(Files.readString(csv), csv.toString());
+                History h = History.parseCsv(IoErrors.readText(csv), csv.toString());
                 String label = d.getFileName().toString();
                 Path rj = d.resolve("result.json");
                 if (Files.isRegularFile(rj)) {

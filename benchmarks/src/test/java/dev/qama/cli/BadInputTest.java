@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,6 +80,38 @@ class BadInputTest {
         Path binary = dir.resolve("bin.txt");
         Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2});
         assertUserError(binary + ": not a text file", solve(binary, "gset"));
+    }
+
+    @Test
+    void binaryTextAndEscapeSequencesGivePrintableMessages() throws IOException {
+        Path nul = dir.resolve("nul.txt");
+        Files.write(nul, "4 1\n1 2 \0 1\n".getBytes(StandardCharsets.UTF_8));
+        assertPrintable(
+                assertUserError(nul + ":2: not a text file: a NUL byte", solve(nul, "gset")));
+        Path utf16 = dir.resolve("u16.txt");
+        Files.write(utf16, "4 1\n1 2 1\n".getBytes(StandardCharsets.UTF_16));
+        assertUserError(
+                utf16 + ": not a text file this reader accepts: UTF-16", solve(utf16, "gset"));
+        Path esc = write("esc.txt", "4 1\n1 2 \u001b[31mRED\u001b]0;title\u0007\n");
+        assertPrintable(
+                assertUserError(
+                        esc + ":2: edge weight '\\x1b[31mRED\\x1b]0;title\\x07'",
+                        solve(esc, "gset")));
+        // a file name is quoted escaped too
+        Path named = dir.resolve("na\u001b[2Jme.txt");
+        assertPrintable(assertUserError("na\\x1b[2Jme.txt: no such file", solve(named, "gset")));
+        // a UTF-8 byte order mark is accepted
+        Path bom = dir.resolve("bom.txt");
+        Files.write(bom, "\uFEFF3 1\n1 2 1\n".getBytes(StandardCharsets.UTF_8));
+        CliRun r = CliRun.of(solve(bom, "gset", "--solver", "exact"));
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("\"cut\":1"), r.out());
+    }
+
+    private static void assertPrintable(CliRun r) {
+        for (char c : r.err().strip().toCharArray()) {
+            assertTrue(c >= 0x20 && c != 0x7f, "raw control character in " + r.err());
+        }
     }
 
     @Test

@@ -1,12 +1,13 @@
 package dev.qama.bench.train;
 
+import dev.qama.bench.IoErrors;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
@@ -47,12 +48,16 @@ public final class Idx {
                         "images must be square, got " + hi.dims[1] + "x" + hi.dims[2] + " pixels");
             }
             px = body(images, in, (long) hi.dims[0] * hi.dims[1] * hi.dims[2]);
+        } catch (IOException e) {
+            throw IoErrors.withFile(images, e); // a corrupt .gz, a read error: named
         }
         Header hl;
         byte[] lb;
         try (DataInputStream in = open(labels)) {
             hl = header(labels, in, 1);
             lb = body(labels, in, hl.dims[0]);
+        } catch (IOException e) {
+            throw IoErrors.withFile(labels, e);
         }
         if (hl.dims[0] != hi.dims[0]) {
             throw new IdxException(
@@ -77,11 +82,63 @@ public final class Idx {
         return new ImageSet(name, p, l, 1, hi.dims[1], classes);
     }
 
+    /**
+     * Checks the labels of a training and a test set read by {@link #load}: the training labels
+     * must be the classes 0..K-1 with an example of each (so a stray label such as 200 among 0..9
+     * is caught rather than turned into 191 empty classes), and every test label one of them.
+     *
+     * @throws IdxException naming the label file, the label and its index
+     */
+    public static void checkLabels(
+            Path trainLabels, ImageSet train, Path testLabels, ImageSet test) {
+        int k = train.classes();
+        int[] count = new int[k];
+        int[] first = new int[k];
+        int[] l = train.labels();
+        for (int i = l.length - 1; i >= 0; i--) {
+            count[l[i]]++;
+            first[l[i]] = i;
+        }
+        for (int c = 0; c < k; c++) {
+            if (count[c] == 0) {
+                int last = c;
+                while (last + 1 < k && count[last + 1] == 0) {
+                    last++;
+                }
+                int above = last + 1; // the smallest label above the gap (exists: k-1 occurs)
+                throw new IdxException(
+                        trainLabels,
+                        "label "
+                                + above
+                                + " (at index "
+                                + first[above]
+                                + ") is out of range: labels must be the classes 0..K-1, but "
+                                + (c == last
+                                        ? "class " + c + " has"
+                                        : "classes " + c + " to " + last + " have")
+                                + " no example");
+            }
+        }
+        int[] t = test.labels();
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] >= k) {
+                throw new IdxException(
+                        testLabels,
+                        "label "
+                                + t[i]
+                                + " (at index "
+                                + i
+                                + ") is out of range: the training labels are 0.."
+                                + (k - 1));
+            }
+        }
+    }
+
     private record Header(int[] dims) {}
 
     private static DataInputStream open(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "no such file");
+        if (Files.isDirectory(file)) {
+            throw new FileSystemException(file.toString(), null, "is a directory, not a file");
         }
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         if (file.getFileName().toString().endsWith(".gz")) {

@@ -1,5 +1,6 @@
 package dev.qama.bench.train;
 
+import dev.qama.bench.IoErrors;
 import dev.qama.bench.Stats;
 import dev.qama.core.remote.JsonValue;
 import dev.qama.core.remote.WireFormatException;
@@ -340,7 +341,7 @@ public final class RunReport {
         History h = null;
         Path csv = Files.isDirectory(p) ? p.resolve("history.csv") : null;
         if (csv != null && Files.isRegularFile(csv)) {
-            h = History.parseCsv(Files.readString(csv), csv.toString());
+            h = History.parseCsv(IoErrors.readText(csv), csv.toString());
         }
         return new Run(p, result, h);
     }
@@ -353,7 +354,7 @@ public final class RunReport {
      */
     public static Map<String, Object> readResult(Path json) throws IOException {
         try {
-            return JsonValue.parseObject(Files.readString(json).strip());
+            return JsonValue.parseObject(IoErrors.readText(json).strip());
         } catch (WireFormatException e) {
             throw new IllegalArgumentException(json + ": " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import dev.qama.bench.IoErrors;
 import dev.qama.core.spi.Seeds;
 import dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory;
 import java.io.IOException;
@@ -132,9 +133,13 @@ public final class TextData {
         List<Integer> labels = new ArrayList<>();
         for (Path f : files) {
             String group = f.getParent().getFileName().toString();
-            texts.add(
-                    Email.stripHeaders(
-                            new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)));
+            byte[] message;
+            try {
+                message = Files.readAllBytes(f);
+            } catch (IOException e) {
+                throw IoErrors.withFile(f, e);
+            }
+            texts.add(Email.stripHeaders(new String(message, StandardCharsets.ISO_8859_1)));
             labels.add(group.startsWith("spam") ? 1 : 0);
         }
         if (texts.isEmpty()) {
@@ -144,8 +149,7 @@ public final class TextData {
     }
 
     private static List<String[]> readCsv(Path file) throws IOException {
-        List<List<String>> rows =
-                Csv.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        List<List<String>> rows = Csv.parse(IoErrors.readText(file), file.toString());
         List<String[]> out = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             List<String> r = rows.get(i);

@@ -3,8 +3,6 @@ package dev.qama.core.io;
 import dev.qama.core.model.BinaryQuadraticModel;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -34,7 +32,7 @@ public final class BiqMacFormat {
      * @throws IOException if the file cannot be read
      */
     public static BinaryQuadraticModel read(Path path) throws IOException {
-        try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+        try (Reader r = LineReader.open(path)) {
             return read(r, LineReader.sourceName(path));
         }
     }

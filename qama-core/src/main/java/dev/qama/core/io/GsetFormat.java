@@ -2,8 +2,6 @@ package dev.qama.core.io;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -24,7 +22,7 @@ public final class GsetFormat {
      * @throws IOException if the file cannot be read
      */
     public static MaxCutInstance read(Path path) throws IOException {
-        try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+        try (Reader r = LineReader.open(path)) {
             return read(r, LineReader.sourceName(path));
         }
     }

@@ -46,7 +46,7 @@ public final class QuboFormat {
      * @throws IOException if the file cannot be read
      */
     public static BinaryQuadraticModel read(Path path) throws IOException {
-        try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+        try (Reader r = LineReader.open(path)) {
             return read(r, LineReader.sourceName(path));
         }
     }

@@ -66,6 +66,12 @@ public final class Json {
         return this;
     }
 
+    /** A nullable boolean member ({@code null} writes JSON null). */
+    public Json put(String key, Boolean value) {
+        key(key).append(value == null ? "null" : value.toString());
+        return this;
+    }
+
     /** An array of small integers (e.g. a state). */
     public Json put(String key, byte[] values) {
         StringBuilder b = key(key).append('[');

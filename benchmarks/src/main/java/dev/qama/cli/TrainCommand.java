@@ -185,6 +185,31 @@ public final class TrainCommand implements Callable<Integer> {
     Double penaltyScale;
 
     @Option(
+            names = "--selection-gradient",
+            paramLabel = "on|off",
+            arity = "1",
+            converter = OnOff.class,
+            description =
+                    "QAMA: the straight-through gradient through the annealer's selection"
+                            + " (QamaAttentionBlock.optSelectionGradient; paper-v2 with values or"
+                            + " selected-keys); default: the block's default.")
+    Boolean selectionGradient;
+
+    /** Parses on/off (also true/false). */
+    static final class OnOff implements picocli.CommandLine.ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String v) {
+            return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                case "on", "true" -> true;
+                case "off", "false" -> false;
+                default ->
+                        throw new picocli.CommandLine.TypeConversionException(
+                                "expected on or off, got '" + v + "'");
+            };
+        }
+    }
+
+    @Option(
             names = "--epochs",
             paramLabel = "E",
             description =
@@ -384,7 +409,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainSpec.Qubo qubo; // checked before any data is read
         try {
-            qubo = new TrainSpec.Qubo(bits, couplingScale, linearScale, penaltyScale);
+            qubo =
+                    new TrainSpec.Qubo(
+                            bits, couplingScale, linearScale, penaltyScale, selectionGradient);
         } catch (IllegalArgumentException ex) {
             throw new UserException(ex.getMessage());
         }
@@ -553,6 +580,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .put("coupling_scale", ts.qubo().couplingScale())
                     .put("linear_scale", ts.qubo().linearScale())
                     .put("penalty_scale", ts.qubo().penaltyScale())
+                    .put("selection_gradient", ts.qubo().selectionGradient())
                     .put(
                             "solver",
                             r != null

@@ -71,11 +71,22 @@ public record TrainSpec(
      * @param couplingScale c_q (paper-v2) or c_J (paper-v1)
      * @param linearScale c_l (paper-v2) or c_h (paper-v1)
      * @param penaltyScale c_p (paper-v2) or λ_MH (paper-v1)
+     * @param selectionGradient the block's selection gradient ({@code optSelectionGradient}), or
+     *     null for its default
      */
     public record Qubo(
-            Integer bits, Double couplingScale, Double linearScale, Double penaltyScale) {
+            Integer bits,
+            Double couplingScale,
+            Double linearScale,
+            Double penaltyScale,
+            Boolean selectionGradient) {
         /** The formulation's defaults. */
-        public static final Qubo DEFAULTS = new Qubo(null, null, null, null);
+        public static final Qubo DEFAULTS = new Qubo(null, null, null, null, null);
+
+        /** Settings without a selection-gradient choice. */
+        public Qubo(Integer bits, Double couplingScale, Double linearScale, Double penaltyScale) {
+            this(bits, couplingScale, linearScale, penaltyScale, null);
+        }
 
         /** The largest number of soft-selection bits per (head, token). */
         public static final int MAX_BITS = 16;
@@ -114,6 +125,9 @@ public record TrainSpec(
             }
             if (penaltyScale != null) {
                 b.optPenaltyScale(penaltyScale);
+            }
+            if (selectionGradient != null) {
+                b.optSelectionGradient(selectionGradient);
             }
             return b;
         }

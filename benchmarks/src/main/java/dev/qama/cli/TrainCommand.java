@@ -195,6 +195,22 @@ public final class TrainCommand implements Callable<Integer> {
                             + " selected-keys); default: the block's default.")
     Boolean selectionGradient;
 
+    @Option(
+            names = "--reads",
+            paramLabel = "R",
+            description = "QAMA: solver reads per problem (default 1; the best is used).")
+    Integer reads;
+
+    @Option(
+            names = "--average-reads",
+            paramLabel = "on|off",
+            arity = "1",
+            converter = OnOff.class,
+            description =
+                    "QAMA: selection weights = the mean of the reads' selections (the annealer as"
+                            + " a sampler; use with --reads R > 1); default off.")
+    Boolean averageReads;
+
     /** Parses on/off (also true/false). */
     static final class OnOff implements picocli.CommandLine.ITypeConverter<Boolean> {
         @Override
@@ -411,7 +427,13 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             qubo =
                     new TrainSpec.Qubo(
-                            bits, couplingScale, linearScale, penaltyScale, selectionGradient);
+                            bits,
+                            couplingScale,
+                            linearScale,
+                            penaltyScale,
+                            selectionGradient,
+                            reads,
+                            averageReads);
         } catch (IllegalArgumentException ex) {
             throw new UserException(ex.getMessage());
         }
@@ -581,6 +603,8 @@ public final class TrainCommand implements Callable<Integer> {
                     .put("linear_scale", ts.qubo().linearScale())
                     .put("penalty_scale", ts.qubo().penaltyScale())
                     .put("selection_gradient", ts.qubo().selectionGradient())
+                    .put("reads", ts.qubo().reads())
+                    .put("average_reads", ts.qubo().averageReads())
                     .put(
                             "solver",
                             r != null

@@ -21,6 +21,7 @@ import dev.qama.core.spi.Annealers;
 import dev.qama.core.spi.BatchResult;
 import dev.qama.core.spi.Seeds;
 import dev.qama.core.spi.SolveRequest;
+import dev.qama.core.spi.SolveResult;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -177,6 +178,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
     private final int bits;
     private final long seed;
     private final boolean selectionGradient;
+    private final boolean averageReads;
     private final int reads;
     private final Duration timeLimit;
     private final String backendName;
@@ -206,6 +208,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         this.bits = terms.bits();
         this.seed = b.seed;
         this.selectionGradient = b.selectionGradient;
+        this.averageReads = b.averageReads;
         this.reads = b.reads;
         this.timeLimit = b.timeLimit;
         this.backendName = backendName;
@@ -612,11 +615,15 @@ public final class QamaAttentionBlock extends AbstractBlock {
         float[] w = new float[batch * headCount * tokens];
         for (int b = 0; b < batch; b++) {
             AttentionProblem problem = problems.get(b);
-            byte[] x = result.get(b).best();
-            problem.checkState(x); // a backend that selects a masked token is a bug
-            double[] wb = problem.weights(x);
-            for (int k = 0; k < wb.length; k++) {
-                w[b * wb.length + k] = (float) wb[k];
+            SolveResult r = result.get(b);
+            int used = averageReads ? r.size() : 1; // reads come best first
+            for (int read = 0; read < used; read++) {
+                byte[] x = r.state(read);
+                problem.checkState(x); // a backend that selects a masked token is a bug
+                double[] wb = problem.weights(x);
+                for (int k = 0; k < wb.length; k++) {
+                    w[b * wb.length + k] += (float) (wb[k] / used);
+                }
             }
         }
         return w;
@@ -757,6 +764,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         private double penaltyScale = Double.NaN;
         private long seed;
         private boolean selectionGradient;
+        private boolean averageReads;
         private int reads = 1;
         private Duration timeLimit;
         private String backendName;
@@ -910,6 +918,17 @@ public final class QamaAttentionBlock extends AbstractBlock {
         /** The root seed of the solver (default 0); see the class javadoc. */
         public Builder optSeed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * The annealer as a sampler (default off): the selection weights are the mean of the reads'
+         * weights (with q = 1, the share of reads that select each head's token) instead of the
+         * best read's. Needs {@link #optReads} &gt; 1 to make a difference; a token no read selects
+         * stays out.
+         */
+        public Builder optAverageReads(boolean on) {
+            this.averageReads = on;
             return this;
         }
 

@@ -73,19 +73,23 @@ public record TrainSpec(
      * @param penaltyScale c_p (paper-v2) or λ_MH (paper-v1)
      * @param selectionGradient the block's selection gradient ({@code optSelectionGradient}), or
      *     null for its default
+     * @param reads the block's reads per problem ({@code optReads}), or null for its default
+     * @param averageReads the block's {@code optAverageReads}, or null for its default
      */
     public record Qubo(
             Integer bits,
             Double couplingScale,
             Double linearScale,
             Double penaltyScale,
-            Boolean selectionGradient) {
+            Boolean selectionGradient,
+            Integer reads,
+            Boolean averageReads) {
         /** The formulation's defaults. */
-        public static final Qubo DEFAULTS = new Qubo(null, null, null, null, null);
+        public static final Qubo DEFAULTS = new Qubo(null, null, null, null, null, null, null);
 
-        /** Settings without a selection-gradient choice. */
+        /** Settings of the QUBO's coefficients only. */
         public Qubo(Integer bits, Double couplingScale, Double linearScale, Double penaltyScale) {
-            this(bits, couplingScale, linearScale, penaltyScale, null);
+            this(bits, couplingScale, linearScale, penaltyScale, null, null, null);
         }
 
         /** The largest number of soft-selection bits per (head, token). */
@@ -102,6 +106,9 @@ public record TrainSpec(
             check("--coupling-scale", couplingScale);
             check("--linear-scale", linearScale);
             check("--penalty-scale", penaltyScale);
+            if (reads != null && reads < 1) {
+                throw new IllegalArgumentException("--reads must be at least 1, got " + reads);
+            }
         }
 
         private static void check(String option, Double v) {
@@ -128,6 +135,12 @@ public record TrainSpec(
             }
             if (selectionGradient != null) {
                 b.optSelectionGradient(selectionGradient);
+            }
+            if (reads != null) {
+                b.optReads(reads);
+            }
+            if (averageReads != null) {
+                b.optAverageReads(averageReads);
             }
             return b;
         }

@@ -128,6 +128,70 @@ class QamaSelectionGradientTest {
         assertTrue(selectedRelaxed > 1e-3, "selected ones still do: " + selectedRelaxed);
     }
 
+    /** Reads that select tokens {0, 1, 2} and {0, 1}: with averaging, token 2 gets weight 1/2. */
+    @org.junit.jupiter.api.Test
+    void averagedReadsGiveTheShareOfReadsThatSelectAToken() {
+        dev.qama.core.spi.AnnealerBackend twoReads =
+                new dev.qama.core.spi.AbstractBatchBackend(1) {
+                    @Override
+                    public String name() {
+                        return "two-reads";
+                    }
+
+                    @Override
+                    public dev.qama.core.spi.BackendCapabilities capabilities() {
+                        return new dev.qama.core.spi.BackendCapabilities(
+                                1 << 20, 0, false, true, false);
+                    }
+
+                    @Override
+                    protected dev.qama.core.spi.SolveResult solveProblem(
+                            dev.qama.core.model.Problem problem,
+                            long seed,
+                            int reads,
+                            byte[] initial,
+                            dev.qama.core.spi.StopCondition stop) {
+                        var p = (dev.qama.core.attention.AttentionProblem) problem;
+                        byte[] a = firstThree(p);
+                        byte[] b = a.clone();
+                        for (int t = 0; t < p.heads(); t++) {
+                            b[p.index(t, 2, 0)] = 0;
+                        }
+                        return dev.qama.core.spi.SolveResult.of(
+                                p,
+                                new byte[][] {a, b},
+                                dev.qama.core.spi.SolveStatus.COMPLETED,
+                                seed);
+                    }
+                };
+        java.util.List<float[]> outs = new java.util.ArrayList<>();
+        for (boolean average : new boolean[] {false, true}) {
+            QamaAttentionBlock block =
+                    QamaAttentionBlock.builder()
+                            .setEmbeddingSize(E)
+                            .setHeadCount(H)
+                            .optOutputMode(OutputMode.VALUES)
+                            .optAttentionProbsDropoutProb(0f)
+                            .optReads(2)
+                            .optAverageReads(average)
+                            .optBackend(twoReads)
+                            .build();
+            manager.getEngine().setRandomSeed(9);
+            block.initialize(manager, DataType.FLOAT32, new Shape(1, N, E));
+            NDArray x = manager.randomNormal(new Shape(1, N, E));
+            try (NDManager sub = manager.newSubManager()) {
+                outs.add(
+                        block.forward(new ParameterStore(sub, false), new NDList(x), false)
+                                .head()
+                                .toFloatArray());
+            }
+        }
+        // the reads differ, so the weights and the output differ
+        assertTrue(
+                !java.util.Arrays.equals(outs.get(0), outs.get(1)),
+                "averaging the reads changed nothing");
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = Formulation.class,

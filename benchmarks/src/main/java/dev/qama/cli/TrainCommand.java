@@ -211,6 +211,14 @@ public final class TrainCommand implements Callable<Integer> {
                             + " a sampler; use with --reads R > 1); default off.")
     Boolean averageReads;
 
+    @Option(
+            names = "--unselected-penalty",
+            paramLabel = "B",
+            description =
+                    "QAMA (values, selected-keys): keys the annealer left out stay in the softmax"
+                            + " with the logit offset -B (default: dropped).")
+    Double unselectedPenalty;
+
     /** Parses on/off (also true/false). */
     static final class OnOff implements picocli.CommandLine.ITypeConverter<Boolean> {
         @Override
@@ -433,7 +441,8 @@ public final class TrainCommand implements Callable<Integer> {
                             penaltyScale,
                             selectionGradient,
                             reads,
-                            averageReads);
+                            averageReads,
+                            unselectedPenalty);
         } catch (IllegalArgumentException ex) {
             throw new UserException(ex.getMessage());
         }
@@ -605,6 +614,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .put("selection_gradient", ts.qubo().selectionGradient())
                     .put("reads", ts.qubo().reads())
                     .put("average_reads", ts.qubo().averageReads())
+                    .put("unselected_penalty", ts.qubo().unselectedPenalty())
                     .put(
                             "solver",
                             r != null

@@ -179,6 +179,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
     private final long seed;
     private final boolean selectionGradient;
     private final boolean averageReads;
+    private final double unselectedPenalty;
     private final int reads;
     private final Duration timeLimit;
     private final String backendName;
@@ -209,6 +210,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         this.seed = b.seed;
         this.selectionGradient = b.selectionGradient;
         this.averageReads = b.averageReads;
+        this.unselectedPenalty = b.unselectedPenalty;
         this.reads = b.reads;
         this.timeLimit = b.timeLimit;
         this.backendName = backendName;
@@ -684,12 +686,18 @@ public final class QamaAttentionBlock extends AbstractBlock {
                     int oBase = ((b * H + t) * R + r) * N;
                     boolean any = false;
                     for (int j = 0; j < N; j++) {
-                        boolean keep =
-                                w[wBase + j] > 0
+                        boolean allowed =
+                                !in.maskedTokens[b][j]
                                         && (in.pairKeep == null
                                                 || in.pairKeep[(b * N + r) * N + j]);
-                        offset[oBase + j] = keep ? (float) Math.log(w[wBase + j]) : -1e9f;
-                        any |= keep;
+                        boolean keep = allowed && w[wBase + j] > 0;
+                        offset[oBase + j] =
+                                keep
+                                        ? (float) Math.log(w[wBase + j])
+                                        : allowed && unselectedPenalty < 1e9
+                                                ? (float) -unselectedPenalty
+                                                : -1e9f;
+                        any |= keep || (allowed && unselectedPenalty < 1e9);
                     }
                     rowAny[(b * H + t) * R + r] = any ? 1f : 0f;
                 }
@@ -765,6 +773,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         private long seed;
         private boolean selectionGradient;
         private boolean averageReads;
+        private double unselectedPenalty = Double.POSITIVE_INFINITY;
         private int reads = 1;
         private Duration timeLimit;
         private String backendName;
@@ -932,6 +941,16 @@ public final class QamaAttentionBlock extends AbstractBlock {
             return this;
         }
 
+        /**
+         * How VALUES and SELECTED_KEYS treat keys the annealer left out: with the default
+         * (infinity) they are dropped; with a finite β ≥ 0 they stay in the softmax with the logit
+         * offset −β (a soft exclusion; β = 0 with no energy term would be DJL's attention).
+         */
+        public Builder optUnselectedPenalty(double beta) {
+            this.unselectedPenalty = beta;
+            return this;
+        }
+
         /** Reads per problem (default 1); the best is used. */
         public Builder optReads(int reads) {
             this.reads = reads;
@@ -1066,6 +1085,11 @@ public final class QamaAttentionBlock extends AbstractBlock {
             }
             if (reads < 1) {
                 throw new IllegalArgumentException("reads must be >= 1, got " + reads);
+            }
+            if (!(unselectedPenalty >= 0)) {
+                throw new IllegalArgumentException(
+                        "the unselected-key penalty must be >= 0 (infinity = drop), got "
+                                + unselectedPenalty);
             }
             if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
                 throw new IllegalArgumentException("time limit must be positive, got " + timeLimit);

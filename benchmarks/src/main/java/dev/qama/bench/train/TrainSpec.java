@@ -75,6 +75,7 @@ public record TrainSpec(
      *     null for its default
      * @param reads the block's reads per problem ({@code optReads}), or null for its default
      * @param averageReads the block's {@code optAverageReads}, or null for its default
+     * @param unselectedPenalty the block's {@code optUnselectedPenalty}, or null for its default
      */
     public record Qubo(
             Integer bits,
@@ -83,13 +84,15 @@ public record TrainSpec(
             Double penaltyScale,
             Boolean selectionGradient,
             Integer reads,
-            Boolean averageReads) {
+            Boolean averageReads,
+            Double unselectedPenalty) {
         /** The formulation's defaults. */
-        public static final Qubo DEFAULTS = new Qubo(null, null, null, null, null, null, null);
+        public static final Qubo DEFAULTS =
+                new Qubo(null, null, null, null, null, null, null, null);
 
         /** Settings of the QUBO's coefficients only. */
         public Qubo(Integer bits, Double couplingScale, Double linearScale, Double penaltyScale) {
-            this(bits, couplingScale, linearScale, penaltyScale, null, null, null);
+            this(bits, couplingScale, linearScale, penaltyScale, null, null, null, null);
         }
 
         /** The largest number of soft-selection bits per (head, token). */
@@ -106,6 +109,10 @@ public record TrainSpec(
             check("--coupling-scale", couplingScale);
             check("--linear-scale", linearScale);
             check("--penalty-scale", penaltyScale);
+            if (unselectedPenalty != null && !(unselectedPenalty >= 0)) {
+                throw new IllegalArgumentException(
+                        "--unselected-penalty must be >= 0, got " + unselectedPenalty);
+            }
             if (reads != null && reads < 1) {
                 throw new IllegalArgumentException("--reads must be at least 1, got " + reads);
             }
@@ -141,6 +148,9 @@ public record TrainSpec(
             }
             if (averageReads != null) {
                 b.optAverageReads(averageReads);
+            }
+            if (unselectedPenalty != null) {
+                b.optUnselectedPenalty(unselectedPenalty);
             }
             return b;
         }

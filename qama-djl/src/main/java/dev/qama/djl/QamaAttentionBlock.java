@@ -686,18 +686,17 @@ public final class QamaAttentionBlock extends AbstractBlock {
                     int oBase = ((b * H + t) * R + r) * N;
                     boolean any = false;
                     for (int j = 0; j < N; j++) {
-                        boolean allowed =
+                        boolean open =
                                 !in.maskedTokens[b][j]
                                         && (in.pairKeep == null
                                                 || in.pairKeep[(b * N + r) * N + j]);
-                        boolean keep = allowed && w[wBase + j] > 0;
+                        boolean keep = open && w[wBase + j] > 0;
+                        boolean soft = open && !keep && unselectedPenalty < 1e9;
                         offset[oBase + j] =
                                 keep
                                         ? (float) Math.log(w[wBase + j])
-                                        : allowed && unselectedPenalty < 1e9
-                                                ? (float) -unselectedPenalty
-                                                : -1e9f;
-                        any |= keep || (allowed && unselectedPenalty < 1e9);
+                                        : soft ? (float) -unselectedPenalty : -1e9f;
+                        any |= keep || soft;
                     }
                     rowAny[(b * H + t) * R + r] = any ? 1f : 0f;
                 }

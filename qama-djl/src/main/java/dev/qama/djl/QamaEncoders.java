@@ -72,7 +72,7 @@ public final class QamaEncoders {
     }
 
     /**
-     * A classifier of token-id sequences (B, N) (ids as float or int, 0 ≤ id < vocabulary) →
+     * A classifier of token-id sequences (B, N) (ids as float or int, 0 ≤ id &lt; vocabulary) →
      * embedding(dim) + 1-D sin-cos positions → {@code depth} pre-norm layers → LayerNorm → mean
      * over tokens → Linear(classes).
      */

@@ -48,7 +48,6 @@ public final class QamaEncoders {
                     "2-D sin-cos positions need dim divisible by 4, got " + dim);
         }
         int side = imageSize / patchSize;
-        float[] positions = sinCos2d(side, side, dim);
         SequentialBlock net = new SequentialBlock();
         net.add(
                 x -> {
@@ -66,13 +65,13 @@ public final class QamaEncoders {
         net.add(LayerNorm.builder().axis(2).build());
         net.add(Linear.builder().setUnits(dim).build());
         net.add(LayerNorm.builder().axis(2).build());
-        net.add(addPositions(positions, (long) side * side, dim));
+        net.add(sinCosPositions2d(side, side, dim));
         encoderAndHead(net, dim, depth, heads, mlpDim, classes, attention);
         return net;
     }
 
     /**
-     * A classifier of token-id sequences (B, N) (ids as float or int, 0 ≤ id < vocabulary) →
+     * A classifier of token-id sequences (B, N) (ids as float or int, 0 ≤ id &lt; vocabulary) →
      * embedding(dim) + 1-D sin-cos positions → {@code depth} pre-norm layers → LayerNorm → mean
      * over tokens → Linear(classes).
      */
@@ -94,21 +93,9 @@ public final class QamaEncoders {
                             + maxLength
                             + ") must be >= 1");
         }
-        float[] positions = sinCos1d(maxLength, dim);
         SequentialBlock net = new SequentialBlock();
         net.add(new TokenEmbeddingBlock(vocabulary, dim));
-        net.add(
-                x -> {
-                    NDArray h = x.head(); // (B, N, dim)
-                    long n = h.getShape().get(1);
-                    if (n > maxLength) {
-                        throw new IllegalArgumentException(
-                                "sequence length " + n + " exceeds max length " + maxLength);
-                    }
-                    float[] p = new float[(int) n * dim];
-                    System.arraycopy(positions, 0, p, 0, p.length);
-                    return new NDList(h.add(h.getManager().create(p, new Shape(1, n, dim))));
-                });
+        net.add(sinCosPositions1d(maxLength, dim));
         encoderAndHead(net, dim, depth, heads, mlpDim, classes, attention);
         return net;
     }
@@ -139,21 +126,97 @@ public final class QamaEncoders {
         net.add(Linear.builder().setUnits(classes).build());
     }
 
-    private static LambdaBlock addPositions(float[] positions, long tokens, int dim) {
+    /**
+     * A block adding the 1-D sin-cos positions of {@link #sinCos1d} to token vectors: (B, N, dim) →
+     * (B, N, dim), row p of the table added to token p, for any N ≤ {@code maxLength}.
+     *
+     * @param maxLength the longest sequence the block accepts
+     * @param dim the width of the token vectors
+     * @throws IllegalArgumentException if a size is not positive; in the forward pass, if N exceeds
+     *     {@code maxLength} or the last axis is not {@code dim}
+     */
+    public static Block sinCosPositions1d(int maxLength, int dim) {
+        if (maxLength < 1 || dim < 1) {
+            throw new IllegalArgumentException(
+                    "max length (" + maxLength + ") and dim (" + dim + ") must be >= 1");
+        }
+        float[] positions = sinCos1d(maxLength, dim);
+        return new LambdaBlock(
+                x -> {
+                    NDArray h = x.head(); // (B, N, dim)
+                    long n = h.getShape().get(1);
+                    if (n > maxLength) {
+                        throw new IllegalArgumentException(
+                                "sequence length " + n + " exceeds max length " + maxLength);
+                    }
+                    checkWidth(h, dim);
+                    float[] p = new float[(int) n * dim];
+                    System.arraycopy(positions, 0, p, 0, p.length);
+                    return new NDList(h.add(h.getManager().create(p, new Shape(1, n, dim))));
+                },
+                "positions");
+    }
+
+    /**
+     * A block adding the 2-D sin-cos positions of {@link #sinCos2d} to a grid of patch vectors in
+     * row-major order: (B, height·width, dim) → (B, height·width, dim).
+     *
+     * @param height the rows of the grid
+     * @param width the columns of the grid
+     * @param dim the width of the patch vectors, a multiple of 4
+     * @throws IllegalArgumentException if a size is not positive or dim is not a multiple of 4; in
+     *     the forward pass, if the input is not (B, height·width, dim)
+     */
+    public static Block sinCosPositions2d(int height, int width, int dim) {
+        if (height < 1 || width < 1 || dim < 4 || dim % 4 != 0) {
+            throw new IllegalArgumentException(
+                    "2-D sin-cos positions need a positive grid and dim divisible by 4, got "
+                            + height
+                            + "×"
+                            + width
+                            + ", dim "
+                            + dim);
+        }
+        float[] positions = sinCos2d(height, width, dim);
+        long tokens = (long) height * width;
         return new LambdaBlock(
                 x -> {
                     NDArray h = x.head();
+                    if (h.getShape().get(1) != tokens) {
+                        throw new IllegalArgumentException(
+                                "2-D positions of a "
+                                        + height
+                                        + "×"
+                                        + width
+                                        + " grid need "
+                                        + tokens
+                                        + " tokens, got shape "
+                                        + h.getShape());
+                    }
+                    checkWidth(h, dim);
                     return new NDList(
                             h.add(h.getManager().create(positions, new Shape(1, tokens, dim))));
                 },
                 "positions");
     }
 
+    private static void checkWidth(NDArray h, int dim) {
+        if (h.getShape().dimension() != 3 || h.getShape().get(2) != dim) {
+            throw new IllegalArgumentException(
+                    "positions of width " + dim + " need (B, N, " + dim + "), got " + h.getShape());
+        }
+    }
+
     /**
      * The 2-D sin-cos position table (h·w, dim) of SimpleViT: for the patch at (y, x) and ω_k =
      * 10000^(−k/(dim/4 − 1)), the features [sin(xω), cos(xω), sin(yω), cos(yω)].
+     *
+     * @param h the rows of the grid
+     * @param w the columns of the grid
+     * @param dim the features per position, a multiple of 4
+     * @return the table, row-major (patch y·w + x, then feature)
      */
-    static float[] sinCos2d(int h, int w, int dim) {
+    public static float[] sinCos2d(int h, int w, int dim) {
         int quarter = dim / 4;
         float[] out = new float[h * w * dim];
         for (int y = 0; y < h; y++) {
@@ -171,8 +234,14 @@ public final class QamaEncoders {
         return out;
     }
 
-    /** The 1-D sin-cos table (n, dim) of Vaswani et al.: sin at even features, cos at odd. */
-    static float[] sinCos1d(int n, int dim) {
+    /**
+     * The 1-D sin-cos table (n, dim) of Vaswani et al.: sin at even features, cos at odd.
+     *
+     * @param n the positions
+     * @param dim the features per position
+     * @return the table, row-major (position, then feature)
+     */
+    public static float[] sinCos1d(int n, int dim) {
         float[] out = new float[n * dim];
         for (int p = 0; p < n; p++) {
             for (int c = 0; c < dim; c++) {

@@ -11,15 +11,32 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-/** A learned table of token vectors: ids (B, N) → (B, N, dim), without a vocabulary object. */
-final class TokenEmbeddingBlock extends AbstractBlock {
+/**
+ * A learned table of token vectors: ids (B, N) → (B, N, dim), without a vocabulary object. Ids may
+ * be integers or whole floats; an id outside [0, vocabulary) fails with a message naming it (DJL's
+ * {@code ai.djl.nn.transformer.IdEmbedding}, which BertBlock uses, does the same lookup without the
+ * check). The parameter is {@code embedding}, of shape (vocabulary, dim).
+ */
+public final class TokenEmbeddingBlock extends AbstractBlock {
     private static final byte VERSION = 1;
     private final int vocabulary;
     private final int dim;
     private final Parameter table;
 
-    TokenEmbeddingBlock(int vocabulary, int dim) {
+    /**
+     * A table of {@code vocabulary} vectors of width {@code dim}.
+     *
+     * @param vocabulary the number of token ids
+     * @param dim the width of a token vector
+     * @throws IllegalArgumentException if a size is not positive
+     */
+    @SuppressWarnings("this-escape")
+    public TokenEmbeddingBlock(int vocabulary, int dim) {
         super(VERSION);
+        if (vocabulary < 1 || dim < 1) {
+            throw new IllegalArgumentException(
+                    "vocabulary (" + vocabulary + ") and dim (" + dim + ") must be >= 1");
+        }
         this.vocabulary = vocabulary;
         this.dim = dim;
         table =
@@ -29,6 +46,16 @@ final class TokenEmbeddingBlock extends AbstractBlock {
                                 .setType(Parameter.Type.WEIGHT)
                                 .optShape(new Shape(vocabulary, dim))
                                 .build());
+    }
+
+    /** The number of token ids. */
+    public int getVocabulary() {
+        return vocabulary;
+    }
+
+    /** The width of a token vector. */
+    public int getDim() {
+        return dim;
     }
 
     @Override

@@ -4,9 +4,10 @@
  *
  * <p>{@link dev.qama.djl.QamaAttentionBlock} mirrors DJL's {@code ScaledDotProductAttentionBlock}
  * (builder, inputs, output shapes, child names and order), so it can replace it in a model, and
- * {@link dev.qama.djl.QamaTransformerEncoderBlock} is DJL's {@code TransformerEncoderBlock} with a
- * pluggable attention. The forward pass copies the couplings and linear terms out of the NDArray
- * graph once, solves all problems of the batch in one backend call, and recomputes the energy at
- * the solution with NDArray operations, so autograd yields the energy gradient.
+ * {@link dev.qama.djl.QamaTransformerEncoderBlock} and {@link dev.qama.djl.QamaBertBlock} are DJL's
+ * {@code TransformerEncoderBlock} and {@code BertBlock} with a pluggable attention. The forward
+ * pass copies the couplings and linear terms out of the NDArray graph once, solves all problems of
+ * the batch in one backend call, and recomputes the energy at the solution with NDArray operations,
+ * so autograd yields the energy gradient.
  */
 package dev.qama.djl;

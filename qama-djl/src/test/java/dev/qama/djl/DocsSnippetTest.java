@@ -11,13 +11,25 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.nn.transformer.BertBlock;
 import ai.djl.nn.transformer.TransformerEncoderBlock;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import dev.qama.djl.QamaAttentionBlock.ParameterLayout;
 import dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +75,96 @@ class DocsSnippetTest {
 
     // end::encoder[]
 
+    // tag::bert[]
+    static Block classicalBert() {
+        return BertBlock.builder()
+                .setTokenDictionarySize(50)
+                .optTypeDictionarySize(2)
+                .optEmbeddingSize(16)
+                .optTransformerBlockCount(2)
+                .optAttentionHeadCount(2)
+                .optHiddenSize(32)
+                .optMaxSequenceLength(6)
+                .build();
+    }
+
+    static Block qamaBert(String backendName) {
+        // the options of DJL's BertBlock.builder(), plus the attention of every layer
+        return QamaBertBlock.builder()
+                .setTokenDictionarySize(50)
+                .optTypeDictionarySize(2)
+                .optEmbeddingSize(16)
+                .optTransformerBlockCount(2)
+                .optAttentionHeadCount(2)
+                .optHiddenSize(32)
+                .optMaxSequenceLength(6)
+                .optAttention(AttentionFactory.qama(b -> b.optBackend(backendName).optSeed(7)))
+                .build();
+    }
+
+    static Block bertClassifier(Block bert) {
+        return new SequentialBlock()
+                .add(bert) // inputs [tokenIds, typeIds, masks]; outputs [(B, N, E), (B, E)]
+                .add(outputs -> new NDList(outputs.get(1))) // the pooled vector
+                .add(Linear.builder().setUnits(2).build());
+    }
+
+    static float train(Model model, NDList inputs, NDArray labels, int steps) {
+        float loss = Float.NaN;
+        Loss crossEntropy = Loss.softmaxCrossEntropyLoss(); // no mul(Number) inside
+        try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(crossEntropy))) {
+            trainer.initialize(inputs.getShapes()); // keeps parameters loaded from a file
+            for (int step = 0; step < steps; step++) {
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                    NDArray l = crossEntropy.evaluate(new NDList(labels), trainer.forward(inputs));
+                    gc.backward(l);
+                    loss = l.getFloat();
+                }
+                trainer.step();
+            }
+        }
+        return loss;
+    }
+
+    static void fineTuneWithQama(Path dir, String backendName, NDList inputs, NDArray labels)
+            throws Exception {
+        try (Model model = Model.newInstance("bert", "PyTorch")) {
+            model.setBlock(bertClassifier(qamaBert(backendName)));
+            model.load(dir, "bert-classical"); // saved by bertClassifier(classicalBert())
+            train(model, inputs, labels, 3);
+            model.save(dir, "bert-qama"); // loads into bertClassifier(qamaBert(...))
+            QamaAttentionBlock.setParameterLayout(model.getBlock(), ParameterLayout.CLASSICAL);
+            model.save(dir, "bert-back"); // loads into bertClassifier(classicalBert())
+        }
+    }
+
+    // end::bert[]
+
+    // tag::layout[]
+    static void saveForDjlsAttention(Model model, Path dir) throws Exception {
+        QamaAttentionBlock.setParameterLayout(model.getBlock(), ParameterLayout.CLASSICAL);
+        model.save(dir, "classical"); // loads into the model built with DJL's attention
+    }
+
+    // end::layout[]
+
+    // tag::blocks[]
+    static Block tokenClassifier(String backendName) {
+        return new SequentialBlock()
+                .add(new TokenEmbeddingBlock(1000, 64)) // ids (B, N) -> (B, N, 64)
+                .add(QamaEncoders.sinCosPositions1d(128, 64)) // + sin-cos positions, N <= 128
+                .add(
+                        new PreNormEncoderBlock(
+                                64, 8, 128, AttentionFactory.qama(b -> b.optBackend(backendName))))
+                .add(LayerNorm.builder().axis(2).build())
+                .add(x -> new NDList(x.head().mean(new int[] {1}))) // mean over tokens
+                .add(Linear.builder().setUnits(2).build());
+    }
+
+    // end::blocks[]
+
+    static final String[] TAGS = {"attention", "encoder", "bert", "layout", "blocks"};
+
     static List<String> snippet(String tag) throws Exception {
         List<String> lines =
                 Files.readAllLines(
@@ -78,9 +180,35 @@ class DocsSnippetTest {
     @Test
     void theDocumentQuotesTheSnippetsVerbatim() throws Exception {
         String doc = Files.readString(DOC, StandardCharsets.UTF_8);
-        for (String tag : new String[] {"attention", "encoder"}) {
+        List<String> snippets = new ArrayList<>();
+        for (String tag : TAGS) {
             String text = String.join("\n", snippet(tag)).strip();
             assertTrue(doc.contains(text), "docs/djl-integration.md must quote snippet " + tag);
+            snippets.add(text);
+        }
+        // and every java block of the document is one of them (so every snippet compiles)
+        Matcher block = Pattern.compile("(?s)```java\n(.*?)```").matcher(doc);
+        int blocks = 0;
+        while (block.find()) {
+            blocks++;
+            String text = block.group(1).strip();
+            assertTrue(
+                    snippets.contains(text),
+                    "a java block of docs/djl-integration.md is not a snippet of this file: "
+                            + text.lines().findFirst().orElse(""));
+        }
+        assertEquals(TAGS.length, blocks);
+    }
+
+    @Test
+    void theBuildingBlocksSnippetRuns() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Block net = tokenClassifier("test-exact");
+            Shape ids = new Shape(2, 5);
+            net.initialize(m, DataType.FLOAT32, ids);
+            NDArray x = m.create(new float[] {1, 2, 3, 4, 5, 999, 0, 7, 7, 7}, ids);
+            NDArray y = net.forward(new ParameterStore(m, false), new NDList(x), false).head();
+            assertEquals(new Shape(2, 2), y.getShape());
         }
     }
 
@@ -122,6 +250,13 @@ class DocsSnippetTest {
                                     false)
                             .head();
             assertEquals(in, y.getShape());
+            // DJL's Model.save needs input names, which only initialize sets (not load)
+            model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, in);
+            saveForDjlsAttention(model, dir);
+        }
+        try (Model djl = Model.newInstance("enc", "PyTorch")) {
+            djl.setBlock(new TransformerEncoderBlock(64, 8, 128, 0.1f, Activation::relu));
+            djl.load(dir, "classical"); // the QAMA encoder's file in DJL's layout
         }
     }
 }

@@ -114,4 +114,48 @@ class QamaEncodersTest {
         assertEquals(Math.cos(2e-4), p2[base + 3], 1e-6);
         assertEquals(Math.sin(1), p2[base + 4], 1e-6);
     }
+
+    @Test
+    void positionBlocksAddTheirTablesAndNameBadShapes() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            ParameterStore ps = new ParameterStore(m, false);
+            Block p1 = QamaEncoders.sinCosPositions1d(4, 6);
+            float[] y =
+                    p1.forward(ps, new NDList(m.ones(new Shape(2, 3, 6))), false)
+                            .head()
+                            .toFloatArray();
+            float[] t1 = QamaEncoders.sinCos1d(4, 6);
+            for (int b = 0; b < 2; b++) {
+                for (int i = 0; i < 18; i++) {
+                    assertEquals(1 + t1[i], y[b * 18 + i], 1e-6f);
+                }
+            }
+            IllegalArgumentException tooLong =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> p1.forward(ps, new NDList(m.zeros(new Shape(1, 5, 6))), false));
+            assertTrue(tooLong.getMessage().contains("sequence length 5 exceeds max length 4"));
+            IllegalArgumentException width =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> p1.forward(ps, new NDList(m.zeros(new Shape(1, 2, 5))), false));
+            assertTrue(width.getMessage().contains("(B, N, 6)"), width.getMessage());
+
+            Block p2 = QamaEncoders.sinCosPositions2d(2, 3, 8);
+            float[] z =
+                    p2.forward(ps, new NDList(m.zeros(new Shape(1, 6, 8))), false)
+                            .head()
+                            .toFloatArray();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    QamaEncoders.sinCos2d(2, 3, 8), z, 0f);
+            IllegalArgumentException grid =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> p2.forward(ps, new NDList(m.zeros(new Shape(1, 5, 8))), false));
+            assertTrue(grid.getMessage().contains("2×3 grid need 6 tokens"), grid.getMessage());
+            assertThrows(
+                    IllegalArgumentException.class, () -> QamaEncoders.sinCosPositions2d(2, 3, 6));
+            assertThrows(IllegalArgumentException.class, () -> new TokenEmbeddingBlock(0, 4));
+        }
+    }
 }

@@ -213,7 +213,7 @@ public final class AttentionProblem implements Problem {
     }
 
     /**
-     * Σ_{t<t'} Σ_i Σ_k x_{t,i,k} x_{t',i,k}: the number of doubly-selected bits over head pairs.
+     * Σ_{t&lt;t'} Σ_i Σ_k x_{t,i,k} x_{t',i,k}: the number of doubly-selected bits over head pairs.
      */
     public long penaltyPairs(byte[] x) {
         long pairs = 0;

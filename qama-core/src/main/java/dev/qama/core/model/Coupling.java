@@ -48,13 +48,13 @@ public sealed interface Coupling permits DenseCoupling, SparseCoupling, LowRankC
     /** Σ_j J_ij z_j for one row, in double precision, with z a state of ±1 or 0/1 values. */
     double rowDot(int i, byte[] z);
 
-    /** ½·zᵀJz = Σ_{i<j} J_ij z_i z_j, in double precision. */
+    /** ½·zᵀJz = Σ_{i&lt;j} J_ij z_i z_j, in double precision. */
     double pairSum(byte[] z);
 
     /** The number of stored non-zero entries (off-diagonal, both triangles), or n(n−1) if dense. */
     long nonZeros();
 
-    /** Σ_{i<j} J_ij² (used for spectral scale heuristics), in double precision. */
+    /** Σ_{i&lt;j} J_ij² (used for spectral scale heuristics), in double precision. */
     double sumSquaresUpper();
 
     /** For each row i, Σ_j |J_ij| (used for temperature heuristics). */

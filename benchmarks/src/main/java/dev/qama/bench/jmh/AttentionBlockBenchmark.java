@@ -13,9 +13,9 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.qama.bench.SolverSpec;
-import dev.qama.bench.train.TimedBackend;
 import dev.qama.core.formulation.CouplingForm;
 import dev.qama.djl.QamaAttentionBlock;
+import dev.qama.djl.SolverStatistics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -50,8 +50,8 @@ import org.openjdk.jmh.infra.IterationParams;
  * the invocation (including those DJL derives from the parameters) is freed when it ends.
  *
  * <p>The {@link SolverShare} counters give the part of the invocation spent inside the backend's
- * {@code solve} (measured by {@link TimedBackend}), in percent and in ms per invocation; they are 0
- * for the classical block.
+ * {@code solve} (measured by {@link SolverStatistics}), in percent and in ms per invocation; they
+ * are 0 for the classical block.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -101,7 +101,7 @@ public class AttentionBlockBenchmark {
     NDArray x;
     NDArray r;
     NDArray[] attached;
-    TimedBackend solver;
+    SolverStatistics solver;
 
     /** The four sizes of a config string "BxNxExH". */
     static int[] parseConfig(String config) {
@@ -147,7 +147,7 @@ public class AttentionBlockBenchmark {
                                             + " paper");
                 };
         CouplingForm form = CouplingForm.parse(coupling);
-        solver = new TimedBackend(SolverSpec.parse(backend).create());
+        solver = new SolverStatistics(SolverSpec.parse(backend).create());
         return QamaAttentionBlock.builder()
                 .setEmbeddingSize(embedding)
                 .setHeadCount(heads)
@@ -216,7 +216,7 @@ public class AttentionBlockBenchmark {
     }
 
     private float run(SolverShare share, boolean backward) {
-        double solverBefore = solver == null ? 0 : solver.seconds();
+        double solverBefore = solver == null ? 0 : solver.totalSeconds();
         long t0 = System.nanoTime();
         float sum;
         try (NDManager sub = manager.newSubManager()) {
@@ -227,7 +227,7 @@ public class AttentionBlockBenchmark {
         if (share != null) {
             share.wallNanos += System.nanoTime() - t0;
             share.solverNanos +=
-                    solver == null ? 0 : Math.round((solver.seconds() - solverBefore) * 1e9);
+                    solver == null ? 0 : Math.round((solver.totalSeconds() - solverBefore) * 1e9);
             share.invocations++;
         }
         return sum;

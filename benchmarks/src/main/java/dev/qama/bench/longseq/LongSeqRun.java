@@ -13,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.qama.core.spi.Annealers;
 import dev.qama.djl.QamaAttentionBlock;
+import dev.qama.djl.SolverStatistics;
 import java.util.Locale;
 
 /**
@@ -43,19 +44,19 @@ public final class LongSeqRun {
     public static LongSeqResult measure(
             String attention, int tokens, int heads, int headSize, String backend, long seed) {
         boolean qama = checkKind(attention);
-        TimedBackend timed = qama ? new TimedBackend(Annealers.create(backend)) : null;
+        SolverStatistics timed = qama ? new SolverStatistics(Annealers.create(backend)) : null;
         try {
             Engine.getInstance().setRandomSeed((int) seed);
             // warm-up in a fresh block, then the measured pass in another
             pass(block(qama, timed, heads, headSize, seed), WARMUP_TOKENS, heads, headSize);
             long baseline = MemoryProbe.currentRssBytes();
             if (timed != null) {
-                timed.reset();
+                timed.take();
             }
             long t0 = System.nanoTime();
             pass(block(qama, timed, heads, headSize, seed), tokens, heads, headSize);
             double total = (System.nanoTime() - t0) / 1e6;
-            double solver = timed == null ? 0 : timed.nanos() / 1e6;
+            double solver = timed == null ? 0 : timed.take().seconds() * 1e3;
             return new LongSeqResult(
                     attention,
                     tokens,
@@ -103,7 +104,7 @@ public final class LongSeqRun {
     }
 
     private static Block block(
-            boolean qama, TimedBackend backend, int heads, int headSize, long seed) {
+            boolean qama, SolverStatistics backend, int heads, int headSize, long seed) {
         int e = heads * headSize;
         if (!qama) {
             return ScaledDotProductAttentionBlock.builder()

@@ -16,7 +16,9 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import dev.qama.core.spi.Annealers;
 import dev.qama.core.spi.Seeds;
+import dev.qama.djl.QamaTrainingListener;
 import dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory;
+import dev.qama.djl.SolverStatistics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,7 +86,7 @@ public final class Training {
             History history,
             Listener listener,
             int[] selectionExamples) {
-        TimedBackend backend = null;
+        SolverStatistics backend = null;
         AttentionFactory factory =
                 spec.attention() == TrainSpec.Attention.NONE
                         ? (e, h, p) ->
@@ -92,11 +94,11 @@ public final class Training {
                         : AttentionFactory.classical();
         if (spec.quantum()) {
             backend =
-                    new TimedBackend(
+                    new SolverStatistics(
                             spec.solver() == null
                                     ? Annealers.createDefault()
                                     : spec.solver().create());
-            TimedBackend b = backend;
+            SolverStatistics b = backend;
             factory =
                     AttentionFactory.qama(
                             q ->
@@ -119,10 +121,24 @@ public final class Training {
                                             .optLearningRateTracker(
                                                     Tracker.fixed(spec.learningRate()))
                                             .build());
+            QamaTrainingListener qamaListener = null;
+            if (backend != null) {
+                qamaListener = new QamaTrainingListener(backend);
+                cfg.addTrainingListeners(qamaListener);
+            }
             try (Trainer trainer = m.newTrainer(cfg)) {
                 trainer.initialize(train.inputShapes(Math.min(spec.batchSize(), train.count())));
+                trainer.notifyListeners(l -> l.onTrainingBegin(trainer));
                 return loop(
-                        spec, trainer, train, test, history, listener, backend, selectionExamples);
+                        spec,
+                        trainer,
+                        train,
+                        test,
+                        history,
+                        listener,
+                        backend,
+                        qamaListener,
+                        selectionExamples);
             }
         } finally {
             if (backend != null) {
@@ -138,7 +154,8 @@ public final class Training {
             Examples test,
             History history,
             Listener listener,
-            TimedBackend backend,
+            SolverStatistics backend,
+            QamaTrainingListener qamaListener,
             int[] selectionExamples) {
         CrossEntropy loss = new CrossEntropy();
         int n = train.count();
@@ -157,7 +174,8 @@ public final class Training {
             int seen = 0;
             long epochStart = System.nanoTime();
             if (backend != null) {
-                backend.takeStats(); // drop what the previous evaluation solved
+                backend.take(); // drop what the previous evaluation solved
+                qamaListener.onTrainingBegin(trainer); // and start the epoch's clock here
             }
             double[] grads = new double[3];
             for (int s = 0; s < steps; s++) {
@@ -200,33 +218,35 @@ public final class Training {
             }
             lastLoss = lossSum / seen;
             lastAcc = (double) correct / seen;
+            // the epoch's training solves, before any evaluation below
+            trainer.notifyListeners(l -> l.onEpoch(trainer));
+            SolverStatistics.Snapshot trainingStats =
+                    qamaListener == null ? null : qamaListener.lastEpoch().statistics();
             double trained = (System.nanoTime() - start) * 1e-9 - evalWall;
-            double solved = (backend == null ? 0 : backend.seconds()) - evalSolver;
+            double solved = (backend == null ? 0 : backend.totalSeconds()) - evalSolver;
             boolean last = epoch == spec.epochs();
             double epochTest = Double.NaN;
             if (last || (spec.evalEvery() > 0 && epoch % spec.evalEvery() == 0)) {
                 long t0 = System.nanoTime();
-                double s0 = backend == null ? 0 : backend.seconds();
+                double s0 = backend == null ? 0 : backend.totalSeconds();
                 epochTest = evaluate(trainer, test, spec.batchSize());
                 double wall = (System.nanoTime() - t0) * 1e-9;
                 evalWall += wall;
-                evalSolver += (backend == null ? 0 : backend.seconds()) - s0;
+                evalSolver += (backend == null ? 0 : backend.totalSeconds()) - s0;
                 if (last) {
                     testAcc = epochTest;
                     testSeconds = wall;
                 }
             }
-            double[] stats = backend == null ? null : backend.takeStats();
+            SolverStatistics.Snapshot stats = trainingStats;
             History.Diagnostics diag =
                     new History.Diagnostics(
                             grads[0] / steps,
                             grads[1] / steps,
                             grads[2] / steps,
-                            stats == null ? Double.NaN : stats[0],
-                            stats == null ? Double.NaN : stats[1],
-                            stats == null
-                                    ? new double[0]
-                                    : Arrays.copyOfRange(stats, 2, stats.length));
+                            stats == null ? Double.NaN : stats.meanEnergy(),
+                            stats == null ? Double.NaN : stats.headOverlap(),
+                            stats == null ? new double[0] : stats.selectedPerHead());
             History.Epoch e =
                     new History.Epoch(epoch, lastLoss, lastAcc, trained, solved, epochTest, diag);
             history.add(e);
@@ -237,12 +257,12 @@ public final class Training {
         double solverSeconds = end == null ? 0 : end.solverSeconds();
         List<double[]> selections = List.of();
         if (backend != null && selectionExamples.length > 0) {
-            backend.record(true);
+            backend.keepSelections(true);
             try (NDManager bm = trainer.getManager().newSubManager()) {
                 trainer.evaluate(test.batch(bm, selectionExamples));
             }
-            backend.record(false);
-            selections = new ArrayList<>(backend.recorded());
+            backend.keepSelections(false);
+            selections = new ArrayList<>(backend.keptSelections());
         }
         return new Result(
                 spec.epochs(),

@@ -36,8 +36,13 @@ import java.util.SplittableRandom;
  * <p>Binary models are solved in spin form and converted back; attention problems use the
  * structured kernel of {@link dev.qama.cim.kernel.SpinSystem}, with masked bits fixed at 0. The
  * solve is deterministic for a given seed (one {@link SplittableRandom} for the whole replica
- * block). Warm starts ({@code SolveRequest.initialStates}) are ignored: SB needs small, random
- * initial amplitudes to break the symmetry.
+ * block).
+ *
+ * <p>Anytime behaviour: with {@code restarts} = 0 (the default) and a time limit, the pump schedule
+ * is run again and again (new random amplitudes, the RNG stream continues) until the limit is
+ * reached, each completed run polished, and the best states seen are returned (status TIME_LIMIT).
+ * Without a time limit one run is made, so a seed gives the same result as with {@code restarts=1};
+ * a limit too short for one run returns the best states read out so far.
  *
  * <p>After the run, each replica's best state goes through a greedy single-flip descent (at most
  * {@link SbConfig#polishRounds()} flips, one batched product per round), which removes the spins a
@@ -165,7 +170,9 @@ public final class SimulatedBifurcation {
         SbStepper stepper = sys.sbStepper();
         ReplicaTracker tracker = new ReplicaTracker(n, reps);
         SolveStatus status = SolveStatus.COMPLETED;
-        for (int run = 0; run < config.restarts(); run++) {
+        boolean anytime = config.anytime(stop);
+        int planned = config.runsPlanned();
+        for (int run = 0; run < planned || anytime; run++) {
             if (run > 0 && stop.shouldStop()) {
                 break;
             }
@@ -241,12 +248,19 @@ public final class SimulatedBifurcation {
             if (status == SolveStatus.TIME_LIMIT || status == SolveStatus.INTERRUPTED) {
                 break;
             }
+            if (anytime && config.polishRounds() > 0) {
+                // polish every completed run while there is time: after the deadline the final
+                // polish below would be skipped, and the first run alone then returns what a
+                // solve without a limit returns
+                tracker.loadBest(s);
+                tracker.descend(sys, s, g, e, config.polishRounds(), stop);
+            }
         }
         SolveStatus reason = stop.reason();
         if (reason != null) {
             status = status.worst(reason);
         }
-        if (config.polishRounds() > 0) {
+        if (!anytime && config.polishRounds() > 0) {
             tracker.loadBest(s);
             tracker.descend(sys, s, g, e, config.polishRounds(), stop);
         }

@@ -75,7 +75,9 @@ public final class BenchCommand implements Callable<Integer> {
             footer = {
                 "",
                 "Example (the paper's vision configuration):",
-                "  qama bench attention -s sb -s csa --batch 128 --heads 8 --tokens 49 --dim 8"
+                "  qama bench attention -s sb -s csa --batch 128 --heads 8 --tokens 49 --dim 8",
+                "The authors' problems (d_model 256, d 32, PyTorch's default init):",
+                "  qama bench attention -s sb --workload authors --reference sb:steps=2000"
             })
     static final class Attention implements Callable<Integer> {
         @Spec CommandSpec spec;
@@ -112,10 +114,29 @@ public final class BenchCommand implements Callable<Integer> {
         int tokens;
 
         @Option(
+                names = "--workload",
+                defaultValue = "project",
+                description =
+                        "How the problems are built: project (this library's layer at"
+                                + " initialisation: D = H·d, bias-free projections ~ N(0, 1/D)) or"
+                                + " authors (the QAMA authors' layer: D = 256, d = 32, PyTorch's"
+                                + " default Linear init U(-1/sqrt(D), 1/sqrt(D)) for weights and"
+                                + " biases; LayerNorm, e ~ N(0, 1) in both) (default:"
+                                + " ${DEFAULT-VALUE}).")
+        String workload;
+
+        @Option(
                 names = "--dim",
-                defaultValue = "8",
-                description = "d per head (default: ${DEFAULT-VALUE}).")
-        int dim;
+                description = "d per head (default: 8, or 32 with --workload authors).")
+        Integer dim;
+
+        @Option(
+                names = "--model-width",
+                paramLabel = "D",
+                description =
+                        "Width of the tokens before the projections (default: H·d, or 256 with"
+                                + " --workload authors).")
+        Integer modelWidth;
 
         @Option(
                 names = "--bits",
@@ -192,8 +213,24 @@ public final class BenchCommand implements Callable<Integer> {
                                         "--coupling must be dense, low-rank or auto, got "
                                                 + coupling);
                     };
+            AttentionWorkload.Init init =
+                    switch (workload) {
+                        case "project" -> AttentionWorkload.Init.PROJECT;
+                        case "authors" -> AttentionWorkload.Init.TORCH;
+                        default ->
+                                throw new UserException(
+                                        "--workload must be project or authors, got " + workload);
+                    };
+            boolean authors = init == AttentionWorkload.Init.TORCH;
+            int dim = this.dim != null ? this.dim : authors ? 32 : 8;
+            int model = modelWidth != null ? modelWidth : authors ? 256 : heads * dim;
+            if (dim < 1 || model < 1) {
+                throw new UserException(
+                        "--dim and --model-width must be >= 1, got " + dim + " and " + model);
+            }
             AttentionWorkload.Spec ws =
-                    new AttentionWorkload.Spec(formulation, batch, heads, tokens, dim, bits, form);
+                    new AttentionWorkload.Spec(
+                            formulation, batch, heads, tokens, dim, bits, form, model, init);
             List<AttentionProblem> problems = AttentionWorkload.problems(ws, seed);
             double[] reference = new double[batch];
             Arrays.fill(reference, Double.POSITIVE_INFINITY);
@@ -251,12 +288,14 @@ public final class BenchCommand implements Callable<Integer> {
             if (!json) {
                 out.printf(
                         Locale.ROOT,
-                        "%s, B=%d H=%d N=%d d=%d q=%d, coupling %s, seed %d%n",
+                        "%s, %s workload, B=%d H=%d N=%d d=%d D=%d q=%d, coupling %s, seed %d%n",
                         formulation,
+                        workload,
                         batch,
                         heads,
                         tokens,
                         dim,
+                        model,
                         bits,
                         coupling,
                         seed);
@@ -291,6 +330,8 @@ public final class BenchCommand implements Callable<Integer> {
                             new Json()
                                     .put("benchmark", "attention")
                                     .put("formulation", formulation)
+                                    .put("workload", workload)
+                                    .put("model_width", model)
                                     .put("batch", batch)
                                     .put("heads", heads)
                                     .put("tokens", tokens)

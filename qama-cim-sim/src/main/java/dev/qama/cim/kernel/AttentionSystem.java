@@ -51,6 +51,7 @@ final class AttentionSystem extends SpinSystem {
     private final boolean[] masked;
     private final int[] free;
     private final double squares;
+    private final double penaltySquares;
     // workspaces, N×R or N·q×R
     private final float[] w;
     private final float[] cw;
@@ -106,7 +107,8 @@ final class AttentionSystem extends SpinSystem {
                 }
             }
         }
-        sq += (double) tokens * bits * heads * (heads - 1) * rho * rho / 16.0;
+        this.penaltySquares = (double) tokens * bits * heads * (heads - 1) * rho * rho / 16.0;
+        sq += penaltySquares;
         this.squares = sq;
         this.masked = new boolean[tokens];
         int nf = 0;
@@ -200,6 +202,11 @@ final class AttentionSystem extends SpinSystem {
     @Override
     public double couplingSquares() {
         return squares;
+    }
+
+    @Override
+    public double penaltySquares() {
+        return penaltySquares;
     }
 
     @Override

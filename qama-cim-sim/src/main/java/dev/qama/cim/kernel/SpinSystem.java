@@ -140,6 +140,15 @@ public abstract class SpinSystem {
     public abstract double couplingSquares();
 
     /**
+     * The part of {@link #couplingSquares} that comes from a cross-head penalty (attention
+     * problems), 0 for other systems: what is left is the problem's own couplings, and their share
+     * of the total sets the attention defaults of simulated bifurcation.
+     */
+    public double penaltySquares() {
+        return 0;
+    }
+
+    /**
      * An estimate of the spectral radius of the spin-form J over the free spins (power iteration
      * from a fixed start, so deterministic), or 0 if J is zero.
      *

@@ -55,6 +55,11 @@ import java.util.SplittableRandom;
  *       best state until no single flip lowers the energy, so every returned state is a 1-flip
  *       local minimum whatever the cold end of the schedule. Costs a few sweeps; set false to study
  *       the raw Metropolis chain (the returned state is then the best one visited).
+ *   <li>{@code restarts} (default 0 = automatic, ≥ 0): rounds of {@code reads} reads. Automatic is
+ *       one round without a time limit and, with one, as many rounds as fit (anytime: later rounds
+ *       run fresh streams {@code Seeds.forStream(seed, round·reads + r)} and the lowest {@code
+ *       reads} states over all rounds are returned, status TIME_LIMIT). {@code restarts=1} makes a
+ *       time limit a mere cap.
  *   <li>{@code threads} (default: available processors, ≥ 1): problems of a batch run in parallel;
  *       the reads of one problem run one after another on one thread. Results do not depend on it.
  * </ul>
@@ -88,6 +93,7 @@ public final class SimulatedAnnealing extends KernelBackend {
                     "order",
                     "lowrank",
                     "polish",
+                    "restarts",
                     "threads");
 
     private static final double IMPROVEMENT_TOLERANCE = 1e-9;
@@ -100,6 +106,7 @@ public final class SimulatedAnnealing extends KernelBackend {
     private final SweepOrder order;
     private final LowRankMode lowRank;
     private final boolean polish;
+    private final int restarts;
 
     private SimulatedAnnealing(Builder b) {
         super(b.threads);
@@ -111,6 +118,7 @@ public final class SimulatedAnnealing extends KernelBackend {
         this.order = b.order;
         this.lowRank = b.lowRank;
         this.polish = b.polish;
+        this.restarts = b.restarts;
     }
 
     /** A builder with every knob at its default. */
@@ -137,6 +145,7 @@ public final class SimulatedAnnealing extends KernelBackend {
         b.optOrder(SweepOrder.parse(options.getString("order", "sequential"), "order"));
         b.optLowRank(LowRankMode.parse(options.getString("lowrank", "auto"), "lowrank"));
         b.optPolish(options.getBoolean("polish", true));
+        b.optRestarts(options.getInt("restarts", 0, 0, Integer.MAX_VALUE));
         String betas = options.getString("betas", null);
         String type = options.getString("schedule", null);
         boolean hasRange =
@@ -263,6 +272,11 @@ public final class SimulatedAnnealing extends KernelBackend {
         return polish;
     }
 
+    /** Rounds of reads (0 = one without a time limit, as many as fit with one). */
+    public int restarts() {
+        return restarts;
+    }
+
     /** The β of every sweep this backend runs on {@code problem}. */
     public double[] schedule(Problem problem) {
         if (scheduleType == ScheduleType.CUSTOM) {
@@ -301,43 +315,77 @@ public final class SimulatedAnnealing extends KernelBackend {
                 polish && k.free.length > 0 ? 1e-12 * BetaRange.deltaBounds(problem)[0] : 0;
         boolean random = order == SweepOrder.RANDOM;
         byte[][] out = new byte[reads][];
+        double[] kept = new double[reads];
         byte[] init = new byte[k.n];
         SolveStatus status = SolveStatus.COMPLETED;
         SolveStatus stopped = null;
-        for (int r = 0; r < reads; r++) {
-            SplittableRandom rng = new SplittableRandom(Seeds.forStream(seed, r));
-            k.readStart(r, initial, rng, init);
-            if (stopped != null) {
-                out[r] = init.clone();
-                continue;
-            }
-            k.start(init);
-            double lastBest = k.bestEnergy;
-            int since = 0;
-            for (double beta : betas) {
-                SolveStatus why = stop.reason();
-                if (why != null) {
-                    stopped = why;
+        boolean anytime = restarts == 0 && stop.remaining() != null;
+        int planned = restarts == 0 ? 1 : restarts;
+        for (int round = 0; round < planned || anytime; round++) {
+            if (round > 0) {
+                stopped = stop.reason();
+                if (stopped != null) {
                     break;
                 }
-                k.sweep(beta, rng, random);
-                if (patience > 0) {
-                    double tol = IMPROVEMENT_TOLERANCE * Math.max(1, Math.abs(lastBest));
-                    if (k.bestEnergy < lastBest - tol) {
-                        lastBest = k.bestEnergy;
-                        since = 0;
-                    } else if (++since >= patience) {
-                        status = status.worst(SolveStatus.CONVERGED);
+            }
+            for (int r = 0; r < reads; r++) {
+                // round 0 runs streams 0..reads−1 (a solve without restarts); later rounds run
+                // fresh streams, and a read replaces the worst kept one when it is lower
+                int stream = round * reads + r;
+                SplittableRandom rng = new SplittableRandom(Seeds.forStream(seed, stream));
+                k.readStart(stream, initial, rng, init);
+                if (stopped != null) {
+                    if (round == 0) {
+                        out[r] = init.clone();
+                    }
+                    continue;
+                }
+                k.start(init);
+                double lastBest = k.bestEnergy;
+                int since = 0;
+                for (double beta : betas) {
+                    SolveStatus why = stop.reason();
+                    if (why != null) {
+                        stopped = why;
                         break;
+                    }
+                    k.sweep(beta, rng, random);
+                    if (patience > 0) {
+                        double tol = IMPROVEMENT_TOLERANCE * Math.max(1, Math.abs(lastBest));
+                        if (k.bestEnergy < lastBest - tol) {
+                            lastBest = k.bestEnergy;
+                            since = 0;
+                        } else if (++since >= patience) {
+                            status = status.worst(SolveStatus.CONVERGED);
+                            break;
+                        }
+                    }
+                }
+                byte[] state;
+                if (polish && stopped == null) {
+                    k.start(k.bestState());
+                    quench(k, quenchTol);
+                    state = k.x.clone();
+                } else {
+                    state = k.bestState();
+                }
+                if (round == 0) {
+                    out[r] = state;
+                    kept[r] = planned > 1 || anytime ? problem.energy(state) : 0;
+                } else {
+                    int worst = 0;
+                    for (int j = 1; j < reads; j++) {
+                        worst = kept[j] > kept[worst] ? j : worst;
+                    }
+                    double en = problem.energy(state);
+                    if (en < kept[worst]) {
+                        out[worst] = state;
+                        kept[worst] = en;
                     }
                 }
             }
-            if (polish && stopped == null) {
-                k.start(k.bestState());
-                quench(k, quenchTol);
-                out[r] = k.x.clone();
-            } else {
-                out[r] = k.bestState();
+            if (stopped != null) {
+                break;
             }
         }
         if (stopped != null) {
@@ -379,6 +427,8 @@ public final class SimulatedAnnealing extends KernelBackend {
                 + lowRank
                 + ", polish="
                 + polish
+                + ", restarts="
+                + restarts
                 + ", threads="
                 + threads()
                 + "]";
@@ -394,6 +444,7 @@ public final class SimulatedAnnealing extends KernelBackend {
         private SweepOrder order = SweepOrder.SEQUENTIAL;
         private LowRankMode lowRank = LowRankMode.AUTO;
         private boolean polish = true;
+        private int restarts;
         private int threads = defaultThreads();
 
         private Builder() {}
@@ -463,6 +514,20 @@ public final class SimulatedAnnealing extends KernelBackend {
         /** Whether each read ends with a zero-temperature quench (default true). */
         public Builder optPolish(boolean polish) {
             this.polish = polish;
+            return this;
+        }
+
+        /**
+         * Rounds of {@code reads} reads, ≥ 0 (default 0 = automatic: one round without a time
+         * limit, as many as fit with one — anytime). Later rounds run fresh random streams and keep
+         * the lowest {@code reads} states over all rounds.
+         */
+        public Builder optRestarts(int restarts) {
+            if (restarts < 0) {
+                throw new IllegalArgumentException(
+                        "restarts must be >= 0 (0 = automatic), got " + restarts);
+            }
+            this.restarts = restarts;
             return this;
         }
 

@@ -57,9 +57,11 @@ import java.util.Set;
  *     of their field, for far less than the cost of more steps.
  * @param restarts [{@code restarts}] how many times the whole pump schedule is run, each from new
  *     random amplitudes (the RNG stream continues), keeping each replica's best state over all
- *     runs; default 1. With a time limit, a large value means "best of as many runs as fit": the
- *     run in progress at the deadline is cut short and the best states so far are returned. (A time
- *     limit alone with a huge step count is a poor idea: the ramp never completes.)
+ *     runs; 0 (default) means automatic: one run without a time limit, and as many as fit with one
+ *     (anytime: every completed run is polished, the run in progress at the deadline is cut short,
+ *     the best states seen are returned). A positive value is a fixed count, so {@code restarts=1}
+ *     makes a time limit a mere cap. (A time limit with a huge step count is a poor idea: the ramp
+ *     never completes.)
  * @param kernel [{@code kernel}] auto (default), scalar or vector.
  */
 public record SbConfig(
@@ -119,12 +121,12 @@ public record SbConfig(
         Knob.range("patience", patience, 0, 100_000_000);
         Knob.range("replicas", replicas, 0, 1 << 16);
         Knob.range("polish-rounds", polishRounds, 0, 100_000_000);
-        Knob.range("restarts", restarts, 1, Integer.MAX_VALUE);
+        Knob.range("restarts", restarts, 0, Integer.MAX_VALUE);
     }
 
     /** The defaults for a variant. */
     public static SbConfig defaults(SimulatedBifurcation.Variant variant) {
-        return new SbConfig(variant, 0, 1.0, 1.0, 0.0, 0.1, 5, 0, 0, 50, 1, Kernels.Mode.AUTO);
+        return new SbConfig(variant, 0, 1.0, 1.0, 0.0, 0.1, 5, 0, 0, 50, 0, Kernels.Mode.AUTO);
     }
 
     /** The defaults overridden by backend options (unknown keys are an error). */
@@ -142,7 +144,7 @@ public record SbConfig(
                 o.getInt("patience", d.patience, 0, 100_000_000),
                 o.getInt("replicas", d.replicas, 0, 1 << 16),
                 o.getInt("polish-rounds", d.polishRounds, 0, 100_000_000),
-                o.getInt("restarts", d.restarts, 1, Integer.MAX_VALUE),
+                o.getInt("restarts", d.restarts, 0, Integer.MAX_VALUE),
                 Kernels.parseMode(o.getString("kernel", "auto")));
     }
 
@@ -155,6 +157,16 @@ public record SbConfig(
         }
         throw new IllegalArgumentException(
                 "SB variant '" + text + "' is not one of ballistic, discrete, auto");
+    }
+
+    /** Runs of the pump schedule made in any case: {@code restarts}, or 1 when it is 0 (auto). */
+    public int runsPlanned() {
+        return restarts == 0 ? 1 : restarts;
+    }
+
+    /** Whether a solve under {@code stop} keeps restarting until its time limit (restarts = 0). */
+    public boolean anytime(dev.qama.core.spi.StopCondition stop) {
+        return restarts == 0 && stop.remaining() != null;
     }
 
     /** The step count used for {@code problem} (resolves 0 = automatic). */

@@ -130,7 +130,10 @@ final class JmhBenchCommand {
             } else if (options.shouldListResultFormats()) {
                 options.listResultFormats();
             } else {
-                runner.run();
+                java.util.Collection<org.openjdk.jmh.results.RunResult> results = runner.run();
+                if (spec.qualifiedName().endsWith(" block")) {
+                    printRatios(results, out);
+                }
             }
         } catch (NoBenchmarksException e) {
             throw new UserException(
@@ -150,6 +153,54 @@ final class JmhBenchCommand {
             stream.flush();
         }
         return Main.EXIT_OK;
+    }
+
+    /**
+     * After {@code qama bench block}: each QAMA block's score over DJL's (block=classical) for the
+     * same benchmark method and the same other parameters, measured in this run.
+     */
+    static void printRatios(
+            java.util.Collection<org.openjdk.jmh.results.RunResult> results, PrintWriter out) {
+        java.util.Map<String, Double> classical = new java.util.HashMap<>();
+        java.util.List<String[]> rows = new ArrayList<>();
+        for (org.openjdk.jmh.results.RunResult r : results) {
+            org.openjdk.jmh.infra.BenchmarkParams p = r.getParams();
+            String block = p.getParam("block");
+            if (block == null) {
+                continue;
+            }
+            StringBuilder key = new StringBuilder(p.getBenchmark().replaceAll(".*\\.", ""));
+            for (String k : new java.util.TreeSet<>(p.getParamsKeys())) {
+                if (!k.equals("block") && !k.equals("backend") && !k.equals("coupling")) {
+                    key.append(' ').append(k).append('=').append(p.getParam(k));
+                }
+            }
+            double score = r.getPrimaryResult().getScore();
+            if (block.equals("classical")) {
+                classical.put(key.toString(), score);
+            } else {
+                rows.add(new String[] {key.toString(), block, Double.toString(score)});
+            }
+        }
+        boolean header = false;
+        for (String[] row : rows) {
+            Double base = classical.get(row[0]);
+            if (base == null || !(base > 0)) {
+                continue;
+            }
+            if (!header) {
+                out.println();
+                out.println("Ratio to DJL's block (block=classical) in this run (same units):");
+                header = true;
+            }
+            out.printf(
+                    java.util.Locale.ROOT,
+                    "  %-44s %-14s %6.2fx%n",
+                    row[0],
+                    row[1],
+                    Double.parseDouble(row[2]) / base);
+        }
+        out.flush();
     }
 
     /** A UTF-8 print stream whose text goes to {@code w} at each flush (auto-flushing lines). */

@@ -56,7 +56,7 @@ import org.openjdk.jmh.infra.IterationParams;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 8, time = 2) // 16 s: the solver's kernels must reach C2 (hundreds of batches)
 @Measurement(iterations = 5, time = 2)
 @Fork(
         value = 1,

@@ -219,6 +219,14 @@ public final class TrainCommand implements Callable<Integer> {
                             + " with the logit offset -B (default: dropped).")
     Double unselectedPenalty;
 
+    @Option(
+            names = "--energy-scale",
+            paramLabel = "G",
+            description =
+                    "QAMA (values, selected-keys): the weight of the per-token energies in the"
+                            + " attention logits, -G*H/n (default: the block's).")
+    Double energyScale;
+
     /** Parses on/off (also true/false). */
     static final class OnOff implements picocli.CommandLine.ITypeConverter<Boolean> {
         @Override
@@ -442,7 +450,8 @@ public final class TrainCommand implements Callable<Integer> {
                             selectionGradient,
                             reads,
                             averageReads,
-                            unselectedPenalty);
+                            unselectedPenalty,
+                            energyScale);
         } catch (IllegalArgumentException ex) {
             throw new UserException(ex.getMessage());
         }
@@ -615,6 +624,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .put("reads", ts.qubo().reads())
                     .put("average_reads", ts.qubo().averageReads())
                     .put("unselected_penalty", ts.qubo().unselectedPenalty())
+                    .put("energy_scale", ts.qubo().energyScale())
                     .put(
                             "solver",
                             r != null

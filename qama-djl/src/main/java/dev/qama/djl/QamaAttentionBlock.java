@@ -180,6 +180,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
     private final boolean selectionGradient;
     private final boolean averageReads;
     private final double unselectedPenalty;
+    private final double energyScale;
     private final int reads;
     private final Duration timeLimit;
     private final String backendName;
@@ -211,6 +212,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         this.selectionGradient = b.selectionGradient;
         this.averageReads = b.averageReads;
         this.unselectedPenalty = b.unselectedPenalty;
+        this.energyScale = b.energyScale;
         this.reads = b.reads;
         this.timeLimit = b.timeLimit;
         this.backendName = backendName;
@@ -703,7 +705,11 @@ public final class QamaAttentionBlock extends AbstractBlock {
             }
         }
         NDManager m = vh.getManager();
-        NDArray scores = tok.neg().div(m.create(count, new Shape(B, H, 1))); // (B, H, N)
+        // s = −γ·H/n_t (B, H, N)
+        NDArray scores = tok.neg().div(m.create(count, new Shape(B, H, 1)));
+        if (energyScale != 1) {
+            scores = Host.scale(scores, energyScale);
+        }
         NDArray base = scores.expandDims(2);
         if (pairLogits != null) {
             base = base.add(pairLogits); // broadcasts to (B, H, N, N)
@@ -773,6 +779,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         private boolean selectionGradient;
         private boolean averageReads;
         private double unselectedPenalty = Double.POSITIVE_INFINITY;
+        private double energyScale = 1;
         private int reads = 1;
         private Duration timeLimit;
         private String backendName;
@@ -950,6 +957,17 @@ public final class QamaAttentionBlock extends AbstractBlock {
             return this;
         }
 
+        /**
+         * γ ≥ 0, the weight of the per-token energies in the mixing logits of VALUES and
+         * SELECTED_KEYS, s = −γ·H_{t,j}/n_t (default 1). It scales the energy's share of the
+         * attention weights and of the gradient that reaches the QUBO's terms through them, and
+         * leaves the QUBO (and so the selection) alone.
+         */
+        public Builder optEnergyScale(double gamma) {
+            this.energyScale = gamma;
+            return this;
+        }
+
         /** Reads per problem (default 1); the best is used. */
         public Builder optReads(int reads) {
             this.reads = reads;
@@ -1084,6 +1102,10 @@ public final class QamaAttentionBlock extends AbstractBlock {
             }
             if (reads < 1) {
                 throw new IllegalArgumentException("reads must be >= 1, got " + reads);
+            }
+            if (!(energyScale >= 0 && Double.isFinite(energyScale))) {
+                throw new IllegalArgumentException(
+                        "the energy scale must be a finite number >= 0, got " + energyScale);
             }
             if (!(unselectedPenalty >= 0)) {
                 throw new IllegalArgumentException(

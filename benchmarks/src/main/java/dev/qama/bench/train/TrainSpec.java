@@ -76,6 +76,7 @@ public record TrainSpec(
      * @param reads the block's reads per problem ({@code optReads}), or null for its default
      * @param averageReads the block's {@code optAverageReads}, or null for its default
      * @param unselectedPenalty the block's {@code optUnselectedPenalty}, or null for its default
+     * @param energyScale the block's {@code optEnergyScale}, or null for its default
      */
     public record Qubo(
             Integer bits,
@@ -85,14 +86,15 @@ public record TrainSpec(
             Boolean selectionGradient,
             Integer reads,
             Boolean averageReads,
-            Double unselectedPenalty) {
+            Double unselectedPenalty,
+            Double energyScale) {
         /** The formulation's defaults. */
         public static final Qubo DEFAULTS =
-                new Qubo(null, null, null, null, null, null, null, null);
+                new Qubo(null, null, null, null, null, null, null, null, null);
 
         /** Settings of the QUBO's coefficients only. */
         public Qubo(Integer bits, Double couplingScale, Double linearScale, Double penaltyScale) {
-            this(bits, couplingScale, linearScale, penaltyScale, null, null, null, null);
+            this(bits, couplingScale, linearScale, penaltyScale, null, null, null, null, null);
         }
 
         /** The largest number of soft-selection bits per (head, token). */
@@ -109,6 +111,7 @@ public record TrainSpec(
             check("--coupling-scale", couplingScale);
             check("--linear-scale", linearScale);
             check("--penalty-scale", penaltyScale);
+            check("--energy-scale", energyScale);
             if (unselectedPenalty != null && !(unselectedPenalty >= 0)) {
                 throw new IllegalArgumentException(
                         "--unselected-penalty must be >= 0, got " + unselectedPenalty);
@@ -151,6 +154,9 @@ public record TrainSpec(
             }
             if (unselectedPenalty != null) {
                 b.optUnselectedPenalty(unselectedPenalty);
+            }
+            if (energyScale != null) {
+                b.optEnergyScale(energyScale);
             }
             return b;
         }

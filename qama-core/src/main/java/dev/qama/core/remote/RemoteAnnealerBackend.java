@@ -589,6 +589,9 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
                                 Duration.ofMillis(firstWait))
                         .header("Content-Type", WireCodec.BINARY_TYPE)
                         .header("Accept", WireCodec.BINARY_TYPE)
+                        // the id travels with the submit too, so a load balancer can route the
+                        // submit and the polls (whose path holds the id) to the same server
+                        .header(JOB_ID_HEADER, id)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                         .build();
         HttpResponse<byte[]> r = send(ep, post, deadlineNanos, call);

@@ -261,6 +261,18 @@ class NginxPoolTest {
     }
 
     @Test
+    void deploymentDocShowsTheShippedConfiguration() throws IOException {
+        String conf;
+        try (InputStream in = NginxPoolTest.class.getResourceAsStream(TEMPLATE)) {
+            conf = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String doc = Files.readString(Path.of("..", "docs", "deployment.md"));
+        assertTrue(
+                doc.contains("```nginx\n" + conf + "```\n"),
+                "docs/deployment.md shows " + TEMPLATE + " verbatim in an nginx block");
+    }
+
+    @Test
     void threeServersBehindNginxLoseNothingWhenOneIsKilled() throws Exception {
         Path exe = findNginx();
         Assumptions.assumeTrue(

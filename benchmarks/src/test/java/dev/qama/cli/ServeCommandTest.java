@@ -99,4 +99,55 @@ class ServeCommandTest {
         assertTrue(r.out().contains("overhead median"), r.out());
         assertTrue(r.out().contains("local  median"), r.out());
     }
+
+    @Test
+    void benchRemoteMeasuresThroughputAgainstRunningEndpoints() throws Exception {
+        dev.qama.cim.server.AnnealerServer a =
+                dev.qama.cim.server.AnnealerServer.fromAnnealers(java.util.List.of("exact"))
+                        .build()
+                        .start();
+        dev.qama.cim.server.AnnealerServer b =
+                dev.qama.cim.server.AnnealerServer.fromAnnealers(java.util.List.of("exact"))
+                        .build()
+                        .start();
+        try {
+            CliRun r =
+                    CliRun.of(
+                            "bench",
+                            "remote",
+                            "--endpoint",
+                            a.uri() + "," + b.uri(),
+                            "--clients",
+                            "3",
+                            "--batches",
+                            "6",
+                            "--warmup",
+                            "1",
+                            "--batch",
+                            "2",
+                            "--n",
+                            "6");
+            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(r.out().contains("throughput "), r.out());
+            assertTrue(r.out().contains("(3 clients, 6 batches in "), r.out());
+            assertTrue(r.out().contains("endpoints [" + a.uri() + ", " + b.uri() + "]"), r.out());
+            assertEquals(7, a.solvedJobs() + b.solvedJobs(), "6 measured + 1 warm-up, each once");
+            assertTrue(a.solvedJobs() > 0 && b.solvedJobs() > 0, "both endpoints served");
+        } finally {
+            a.stop(java.time.Duration.ZERO);
+            b.stop(java.time.Duration.ZERO);
+        }
+        assertUserError(
+                "qama: --endpoint: endpoint 'ftp://x' is not an http(s)://host[:port] URI",
+                "bench",
+                "remote",
+                "--endpoint",
+                "ftp://x");
+        assertUserError(
+                "qama: --batches, --batch, --n and --clients must be positive",
+                "bench",
+                "remote",
+                "--clients",
+                "0");
+    }
 }

@@ -622,6 +622,25 @@ public final class AnnealerServer implements AutoCloseable {
             }
         }
         String id = WireCodec.jobId(req);
+        String claimed = ex.getRequestHeaders().getFirst(JOB_ID_HEADER);
+        if (claimed != null && !claimed.trim().equals(id)) {
+            // a load balancer routes the submit by this header and the polls by the id in their
+            // path: a header that is not the content hash would send the polls to another server
+            error(
+                    ex,
+                    400,
+                    JOB_ID_HEADER
+                            + " header '"
+                            + dev.qama.core.io.FormatException.printable(
+                                    claimed.length() > 80
+                                            ? claimed.substring(0, 80) + "…"
+                                            : claimed)
+                            + "' is not this job's id "
+                            + id
+                            + " (the SHA-256 of the request's binary encoding); a balancer"
+                            + " routing by it would send the job's polls to another server");
+            return;
+        }
         Job job;
         boolean fresh;
         synchronized (jobs) {

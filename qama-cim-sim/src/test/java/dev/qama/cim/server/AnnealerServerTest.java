@@ -128,6 +128,42 @@ class AnnealerServerTest {
     }
 
     @Test
+    void aSubmitsJobIdHeaderMustBeItsContentHash() throws Exception {
+        URI u = start(exact());
+        byte[] body = WireCodec.encodeRequest(request(5, 12));
+        String id = WireCodec.jobId(body);
+        String other = WireCodec.jobId(WireCodec.encodeRequest(request(6, 12)));
+        // the id a balancer routes the submit by must be the one the polls carry in their path
+        HttpResponse<String> wrong =
+                Http.send(
+                        Http.at(u, "/v1/jobs", null)
+                                .header("Content-Type", WireCodec.BINARY_TYPE)
+                                .header(AnnealerServer.JOB_ID_HEADER, other)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build());
+        assertEquals(400, wrong.statusCode());
+        assertEquals(
+                AnnealerServer.JOB_ID_HEADER
+                        + " header '"
+                        + other
+                        + "' is not this job's id "
+                        + id
+                        + " (the SHA-256 of the request's binary encoding); a balancer routing by"
+                        + " it would send the job's polls to another server",
+                errorOf(wrong));
+        assertEquals(0, server.solvedJobs() + server.runningJobs(), "nothing was queued");
+        HttpResponse<String> right =
+                Http.send(
+                        Http.at(u, "/v1/jobs", null)
+                                .header("Content-Type", WireCodec.BINARY_TYPE)
+                                .header(AnnealerServer.JOB_ID_HEADER, id)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build());
+        assertEquals(202, right.statusCode());
+        assertEquals(id, JsonValue.parseObject(right.body()).get("id"));
+    }
+
+    @Test
     void malformedBodiesAreBadRequests() throws Exception {
         URI u = start(exact());
         HttpResponse<String> r =

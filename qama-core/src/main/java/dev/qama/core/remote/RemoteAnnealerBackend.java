@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ol>
  *   <li>The batch is encoded once ({@link WireCodec#encodeRequest}); its job id is the SHA-256 of
- *       that encoding, so resubmitting it anywhere is idempotent.
+ *       that encoding, so resubmitting it anywhere is idempotent. The submit carries the id in the
+ *       {@code X-Qama-Job-Id} header, as the polls do in their path, so a load balancer in front of
+ *       several servers can send both to the same server ({@code docs/deployment.md}).
  *   <li>Load is spread round-robin by batch: batch b starts at endpoint {@code b mod E}; every
  *       failed attempt moves to the next endpoint (fail-over).
  *   <li>Transient failures (connection refused or reset, timeouts, HTTP 5xx, 408, 429, or a job the
@@ -589,6 +591,9 @@ public final class RemoteAnnealerBackend implements AnnealerBackend {
                                 Duration.ofMillis(firstWait))
                         .header("Content-Type", WireCodec.BINARY_TYPE)
                         .header("Accept", WireCodec.BINARY_TYPE)
+                        // the id travels with the submit too, so a load balancer can route the
+                        // submit and the polls (whose path holds the id) to the same server
+                        .header(JOB_ID_HEADER, id)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                         .build();
         HttpResponse<byte[]> r = send(ep, post, deadlineNanos, call);

@@ -107,6 +107,21 @@ public final class QamaAttentionBlock extends AbstractBlock {
 
     private static final int DJL_CHILDREN = 5;
 
+    /**
+     * The default of {@link Builder#optUnselectedPenalty}: a key the annealer left out stays in the
+     * softmax with its logit lowered by 1 (weight × e⁻¹ ≈ 0.37). Chosen on a validation split of
+     * the digits (docs/results.md, "Learning speed"): dropping those keys outright (∞) learned 5
+     * points more slowly over the first 20 epochs.
+     */
+    public static final double DEFAULT_UNSELECTED_PENALTY = 1.0;
+
+    /**
+     * The default of {@link Builder#optEnergyScale}: the per-token energies enter the mixing logits
+     * at a tenth of their value; at 1 their bias slowed learning by about 3 points whether the
+     * selection was the annealer's or random (docs/results.md, "Learning speed").
+     */
+    public static final double DEFAULT_ENERGY_SCALE = 0.1;
+
     /** The QUBO formulation of the heads. */
     public enum Formulation {
         /**
@@ -131,17 +146,21 @@ public final class QamaAttentionBlock extends AbstractBlock {
         PAPER,
         /**
          * This library's extension, a true attention layer: each query mixes the value vectors of
-         * the selected keys it may see, with weights softmax_j(−H_{t,j}/n_t + log w_{t,j}). Without
-         * a per-query mask every query gets the same mix (O(N·d) memory); with one, (N, N) weights.
+         * the keys it may see, with weights softmax_j(−γ·H_{t,j}/n_t + log w_{t,j}) for the keys
+         * the annealer selected and −β for the others ({@link Builder#optEnergyScale γ}, {@link
+         * Builder#optUnselectedPenalty β}). Without a per-query mask every query gets the same mix
+         * (O(N·d) memory); with one, (N, N) weights.
          */
         VALUES,
         /**
-         * This library's extension, attention restricted to the annealer's selection: each query i
-         * mixes the value vectors of the selected keys j it may see, with weights
-         * softmax_j(q_i·k_j/√d − H_{t,j}/n_t + log w_{t,j}). Unlike {@link #VALUES} every query
-         * gets its own mix, as in DJL's ScaledDotProductAttentionBlock; the annealer decides which
-         * keys take part and the energy term still carries the gradient through the QUBO. Memory is
-         * that of classical attention, (B, H, N, N) weights.
+         * This library's extension, attention steered by the annealer's selection: each query i
+         * mixes the value vectors of the keys j it may see, with weights softmax_j(q_i·k_j/√d −
+         * γ·H_{t,j}/n_t + log w_{t,j}) for the selected keys and q_i·k_j/√d − β for the keys the
+         * annealer left out ({@link Builder#optEnergyScale γ}, default 0.1; {@link
+         * Builder#optUnselectedPenalty β}, default 1; β = ∞ restricts the attention to the
+         * selection). Unlike {@link #VALUES} every query gets its own mix, as in DJL's
+         * ScaledDotProductAttentionBlock; the energy term still carries the gradient through the
+         * QUBO. Memory is that of classical attention, (B, H, N, N) weights.
          */
         SELECTED_KEYS
     }
@@ -635,9 +654,10 @@ public final class QamaAttentionBlock extends AbstractBlock {
 
     /**
      * VALUES and SELECTED_KEYS: out_{t,i} = Σ_j α_{t,i,j} V_{t,j}, α_{t,i,·} = softmax over the
-     * keys j that query i keeps and that are selected (w_{t,j} > 0) of a_{t,i,j} + s_{t,j} + log
-     * w_{t,j}, s = −H/n_t with n_t = max(1, Σ_j w_{t,j}), a = {@code pairLogits} (SELECTED_KEYS,
-     * the scaled query–key products) or 0 (VALUES); a query with no such key outputs 0.
+     * keys j that query i keeps of a_{t,i,j} + s_{t,j} + log w_{t,j} for the selected ones (w_{t,j}
+     * > 0) and a_{t,i,j} − β for the others (left out entirely when β is infinite), s = −γ·H/n_t
+     * with n_t = max(1, Σ_j w_{t,j}), a = {@code pairLogits} (SELECTED_KEYS, the scaled query–key
+     * products) or 0 (VALUES); a query with no such key outputs 0.
      *
      * <p>With {@code fields} (the selection gradient) the value is the same, but the gradient is
      * that of the relaxed mix over every key query i keeps, with log w_{t,j} replaced by log
@@ -778,8 +798,8 @@ public final class QamaAttentionBlock extends AbstractBlock {
         private long seed;
         private boolean selectionGradient;
         private boolean averageReads;
-        private double unselectedPenalty = Double.POSITIVE_INFINITY;
-        private double energyScale = 1;
+        private double unselectedPenalty = DEFAULT_UNSELECTED_PENALTY;
+        private double energyScale = DEFAULT_ENERGY_SCALE;
         private int reads = 1;
         private Duration timeLimit;
         private String backendName;
@@ -948,9 +968,10 @@ public final class QamaAttentionBlock extends AbstractBlock {
         }
 
         /**
-         * How VALUES and SELECTED_KEYS treat keys the annealer left out: with the default
-         * (infinity) they are dropped; with a finite β ≥ 0 they stay in the softmax with the logit
-         * offset −β (a soft exclusion; β = 0 with no energy term would be DJL's attention).
+         * How VALUES and SELECTED_KEYS treat keys the annealer left out: with a finite β ≥ 0 they
+         * stay in the softmax with the logit offset −β (a soft exclusion; default {@value
+         * #DEFAULT_UNSELECTED_PENALTY}; β = 0 with no energy term would be DJL's attention); with
+         * {@code Double.POSITIVE_INFINITY} they are dropped (the behaviour before this option).
          */
         public Builder optUnselectedPenalty(double beta) {
             this.unselectedPenalty = beta;
@@ -959,9 +980,10 @@ public final class QamaAttentionBlock extends AbstractBlock {
 
         /**
          * γ ≥ 0, the weight of the per-token energies in the mixing logits of VALUES and
-         * SELECTED_KEYS, s = −γ·H_{t,j}/n_t (default 1). It scales the energy's share of the
-         * attention weights and of the gradient that reaches the QUBO's terms through them, and
-         * leaves the QUBO (and so the selection) alone.
+         * SELECTED_KEYS, s = −γ·H_{t,j}/n_t (default {@value #DEFAULT_ENERGY_SCALE}; 1 was the
+         * behaviour before this option). It scales the energy's share of the attention weights and
+         * of the gradient that reaches the QUBO's terms through them, and leaves the QUBO (and so
+         * the selection) alone.
          */
         public Builder optEnergyScale(double gamma) {
             this.energyScale = gamma;

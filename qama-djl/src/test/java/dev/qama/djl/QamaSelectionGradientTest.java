@@ -59,6 +59,7 @@ class QamaSelectionGradientTest {
                 .optOutputMode(mode)
                 .optAttentionProbsDropoutProb(0f)
                 .optSelectionGradient(selectionGradient)
+                .optUnselectedPenalty(Double.POSITIVE_INFINITY) // unselected keys dropped
                 .optBackend(new ExactTestBackend(QamaSelectionGradientTest::firstThree))
                 .build();
     }

@@ -179,6 +179,47 @@ class QamaSerializationTest {
         org.junit.jupiter.api.Assertions.assertTrue(diff > 1e-3, "max difference " + diff);
     }
 
+    /**
+     * With β = 0 and γ = 0 the selection has no effect: SELECTED_KEYS is DJL's attention whatever
+     * the annealer selects; with the defaults (β = 1) the keys left out weigh less.
+     */
+    @Test
+    void unselectedKeysStayInTheSoftmaxLoweredByBeta() throws Exception {
+        ScaledDotProductAttentionBlock djl =
+                ScaledDotProductAttentionBlock.builder()
+                        .setEmbeddingSize(E)
+                        .setHeadCount(H)
+                        .optAttentionProbsDropoutProb(0f)
+                        .build();
+        manager.getEngine().setRandomSeed(33);
+        djl.initialize(manager, DataType.FLOAT32, IN);
+        NDArray x = manager.randomNormal(IN);
+        float[] reference = forward(djl, x);
+        float[][] outs = new float[2][];
+        double[] betas = {0, QamaAttentionBlock.DEFAULT_UNSELECTED_PENALTY};
+        for (int k = 0; k < 2; k++) {
+            QamaAttentionBlock ours =
+                    QamaAttentionBlock.builder()
+                            .setEmbeddingSize(E)
+                            .setHeadCount(H)
+                            .optOutputMode(OutputMode.SELECTED_KEYS)
+                            .optAttentionProbsDropoutProb(0f)
+                            .optUnselectedPenalty(betas[k])
+                            .optEnergyScale(0)
+                            .optBackend(new ExactTestBackend(QamaSelectionGradientTest::firstThree))
+                            .build();
+            ours.initialize(manager, DataType.FLOAT32, IN);
+            load(ours, new ByteArrayInputStream(save(djl)));
+            outs[k] = forward(ours, x);
+        }
+        assertArrayEquals(reference, outs[0], 1e-5f, "β = 0, γ = 0: DJL's attention");
+        double diff = 0;
+        for (int i = 0; i < reference.length; i++) {
+            diff = Math.max(diff, Math.abs(reference[i] - outs[1][i]));
+        }
+        assertTrue(diff > 1e-3, "β = 1 moves the output: max difference " + diff);
+    }
+
     /** SELECTED_KEYS selecting every key, with coupling and linear scales {@code scale}. */
     static QamaAttentionBlock everyKeySelected(double scale) {
         return QamaAttentionBlock.builder()

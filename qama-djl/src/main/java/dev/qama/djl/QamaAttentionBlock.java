@@ -2,6 +2,7 @@ package dev.qama.djl;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -568,7 +569,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
                     probabilityDropout.forward(ps, new NDList(tok), training).singletonOrThrow();
             heads = dropped.expandDims(3).mul(p.directions());
         } else if (outputMode == OutputMode.VALUES) {
-            heads = mixValues(ps, training, in, w, tok, vh, null, fields(p, wArr, training));
+            heads = mixValues(ps, training, in, wArr, tok, vh, null, fields(p, wArr, training));
         } else {
             NDArray qk = qh.matMul(kh.transpose(0, 1, 3, 2)); // (B, H, N, N)
             heads =
@@ -576,7 +577,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
                             ps,
                             training,
                             in,
-                            w,
+                            wArr,
                             tok,
                             vh,
                             Host.scale(qk, 1.0 / Math.sqrt(d)),
@@ -672,61 +673,36 @@ public final class QamaAttentionBlock extends AbstractBlock {
             ParameterStore ps,
             boolean training,
             Inputs in,
-            float[] w,
+            NDArray w,
             NDArray tok,
             NDArray vh,
             NDArray pairLogits,
             NDArray fields) {
         int B = in.batch;
-        int H = headCount;
         int N = in.tokens;
         int R = in.pairKeep == null ? 1 : N; // rows of the key mask that differ
-        float[] offset = new float[B * H * R * N];
-        float[] rowAny = new float[B * H * R];
-        float[] count = new float[B * H];
-        float[] allowed = fields == null ? null : new float[B * R * N];
+        // the only upload: which (query row, key) pairs the mask allows, 0 or −1e9, (B, 1, R, N)
+        float[] allowed = new float[B * R * N];
         for (int b = 0; b < B; b++) {
-            if (allowed != null) {
-                for (int r = 0; r < R; r++) {
-                    for (int j = 0; j < N; j++) {
-                        boolean keep =
-                                !in.maskedTokens[b][j]
-                                        && (in.pairKeep == null
-                                                || in.pairKeep[(b * N + r) * N + j]);
-                        allowed[(b * R + r) * N + j] = keep ? 0f : -1e9f;
-                    }
-                }
-            }
-            for (int t = 0; t < H; t++) {
-                int wBase = (b * H + t) * N;
-                double n = 0;
+            for (int r = 0; r < R; r++) {
                 for (int j = 0; j < N; j++) {
-                    n += w[wBase + j];
-                }
-                count[b * H + t] = (float) Math.max(1.0, n);
-                for (int r = 0; r < R; r++) {
-                    int oBase = ((b * H + t) * R + r) * N;
-                    boolean any = false;
-                    for (int j = 0; j < N; j++) {
-                        boolean open =
-                                !in.maskedTokens[b][j]
-                                        && (in.pairKeep == null
-                                                || in.pairKeep[(b * N + r) * N + j]);
-                        boolean keep = open && w[wBase + j] > 0;
-                        boolean soft = open && !keep && unselectedPenalty < 1e9;
-                        offset[oBase + j] =
-                                keep
-                                        ? (float) Math.log(w[wBase + j])
-                                        : soft ? (float) -unselectedPenalty : -1e9f;
-                        any |= keep || soft;
-                    }
-                    rowAny[(b * H + t) * R + r] = any ? 1f : 0f;
+                    boolean open =
+                            !in.maskedTokens[b][j]
+                                    && (in.pairKeep == null || in.pairKeep[(b * N + r) * N + j]);
+                    allowed[(b * R + r) * N + j] = open ? 0f : -1e9f;
                 }
             }
         }
         NDManager m = vh.getManager();
+        NDArray open = m.create(allowed, new Shape(B, 1, R, N));
+        // constants derived on the device from w: log w for the selected keys, −β for the others
+        NDArray unselected =
+                w.zerosLike().sub(unselectedPenalty < 1e9 ? (float) unselectedPenalty : 1e9f);
+        NDArray offset = NDArrays.where(w.gt(0f), w.log(), unselected).expandDims(2).add(open);
+        NDArray rowAny = offset.max(new int[] {3}, true).gt(-1e8f).toType(DataType.FLOAT32, false);
+        NDArray count = w.sum(new int[] {2}, true).maximum(1f); // n_t = max(1, Σ_j w_{t,j})
         // s = −γ·H/n_t (B, H, N)
-        NDArray scores = tok.neg().div(m.create(count, new Shape(B, H, 1)));
+        NDArray scores = tok.neg().div(count);
         if (energyScale != 1) {
             scores = Host.scale(scores, energyScale);
         }
@@ -734,23 +710,17 @@ public final class QamaAttentionBlock extends AbstractBlock {
         if (pairLogits != null) {
             base = base.add(pairLogits); // broadcasts to (B, H, N, N)
         }
-        NDArray alpha =
-                base.add(m.create(offset, new Shape(B, H, R, N)))
-                        .softmax(3)
-                        .mul(m.create(rowAny, new Shape(B, H, R, 1)));
+        NDArray alpha = base.add(offset).softmax(3).mul(rowAny);
         if (fields != null) {
             NDArray tau = fields.stopGradient().abs().mean(new int[] {2}, true).add(1e-6f);
             NDArray logSel = softPlus(fields.neg().div(tau)).neg(); // log σ(f/τ), (B, H, N)
-            NDArray soft =
-                    base.add(logSel.expandDims(2))
-                            .add(m.create(allowed, new Shape(B, 1, R, N)))
-                            .softmax(3);
+            NDArray soft = base.add(logSel.expandDims(2)).add(open).softmax(3);
             // value of the hard mix, gradient of the relaxed one
             alpha = soft.add(alpha.sub(soft).stopGradient());
         }
         alpha = probabilityDropout.forward(ps, new NDList(alpha), training).singletonOrThrow();
         NDArray mixed = alpha.matMul(vh); // (B, H, N or R, d)
-        return mixed.getShape().get(2) == N ? mixed : mixed.broadcast(B, H, N, headSize);
+        return mixed.getShape().get(2) == N ? mixed : mixed.broadcast(B, headCount, N, headSize);
     }
 
     /**

@@ -403,7 +403,7 @@ class QamaGradientTest {
             NDArray tokLeaf = arr(tokValues, B, H, N);
             tokLeaf.setRequiresGradient(true);
             NDArray mixed =
-                    block.mixValues(ps, false, in, w, tokLeaf, arr(v, B, H, N, D), null, null);
+                    block.mixValues(ps, false, in, wArr, tokLeaf, arr(v, B, H, N, D), null, null);
             gc.backward(mixed.mul(arr(cot, B, H, N, D)).sum());
             g = tokLeaf.getGradient().toFloatArray();
         }
@@ -424,7 +424,7 @@ class QamaGradientTest {
             }
             p = t.prepare(qa, ka, va, ea, in.flatMask());
             NDArray tok = p.tokenEnergies(wArr);
-            NDArray mixed = block.mixValues(ps, false, in, w, tok, va, null, null);
+            NDArray mixed = block.mixValues(ps, false, in, wArr, tok, va, null, null);
             churnDirectMemory();
             gc.backward(mixed.mul(arr(cot, B, H, N, D)).sum());
             gq = qa.getGradient().toFloatArray();

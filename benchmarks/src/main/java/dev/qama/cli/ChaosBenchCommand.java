@@ -93,6 +93,14 @@ public final class ChaosBenchCommand implements Callable<Integer> {
     int tokens = 8;
 
     @Option(
+            names = "--warmup",
+            paramLabel = "W",
+            description =
+                    "Batches each server solves before the load, not counted (default"
+                            + " ${DEFAULT-VALUE}).")
+    int warmup = 10;
+
+    @Option(
             names = "--kill-after",
             paramLabel = "D",
             converter = BenchCommand.WarmupTime.class,
@@ -180,6 +188,7 @@ public final class ChaosBenchCommand implements Callable<Integer> {
         o.heads = heads;
         o.tokens = tokens;
         o.seed = seed;
+        o.warmup = warmup;
         o.killAfter = killAfter;
         o.stopAfter = stopAfter;
         o.freezeAfter = freezeAfter;
@@ -282,6 +291,7 @@ public final class ChaosBenchCommand implements Callable<Integer> {
         return new Json()
                 .put("benchmark", "chaos")
                 .put("servers", r.servers())
+                .put("server_pids", r.serverPids())
                 .put("solver", r.solver())
                 .put("clients", r.clients())
                 .put("batches_per_client", r.batchesPerClient())

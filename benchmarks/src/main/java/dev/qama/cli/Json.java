@@ -91,7 +91,10 @@ public final class Json {
         return this;
     }
 
-    /** An array member of objects ({@link Json}) and strings (anything else: its toString). */
+    /**
+     * An array member: {@link Json} objects, integers ({@link Long}, {@link Integer}), other
+     * numbers, and strings (anything else: its toString).
+     */
     public Json put(String key, java.util.List<?> values) {
         StringBuilder b = key(key).append('[');
         for (int i = 0; i < values.size(); i++) {
@@ -101,6 +104,10 @@ public final class Json {
             Object v = values.get(i);
             if (v instanceof Json j) {
                 b.append(j);
+            } else if (v instanceof Long || v instanceof Integer) {
+                b.append(v);
+            } else if (v instanceof Number n) {
+                appendNumber(b, n.doubleValue());
             } else {
                 appendString(b, String.valueOf(v));
             }

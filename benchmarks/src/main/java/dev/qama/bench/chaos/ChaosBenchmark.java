@@ -82,6 +82,9 @@ public final class ChaosBenchmark {
         /** Head width d of the workload. */
         public int dim = 4;
 
+        /** Batches each server solves before the load (not counted), to warm its JIT up. */
+        public int warmup = 10;
+
         /** Root seed of problems, solver seeds and the client's jitter. */
         public long seed = 1;
 
@@ -148,10 +151,12 @@ public final class ChaosBenchmark {
 
     /**
      * What happened: counts (submitted = completed + lost), latencies of completed batches in ms,
-     * the faults injected, which endpoint served how many batches, the first error messages.
+     * the faults injected, which endpoint served how many batches, the first error messages; the
+     * process ids of the servers (all stopped when {@link #run} returns).
      */
     public record Report(
             int servers,
+            List<Long> serverPids,
             int clients,
             int batchesPerClient,
             int problemsPerBatch,
@@ -192,6 +197,7 @@ public final class ChaosBenchmark {
         check(o.clients >= 1, "--clients must be >= 1, got " + o.clients);
         check(o.batches >= 1, "--batches must be >= 1, got " + o.batches);
         check(o.batch >= 1, "--batch must be >= 1, got " + o.batch);
+        check(o.warmup >= 0, "--warmup must be >= 0, got " + o.warmup);
         check(
                 (long) o.clients * o.batches <= 1_000_000,
                 "--clients × --batches must be at most 1000000, got "
@@ -305,7 +311,24 @@ public final class ChaosBenchmark {
                 uris.add(p.awaitUri(o.startTimeout));
             }
             log.println("chaos: servers listening on " + uris);
-            return load(o, requests, expected, procs, uris, injector, clients, log);
+            if (o.warmup > 0) {
+                log.printf(
+                        Locale.ROOT, "chaos: warming up each server with %d batches%n", o.warmup);
+                for (URI u : uris) {
+                    try (RemoteAnnealerBackend one =
+                            RemoteAnnealerBackend.builder(List.of(u)).build()) {
+                        for (int i = 0; i < o.warmup; i++) {
+                            // ids beyond the load's: different jobs, never answered from a cache
+                            one.solve(request(o, total + i));
+                        }
+                    }
+                }
+            }
+            List<Long> pids = new ArrayList<>();
+            for (ServerProcess p : procs) {
+                pids.add(p.pid());
+            }
+            return load(o, requests, expected, procs, uris, pids, injector, clients, log);
         } finally {
             clients.shutdownNow();
             injector.shutdownNow();
@@ -329,6 +352,7 @@ public final class ChaosBenchmark {
             double[][] expected,
             List<ServerProcess> procs,
             List<URI> uris,
+            List<Long> pids,
             ScheduledExecutorService injector,
             ExecutorService clients,
             PrintWriter log)
@@ -449,6 +473,7 @@ public final class ChaosBenchmark {
             }
             return new Report(
                     o.servers,
+                    List.copyOf(pids),
                     o.clients,
                     o.batches,
                     o.batch,

@@ -130,22 +130,23 @@ public final class ChaosBenchmark {
             long pid,
             double atSeconds,
             double untilSeconds) {
-        /** "kill", "stop" or "freeze" of server i (endpoint, pid) at t s. */
+        /** E.g. "SIGKILL of server 0 (http://127.0.0.1:41773, pid 3255) at 5.01 s". */
         public String describe() {
             String what =
                     switch (kind) {
                         case "kill" -> "SIGKILL";
                         case "stop" -> "SIGTERM (graceful stop)";
-                        default -> "SIGSTOP, SIGCONT at " + format(untilSeconds) + " s";
+                        default -> "SIGSTOP";
                     };
             return String.format(
                     Locale.ROOT,
-                    "%s of server %d (%s, pid %d) at %s s",
+                    "%s of server %d (%s, pid %d) at %s s%s",
                     what,
                     server,
                     endpoint,
                     pid,
-                    format(atSeconds));
+                    format(atSeconds),
+                    kind.equals("freeze") ? ", SIGCONT at " + format(untilSeconds) + " s" : "");
         }
     }
 

@@ -17,6 +17,24 @@ public final class Stats {
         return s.length % 2 == 1 ? s[m] : 0.5 * (s[m - 1] + s[m]);
     }
 
+    /**
+     * The nearest-rank quantile: the smallest value with at least a fraction {@code p} of the
+     * values at or below it ({@code p = 1}: the maximum); NaN for no values.
+     */
+    public static double quantile(double[] values, double p) {
+        if (!(p > 0 && p <= 1)) {
+            throw new IllegalArgumentException("quantile must be in (0, 1], got " + p);
+        }
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = values.clone();
+        Arrays.sort(s);
+        // tolerance: 0.9 * 10 is 9.000000000000002 in binary, whose ceiling would be 10
+        int rank = (int) Math.ceil(p * s.length - 1e-9);
+        return s[Math.max(rank, 1) - 1];
+    }
+
     /** The arithmetic mean. */
     public static double mean(double[] values) {
         double acc = 0;

@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.Attention.class,
             BenchCommand.Instance.class,
             BenchRemoteCommand.class,
+            ChaosBenchCommand.class,
             LongSeqBenchCommand.LongSeq.class,
             JmhBenchCommand.Jmh.class,
             JmhBenchCommand.Block.class
@@ -50,7 +51,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new UserException(
-                "bench: missing a benchmark: attention, instance, remote, long-seq, block or jmh (see"
+                "bench: missing a benchmark: attention, instance, remote, chaos, long-seq, block or jmh"
+                        + " (see"
                         + " 'qama bench --help')");
     }
 

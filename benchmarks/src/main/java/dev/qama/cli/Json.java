@@ -85,6 +85,37 @@ public final class Json {
         return this;
     }
 
+    /** A nested object member ({@code null} writes JSON null). */
+    public Json put(String key, Json object) {
+        key(key).append(object == null ? "null" : object.toString());
+        return this;
+    }
+
+    /**
+     * An array member: {@link Json} objects, integers ({@link Long}, {@link Integer}), other
+     * numbers, and strings (anything else: its toString).
+     */
+    public Json put(String key, java.util.List<?> values) {
+        StringBuilder b = key(key).append('[');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            Object v = values.get(i);
+            if (v instanceof Json j) {
+                b.append(j);
+            } else if (v instanceof Long || v instanceof Integer) {
+                b.append(v);
+            } else if (v instanceof Number n) {
+                appendNumber(b, n.doubleValue());
+            } else {
+                appendString(b, String.valueOf(v));
+            }
+        }
+        b.append(']');
+        return this;
+    }
+
     /** The object's text, without a line end. */
     @Override
     public String toString() {

@@ -164,7 +164,7 @@ public final class LongSeqRun {
                             args[4],
                             Long.parseLong(args[5]));
         } catch (RuntimeException | Error e) {
-            // the parent shows the message (LongSequenceBenchmark.errorLine); exit even if
+            // the parent shows the message (ChildJvm.errorLine); exit even if
             // PyTorch's or a backend's threads would keep the JVM alive
             e.printStackTrace();
             System.err.flush();

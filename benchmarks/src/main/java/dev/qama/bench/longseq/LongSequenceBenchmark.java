@@ -1,5 +1,6 @@
 package dev.qama.bench.longseq;
 
+import dev.qama.bench.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -194,34 +195,23 @@ public final class LongSequenceBenchmark {
 
     /** Runs one measurement in a child JVM with this JVM's class path. */
     static LongSeqResult child(Options o, String attention, int n, PrintStream log) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        cmd.add("-Xmx" + o.childHeap);
-        cmd.add("--add-modules");
-        cmd.add("jdk.incubator.vector");
-        cmd.add("-Dai.djl.offline=true");
-        cmd.add("-Dai.djl.pytorch.num_threads=1");
-        cmd.add("-Djava.awt.headless=true");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(LongSeqRun.class.getName());
-        cmd.add(attention);
-        cmd.add(Integer.toString(n));
-        cmd.add(Integer.toString(o.heads));
-        cmd.add(Integer.toString(o.headSize));
-        cmd.add(o.backend);
-        cmd.add(Long.toString(o.seed));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("DJL_OFFLINE", "true");
-        pb.environment().put("OPT_OUT_TRACKING", "true");
-        pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");
+        ProcessBuilder pb =
+                ChildJvm.builder(
+                        o.childHeap,
+                        LongSeqRun.class.getName(),
+                        List.of(
+                                attention,
+                                Integer.toString(n),
+                                Integer.toString(o.heads),
+                                Integer.toString(o.headSize),
+                                o.backend,
+                                Long.toString(o.seed)));
         log.println(attention + " N=" + n + ": starting a child JVM");
         LongSeqResult result = null;
-        StderrTail stderr = null;
+        ChildJvm.OutputTail stderr = null;
         try {
             Process p = pb.start();
-            stderr = new StderrTail(p.getErrorStream());
+            stderr = new ChildJvm.OutputTail(p.getErrorStream(), "long-seq-stderr");
             try (BufferedReader r =
                     new BufferedReader(
                             new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -239,7 +229,7 @@ public final class LongSequenceBenchmark {
                 result = LongSeqResult.notRun(attention, n, o.heads, o.headSize, "timeout");
             } else if (result == null) {
                 int code = p.exitValue();
-                String reason = errorLine(stderr.lines());
+                String reason = ChildJvm.errorLine(stderr.lines());
                 String status = code == 137 ? "OOM (killed; exit 137)" : "failed: exit " + code;
                 result =
                         LongSeqResult.notRun(
@@ -259,85 +249,6 @@ public final class LongSequenceBenchmark {
         }
         log.println(attention + " N=" + n + ": " + describe(result));
         return result;
-    }
-
-    /** The longest error line {@link #errorLine} returns. */
-    static final int MAX_ERROR_CHARS = 400;
-
-    /**
-     * The line of a failed child JVM's stderr that says why: the message of the deepest "Caused
-     * by:" exception, else of the uncaught exception ("Exception in thread …"), else the last line
-     * that is not part of a stack trace; exception classes without their package. Empty if there is
-     * none.
-     */
-    static String errorLine(List<String> stderr) {
-        String cause = null;
-        String thrown = null;
-        String last = null;
-        for (String raw : stderr) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("at ") || line.matches("\\.\\.\\. \\d+ more")) {
-                continue;
-            }
-            last = line;
-            if (line.startsWith("Caused by: ")) {
-                cause = line.substring("Caused by: ".length());
-            } else if (line.startsWith("Exception in thread ")) {
-                int q = line.indexOf('"', line.indexOf('"') + 1);
-                thrown = q < 0 ? line : line.substring(q + 1).strip();
-                cause = null; // a later uncaught exception replaces an earlier chain
-            }
-        }
-        String pick = cause != null ? cause : thrown != null ? thrown : last;
-        if (pick == null) {
-            return "";
-        }
-        // java.lang.IllegalArgumentException: msg -> IllegalArgumentException: msg
-        pick = pick.replaceFirst("^(?:[a-z_$][\\w$]*\\.)+([A-Z][\\w$]*(?:Exception|Error))", "$1");
-        return pick.length() <= MAX_ERROR_CHARS
-                ? pick
-                : pick.substring(0, MAX_ERROR_CHARS - 1) + "…";
-    }
-
-    /** Reads a child's stderr on a daemon thread and keeps its last lines. */
-    private static final class StderrTail {
-        private static final int KEEP = 200;
-        private final java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
-        private final Thread reader;
-
-        StderrTail(java.io.InputStream in) {
-            reader =
-                    new Thread(
-                            () -> {
-                                try (BufferedReader r =
-                                        new BufferedReader(
-                                                new InputStreamReader(
-                                                        in, StandardCharsets.UTF_8))) {
-                                    String line;
-                                    while ((line = r.readLine()) != null) {
-                                        synchronized (tail) {
-                                            if (tail.size() == KEEP) {
-                                                tail.removeFirst();
-                                            }
-                                            tail.addLast(line);
-                                        }
-                                    }
-                                } catch (IOException e) {
-                                    // the child is gone: keep what was read
-                                }
-                            },
-                            "long-seq-stderr");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** The kept lines, after the child has closed its stderr (waits at most 10 s). */
-        List<String> lines() throws InterruptedException {
-            reader.join(10_000);
-            synchronized (tail) {
-                return new ArrayList<>(tail);
-            }
-        }
     }
 
     /** A one-line summary of a result. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qama.bench.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ class LongSequenceBenchmarkTest {
         assertEquals(
                 "IllegalArgumentException: paper-v2: H·N·N = 2147745800 coupling entries do not"
                         + " fit in one Java array",
-                LongSequenceBenchmark.errorLine(uncaught));
+                ChildJvm.errorLine(uncaught));
         List<String> chained =
                 List.of(
                         "java.lang.IllegalStateException: block failed",
@@ -69,18 +70,14 @@ class LongSequenceBenchmarkTest {
                         "Caused by: ai.djl.engine.EngineException: could not allocate 4 GiB",
                         "\tat d.E.f(E.java:2)",
                         "\t... 3 more");
-        assertEquals(
-                "EngineException: could not allocate 4 GiB",
-                LongSequenceBenchmark.errorLine(chained));
+        assertEquals("EngineException: could not allocate 4 GiB", ChildJvm.errorLine(chained));
         assertEquals(
                 "terminate called after throwing an instance of 'c10::Error'",
-                LongSequenceBenchmark.errorLine(
+                ChildJvm.errorLine(
                         List.of("terminate called after throwing an instance of 'c10::Error'")));
-        assertEquals("", LongSequenceBenchmark.errorLine(List.of("", "  ")));
+        assertEquals("", ChildJvm.errorLine(List.of("", "  ")));
         String longLine = "x".repeat(1000);
-        assertEquals(
-                LongSequenceBenchmark.MAX_ERROR_CHARS,
-                LongSequenceBenchmark.errorLine(List.of(longLine)).length());
+        assertEquals(ChildJvm.MAX_ERROR_CHARS, ChildJvm.errorLine(List.of(longLine)).length());
     }
 
     /** A child JVM that fails reports why, not only its exit code. */

@@ -3,6 +3,7 @@ package dev.qama.cli;
 import dev.qama.bench.IoErrors;
 import dev.qama.bench.SolverSpec;
 import dev.qama.bench.infer.ExampleCsv;
+import dev.qama.bench.infer.Predictions;
 import dev.qama.bench.infer.TrainedModel;
 import dev.qama.bench.train.Digits;
 import dev.qama.bench.train.Idx;
@@ -15,8 +16,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -117,6 +116,8 @@ public final class InferCommand implements Callable<Integer> {
                 count = predict(model, scorer, r, input.toString(), w);
             } catch (IOException e) {
                 throw IoErrors.withFile(input, e);
+            } catch (java.io.UncheckedIOException e) { // from BufferedReader.lines()
+                throw IoErrors.withFile(input, e.getCause());
             } finally {
                 if (out != null) {
                     w.close();
@@ -143,7 +144,7 @@ public final class InferCommand implements Callable<Integer> {
 
     /**
      * Reads examples from {@code in} and writes the header and one prediction per example to {@code
-     * w}, {@code B} examples at a time.
+     * w}.
      *
      * @param name the input's name for messages
      * @return the number of examples
@@ -155,40 +156,13 @@ public final class InferCommand implements Callable<Integer> {
             String name,
             Writer w)
             throws IOException {
-        int per = model.inputSize();
-        int k = model.classes();
-        int b = scorer.batchSize();
-        w.write(ExampleCsv.predictionHeader(k) + "\n");
-        List<String> ids = new ArrayList<>(b);
-        float[] x = new float[b * per];
-        long count = 0;
-        long lineNo = 0;
-        String line;
-        while (true) {
-            line = in.readLine();
-            if (line != null) {
-                lineNo++;
-                if (ExampleCsv.skip(line)) {
-                    continue;
-                }
-                ExampleCsv.Example e = ExampleCsv.parse(line, per, name + ":" + lineNo);
-                System.arraycopy(e.values(), 0, x, ids.size() * per, per);
-                ids.add(e.id());
-            }
-            if (ids.size() == b || (line == null && !ids.isEmpty())) {
-                int n = ids.size();
-                float[] logits = scorer.logits(n == b ? x : java.util.Arrays.copyOf(x, n * per), n);
-                for (int i = 0; i < n; i++) {
-                    w.write(ExampleCsv.prediction(ids.get(i), logits, i * k, k));
-                    w.write('\n');
-                }
-                count += n;
-                ids.clear();
-            }
-            if (line == null) {
-                return count;
-            }
+        w.write(ExampleCsv.predictionHeader(model.classes()) + "\n");
+        Predictions p = new Predictions(model, scorer, in.lines().iterator(), i -> name + ":" + i);
+        while (p.hasNext()) {
+            w.write(p.next());
+            w.write('\n');
         }
+        return p.examples();
     }
 
     /** {@code qama infer export}: a data set's images as an examples file. */

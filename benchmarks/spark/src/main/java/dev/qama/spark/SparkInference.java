@@ -131,6 +131,14 @@ public final class SparkInference implements Callable<Integer> {
             if (c instanceof IllegalArgumentException) {
                 return c.getMessage();
             }
+            // Hadoop's: --out exists, --input does not
+            String type = c.getClass().getName();
+            if (type.equals("org.apache.hadoop.mapred.FileAlreadyExistsException")) {
+                return "--out: " + c.getMessage() + " (choose a new directory)";
+            }
+            if (type.equals("org.apache.hadoop.mapred.InvalidInputException")) {
+                return "--input: " + c.getMessage();
+            }
         }
         // a task's exception may reach the driver only as text in Spark's message
         Matcher m = TASK_IAE.matcher(String.valueOf(t.getMessage()));

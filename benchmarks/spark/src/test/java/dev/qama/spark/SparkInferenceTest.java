@@ -167,6 +167,31 @@ class SparkInferenceTest {
     }
 
     @Test
+    void existingOutputAndMissingInputAreUserErrors() throws IOException {
+        SparkInference.Job job = SparkInference.prepare(run, null, 2, 16);
+        Path taken = Files.createDirectories(tmp.resolve("taken"));
+        Exception e =
+                assertThrows(
+                        Exception.class,
+                        () -> job.run(sc, examples.toUri().toString(), taken.toString()));
+        String m = SparkInference.userMessage(e);
+        assertNotNull(m, "no user message in " + e);
+        assertTrue(m.startsWith("--out: ") && m.contains("already exists"), m);
+        Path missing = tmp.resolve("missing.csv");
+        e =
+                assertThrows(
+                        Exception.class,
+                        () ->
+                                job.run(
+                                        sc,
+                                        missing.toUri().toString(),
+                                        tmp.resolve("o2").toString()));
+        m = SparkInference.userMessage(e);
+        assertNotNull(m, "no user message in " + e);
+        assertTrue(m.startsWith("--input: ") && m.contains("missing.csv"), m);
+    }
+
+    @Test
     void badRunDirectoryIsOneLineBeforeSparkStarts() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             ServeCommand.class,
             TrainCommand.class,
+            InferCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

@@ -18,7 +18,6 @@ import dev.qama.bench.train.Training;
 import dev.qama.core.formulation.CouplingForm;
 import dev.qama.djl.QamaAttentionBlock.Formulation;
 import dev.qama.djl.QamaAttentionBlock.OutputMode;
-import dev.qama.djl.QamaEncoders;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -381,40 +380,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (task.equals("kv-retrieval")) {
             return longRange(stdout, err);
         }
-        TrainSpec.Attention att =
-                switch (attention) {
-                    case "classical" -> TrainSpec.Attention.CLASSICAL;
-                    case "qama" -> TrainSpec.Attention.QAMA;
-                    case "none" -> TrainSpec.Attention.NONE;
-                    default ->
-                            throw new UserException(
-                                    "--attention must be classical or qama (or none, the"
-                                            + " ablation), got '"
-                                            + attention
-                                            + "'");
-                };
+        TrainSpec.Attention att = TrainSpec.attention(attention);
         boolean quantum = att == TrainSpec.Attention.QAMA;
-        Formulation f =
-                switch (formulation) {
-                    case "paper-v1" -> Formulation.PAPER_V1;
-                    case "paper-v2" -> Formulation.PAPER_V2;
-                    default ->
-                            throw new UserException(
-                                    "--formulation must be paper-v1 or paper-v2, got '"
-                                            + formulation
-                                            + "'");
-                };
-        OutputMode mode =
-                switch (outputMode) {
-                    case "paper" -> OutputMode.PAPER;
-                    case "values" -> OutputMode.VALUES;
-                    case "selected-keys" -> OutputMode.SELECTED_KEYS;
-                    default ->
-                            throw new UserException(
-                                    "--output-mode must be paper, values or selected-keys, got '"
-                                            + outputMode
-                                            + "'");
-                };
+        Formulation f = TrainSpec.formulation(formulation);
+        OutputMode mode = TrainSpec.outputMode(outputMode);
         CouplingForm form;
         try {
             form = CouplingForm.parse(coupling);
@@ -522,7 +491,8 @@ public final class TrainCommand implements Callable<Integer> {
                             data.test,
                             history,
                             progress,
-                            data.selectionRows);
+                            data.selectionRows,
+                            data.task.equals("image") ? dir : null);
             finished.set(true);
         } catch (RuntimeException | Error ex) {
             if (history.last() == null) {
@@ -635,7 +605,18 @@ public final class TrainCommand implements Callable<Integer> {
         j.put("train_loss", last == null ? null : last.loss())
                 .put("test_seconds", r == null ? null : r.testSeconds())
                 .put("held_out", data.heldOut)
-                .put("train_size", (long) data.train.count());
+                .put("classes", (long) data.train.classes());
+        if (data.trainImages != null) { // what qama infer needs to rebuild the model
+            j.put("image_size", (long) data.trainImages.size())
+                    .put("channels", (long) data.trainImages.channels())
+                    .put("patch", (long) data.patch)
+                    .put(
+                            "model",
+                            r == null || r.model() == null
+                                    ? null
+                                    : r.model().getFileName().toString());
+        }
+        j.put("train_size", (long) data.train.count());
         if (data.validation()) {
             j.put("validation_accuracy", r == null ? null : r.testAccuracy())
                     .put("validation_size", (long) data.test.count())
@@ -855,7 +836,7 @@ public final class TrainCommand implements Callable<Integer> {
         int size = train.size();
         int ch = train.channels();
         int k = classes;
-        d.model = factory -> QamaEncoders.simpleVit(size, p, ch, 64, 1, 8, 64, k, factory);
+        d.model = Training.imageModel(size, p, ch, k);
         return d;
     }
 
@@ -947,7 +928,8 @@ public final class TrainCommand implements Callable<Integer> {
         return rows.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static Path find(Path dir, String stem) {
+    /** {@code dir/stem.gz} or {@code dir/stem}, whichever exists first, else null. */
+    static Path find(Path dir, String stem) {
         for (String suffix : new String[] {".gz", ""}) {
             Path p = dir.resolve(stem + suffix);
             if (Files.isRegularFile(p)) {

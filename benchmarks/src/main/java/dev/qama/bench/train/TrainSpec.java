@@ -175,6 +175,59 @@ public record TrainSpec(
         NONE
     }
 
+    /**
+     * The attention named on the command line or in a result file.
+     *
+     * @throws IllegalArgumentException naming {@code --attention} and the value
+     */
+    public static Attention attention(String name) {
+        return switch (name) {
+            case "classical" -> Attention.CLASSICAL;
+            case "qama" -> Attention.QAMA;
+            case "none" -> Attention.NONE;
+            default ->
+                    throw new IllegalArgumentException(
+                            "--attention must be classical or qama (or none, the ablation), got '"
+                                    + name
+                                    + "'");
+        };
+    }
+
+    /**
+     * The formulation named on the command line or in a result file ({@code paper-v1}, {@code
+     * paper-v2}).
+     *
+     * @throws IllegalArgumentException naming {@code --formulation} and the value
+     */
+    public static Formulation formulation(String name) {
+        return switch (name) {
+            case "paper-v1" -> Formulation.PAPER_V1;
+            case "paper-v2" -> Formulation.PAPER_V2;
+            default ->
+                    throw new IllegalArgumentException(
+                            "--formulation must be paper-v1 or paper-v2, got '" + name + "'");
+        };
+    }
+
+    /**
+     * The output mode named on the command line or in a result file ({@code paper}, {@code values},
+     * {@code selected-keys}).
+     *
+     * @throws IllegalArgumentException naming {@code --output-mode} and the value
+     */
+    public static OutputMode outputMode(String name) {
+        return switch (name) {
+            case "paper" -> OutputMode.PAPER;
+            case "values" -> OutputMode.VALUES;
+            case "selected-keys" -> OutputMode.SELECTED_KEYS;
+            default ->
+                    throw new IllegalArgumentException(
+                            "--output-mode must be paper, values or selected-keys, got '"
+                                    + name
+                                    + "'");
+        };
+    }
+
     /** Whether the attention is QAMA. */
     public boolean quantum() {
         return attention == Attention.QAMA;

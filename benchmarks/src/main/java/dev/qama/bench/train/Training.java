@@ -19,6 +19,9 @@ import dev.qama.core.spi.Seeds;
 import dev.qama.djl.QamaTrainingListener;
 import dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory;
 import dev.qama.djl.SolverStatistics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,6 +60,7 @@ public final class Training {
      * @param solver the backend's name, or null for classical attention
      * @param selections for QAMA, the selections w (heads × tokens) of the plotted test examples
      * @param selectionExamples their indices in the test set
+     * @param model the file the trained model was saved in, or null when it was not saved
      */
     public record Result(
             int epochs,
@@ -68,15 +72,39 @@ public final class Training {
             double testSeconds,
             String solver,
             List<double[]> selections,
-            int[] selectionExamples) {}
+            int[] selectionExamples,
+            Path model) {
+
+        /** This result with the file the model was saved in. */
+        public Result withModel(Path file) {
+            return new Result(
+                    epochs,
+                    trainAccuracy,
+                    trainLoss,
+                    testAccuracy,
+                    trainSeconds,
+                    solverSeconds,
+                    testSeconds,
+                    solver,
+                    selections,
+                    selectionExamples,
+                    file);
+        }
+    }
 
     private Training() {}
+
+    /** The name under which {@link #run} saves the trained model: {@code model-0000.params}. */
+    public static final String MODEL_NAME = "model";
 
     /**
      * Trains a model built by {@code model} (given the attention factory of the spec) and returns
      * the measurements; {@code history} receives each epoch as it ends.
      *
      * @param selectionExamples test indices whose QAMA selections to record (may be empty)
+     * @param saveTo a directory to save the trained model in ({@link Model#save} under {@link
+     *     #MODEL_NAME}, so DJL's {@code Model.load(dir, "model")} reads it back), or null
+     * @throws UncheckedIOException if the model cannot be saved
      */
     public static Result run(
             TrainSpec spec,
@@ -85,31 +113,17 @@ public final class Training {
             Examples test,
             History history,
             Listener listener,
-            int[] selectionExamples) {
+            int[] selectionExamples,
+            Path saveTo) {
         SolverStatistics backend = null;
-        AttentionFactory factory =
-                spec.attention() == TrainSpec.Attention.NONE
-                        ? (e, h, p) ->
-                                new LambdaBlock(x -> new NDList(x.head().zerosLike()), "none")
-                        : AttentionFactory.classical();
         if (spec.quantum()) {
             backend =
                     new SolverStatistics(
                             spec.solver() == null
                                     ? Annealers.createDefault()
                                     : spec.solver().create());
-            SolverStatistics b = backend;
-            factory =
-                    AttentionFactory.qama(
-                            q ->
-                                    spec.qubo()
-                                            .applyTo(q)
-                                            .optFormulation(spec.formulation())
-                                            .optOutputMode(spec.outputMode())
-                                            .optCouplingForm(spec.couplingForm())
-                                            .optBackend(b)
-                                            .optSeed(spec.seed()));
         }
+        AttentionFactory factory = attentionFactory(spec, backend);
         try (Model m = Model.newInstance("qama-train", "PyTorch")) {
             Engine.getEngine("PyTorch").setRandomSeed((int) (spec.seed() ^ (spec.seed() >>> 32)));
             m.setBlock(model.apply(factory));
@@ -126,25 +140,88 @@ public final class Training {
                 qamaListener = new QamaTrainingListener(backend);
                 cfg.addTrainingListeners(qamaListener);
             }
+            Result result;
             try (Trainer trainer = m.newTrainer(cfg)) {
                 trainer.initialize(train.inputShapes(Math.min(spec.batchSize(), train.count())));
                 trainer.notifyListeners(l -> l.onTrainingBegin(trainer));
-                return loop(
-                        spec,
-                        trainer,
-                        train,
-                        test,
-                        history,
-                        listener,
-                        backend,
-                        qamaListener,
-                        selectionExamples);
+                result =
+                        loop(
+                                spec,
+                                trainer,
+                                train,
+                                test,
+                                history,
+                                listener,
+                                backend,
+                                qamaListener,
+                                selectionExamples);
             }
+            if (saveTo != null) {
+                try {
+                    m.save(saveTo, MODEL_NAME);
+                    int epoch = ai.djl.util.Utils.getCurrentEpoch(saveTo, MODEL_NAME);
+                    result =
+                            result.withModel(
+                                    saveTo.resolve(
+                                            String.format(
+                                                    java.util.Locale.ROOT,
+                                                    "%s-%04d.params",
+                                                    MODEL_NAME,
+                                                    epoch)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(
+                            "could not save the trained model in " + saveTo + ": " + e, e);
+                }
+            }
+            return result;
         } finally {
             if (backend != null) {
                 backend.close();
             }
         }
+    }
+
+    /**
+     * The SimpleViT of {@code qama train --task image}: S×S images of C channels cut into P×P
+     * patches, width 64, one encoder layer, 8 heads, MLP 64, K classes. Training and inference
+     * ({@code TrainedModel}) build it here.
+     */
+    public static Function<AttentionFactory, Block> imageModel(
+            int size, int patch, int channels, int classes) {
+        return factory ->
+                dev.qama.djl.QamaEncoders.simpleVit(
+                        size, patch, channels, 64, 1, 8, 64, classes, factory);
+    }
+
+    /**
+     * The attention layers of a model trained or rebuilt from {@code spec}: DJL's classical block,
+     * none (the ablation), or QAMA blocks with the spec's formulation, output mode, QUBO settings
+     * and seed, solving on {@code backend}. Training and inference ({@code TrainedModel}) build
+     * their blocks here, so a rebuilt model has exactly the trained configuration.
+     *
+     * @param backend the QAMA blocks' backend (ignored unless the spec is QAMA; then not null)
+     */
+    public static AttentionFactory attentionFactory(
+            TrainSpec spec, dev.qama.core.spi.AnnealerBackend backend) {
+        return switch (spec.attention()) {
+            case NONE ->
+                    (e, h, p) -> new LambdaBlock(x -> new NDList(x.head().zerosLike()), "none");
+            case CLASSICAL -> AttentionFactory.classical();
+            case QAMA -> {
+                if (backend == null) {
+                    throw new IllegalArgumentException("QAMA attention needs a backend");
+                }
+                yield AttentionFactory.qama(
+                        q ->
+                                spec.qubo()
+                                        .applyTo(q)
+                                        .optFormulation(spec.formulation())
+                                        .optOutputMode(spec.outputMode())
+                                        .optCouplingForm(spec.couplingForm())
+                                        .optBackend(backend)
+                                        .optSeed(spec.seed()));
+            }
+        };
     }
 
     private static Result loop(
@@ -274,7 +351,8 @@ public final class Training {
                 testSeconds,
                 backend == null ? null : backend.name(),
                 selections,
-                selectionExamples.clone());
+                selectionExamples.clone(),
+                null);
     }
 
     /**

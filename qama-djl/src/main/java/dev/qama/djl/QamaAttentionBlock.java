@@ -683,38 +683,61 @@ public final class QamaAttentionBlock extends AbstractBlock {
         int R = in.pairKeep == null ? 1 : N; // rows of the key mask that differ
         // the only upload: which (query row, key) pairs the mask allows, 0 or −1e9, (B, 1, R, N)
         float[] allowed = new float[B * R * N];
+        boolean emptyRow = false; // a query row that may see no key at all
         for (int b = 0; b < B; b++) {
             for (int r = 0; r < R; r++) {
+                boolean any = false;
                 for (int j = 0; j < N; j++) {
                     boolean open =
                             !in.maskedTokens[b][j]
                                     && (in.pairKeep == null || in.pairKeep[(b * N + r) * N + j]);
                     allowed[(b * R + r) * N + j] = open ? 0f : -1e9f;
+                    any |= open;
                 }
+                emptyRow |= !any;
             }
         }
         NDManager m = vh.getManager();
         NDArray open = m.create(allowed, new Shape(B, 1, R, N));
+        boolean dropping = !(unselectedPenalty < 1e9); // a key left out is dropped
         // constants derived on the device from w: log w for the selected keys, −β for the others
-        NDArray unselected =
-                w.zerosLike().sub(unselectedPenalty < 1e9 ? (float) unselectedPenalty : 1e9f);
-        NDArray offset = NDArrays.where(w.gt(0f), w.log(), unselected).expandDims(2).add(open);
-        NDArray rowAny = offset.max(new int[] {3}, true).gt(-1e8f).toType(DataType.FLOAT32, false);
+        NDArray unselected = w.zerosLike().sub(dropping ? 1e9f : (float) unselectedPenalty);
+        NDArray selection = NDArrays.where(w.gt(0f), w.log(), unselected); // (B, H, N)
         NDArray count = w.sum(new int[] {2}, true).maximum(1f); // n_t = max(1, Σ_j w_{t,j})
         // s = −γ·H/n_t (B, H, N)
         NDArray scores = tok.neg().div(count);
         if (energyScale != 1) {
             scores = Host.scale(scores, energyScale);
         }
-        NDArray base = scores.expandDims(2);
-        if (pairLogits != null) {
-            base = base.add(pairLogits); // broadcasts to (B, H, N, N)
+        // the per-key terms are added while they are (B, H, 1, N); only a per-query mask (R = N)
+        // is added at (B, H, N, N)
+        NDArray keyTerms = scores.add(selection).expandDims(2);
+        NDArray rowMask = R == 1 ? null : open;
+        if (R == 1) {
+            keyTerms = keyTerms.add(open);
         }
-        NDArray alpha = base.add(offset).softmax(3).mul(rowAny);
+        NDArray base = pairLogits == null ? keyTerms : keyTerms.add(pairLogits);
+        if (rowMask != null) {
+            base = base.add(rowMask);
+        }
+        NDArray alpha = base.softmax(3);
+        if (emptyRow || dropping) {
+            // rows with no key to attend to output 0 (a softmax of −1e9 everywhere is uniform)
+            NDArray offsets = selection.expandDims(2).add(open);
+            alpha =
+                    alpha.mul(
+                            offsets.max(new int[] {3}, true)
+                                    .gt(-1e8f)
+                                    .toType(DataType.FLOAT32, false));
+        }
         if (fields != null) {
             NDArray tau = fields.stopGradient().abs().mean(new int[] {2}, true).add(1e-6f);
             NDArray logSel = softPlus(fields.neg().div(tau)).neg(); // log σ(f/τ), (B, H, N)
-            NDArray soft = base.add(logSel.expandDims(2)).add(open).softmax(3);
+            NDArray softBase = scores.add(logSel).expandDims(2).add(open);
+            if (pairLogits != null) {
+                softBase = softBase.add(pairLogits);
+            }
+            NDArray soft = softBase.softmax(3);
             // value of the hard mix, gradient of the relaxed one
             alpha = soft.add(alpha.sub(soft).stopGradient());
         }

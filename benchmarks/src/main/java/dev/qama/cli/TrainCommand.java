@@ -383,7 +383,12 @@ public final class TrainCommand implements Callable<Integer> {
         TrainSpec.Attention att = TrainSpec.attention(attention);
         boolean quantum = att == TrainSpec.Attention.QAMA;
         Formulation f = TrainSpec.formulation(formulation);
-        OutputMode mode = TrainSpec.outputMode(outputMode);
+        OutputMode mode;
+        try {
+            mode = OutputMode.parse(outputMode);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--output-mode: " + e.getMessage());
+        }
         CouplingForm form;
         try {
             form = CouplingForm.parse(coupling);
@@ -523,7 +528,7 @@ public final class TrainCommand implements Callable<Integer> {
                 ? "qama "
                         + (ts.formulation() == Formulation.PAPER_V1 ? "v1" : "v2")
                         + " "
-                        + ts.outputMode().name().toLowerCase(Locale.ROOT)
+                        + ts.outputMode().cliName()
                 : "classical";
     }
 

@@ -375,4 +375,17 @@ class TrainCommandTest {
             assertTrue(acc > 0.8, attention + ": test accuracy " + acc);
         }
     }
+
+    @Test
+    void aBadOutputModeIsAOneLineErrorNamingTheValidModes() {
+        CliRun r = CliRun.of("train", "--attention", "qama", "--output-mode", "keys");
+        assertEquals(2, r.exitCode());
+        assertTrue(
+                r.err()
+                        .contains(
+                                "--output-mode: output mode 'keys' is not one of paper, values,"
+                                        + " selected-keys"),
+                r.err());
+        assertEquals(1, r.errLines().length, r.err());
+    }
 }

@@ -2,7 +2,6 @@ package dev.qama.djl;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -163,7 +162,37 @@ public final class QamaAttentionBlock extends AbstractBlock {
          * ScaledDotProductAttentionBlock; the energy term still carries the gradient through the
          * QUBO. Memory is that of classical attention, (B, H, N, N) weights.
          */
-        SELECTED_KEYS
+        SELECTED_KEYS;
+
+        /**
+         * The name on the command line and in result files: {@code paper}, {@code values}, {@code
+         * selected-keys}.
+         */
+        public String cliName() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        /**
+         * The mode with this {@link #cliName()} (case-insensitive, surrounding blanks ignored;
+         * {@code selected_keys} is accepted).
+         *
+         * @throws IllegalArgumentException naming the value and the accepted names
+         */
+        public static OutputMode parse(String name) {
+            if (name != null) {
+                String n = name.trim().replace('_', '-');
+                for (OutputMode m : values()) {
+                    if (m.cliName().equalsIgnoreCase(n)) {
+                        return m;
+                    }
+                }
+            }
+            StringBuilder valid = new StringBuilder();
+            for (OutputMode m : values()) {
+                valid.append(valid.length() == 0 ? "" : ", ").append(m.cliName());
+            }
+            throw new IllegalArgumentException("output mode '" + name + "' is not one of " + valid);
+        }
     }
 
     /**
@@ -220,6 +249,9 @@ public final class QamaAttentionBlock extends AbstractBlock {
     private final Dropout probabilityDropout;
     private final ValueImportanceBlock valueImportance;
 
+    /** The output mode's head computation, chosen once from {@link #outputMode}. */
+    private final HeadOutput headOutput;
+
     private QamaAttentionBlock(Builder b, HeadTerms terms, String backendName) {
         super(VERSION);
         this.embeddingSize = b.embeddingSize;
@@ -250,6 +282,24 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 formulation == Formulation.PAPER_V2
                         ? addChildBlock("valueImportance", new ValueImportanceBlock(headSize))
                         : null;
+        headOutput =
+                switch (outputMode) {
+                    case PAPER -> new PaperHeads(probabilityDropout);
+                    case VALUES -> mixer(false);
+                    case SELECTED_KEYS -> mixer(true);
+                };
+    }
+
+    /** The shared value mixing of VALUES ({@code queryKeyScores} false) and SELECTED_KEYS. */
+    private MixedHeads mixer(boolean queryKeyScores) {
+        return new MixedHeads(
+                probabilityDropout,
+                headCount,
+                headSize,
+                unselectedPenalty,
+                energyScale,
+                selectionGradient,
+                queryKeyScores);
     }
 
     private Linear projection() {
@@ -563,33 +613,11 @@ public final class QamaAttentionBlock extends AbstractBlock {
         NDArray wArr = manager.create(w, new Shape(B, H, N)); // constant: no gradient
         NDArray tok = p.tokenEnergies(wArr); // (B, H, N)
 
-        NDArray heads; // (B, H, N, d)
-        if (outputMode == OutputMode.PAPER) {
-            NDArray dropped =
-                    probabilityDropout.forward(ps, new NDList(tok), training).singletonOrThrow();
-            heads = dropped.expandDims(3).mul(p.directions());
-        } else if (outputMode == OutputMode.VALUES) {
-            heads = mixValues(ps, training, in, wArr, tok, vh, null, fields(p, wArr, training));
-        } else {
-            NDArray qk = qh.matMul(kh.transpose(0, 1, 3, 2)); // (B, H, N, N)
-            heads =
-                    mixValues(
-                            ps,
-                            training,
-                            in,
-                            wArr,
-                            tok,
-                            vh,
-                            Host.scale(qk, 1.0 / Math.sqrt(d)),
-                            fields(p, wArr, training));
-        }
+        NDArray heads = // (B, H, N, d)
+                headOutput.heads(
+                        ps, training, in, new HeadOutput.Selection(p, wArr, tok, qh, kh, vh));
         NDArray merged = heads.transpose(0, 2, 1, 3).reshape(B, N, (long) embeddingSize);
         return resultProjection.forward(ps, new NDList(merged), training, params);
-    }
-
-    /** The selection's local fields when the selection gradient is on and we train, else null. */
-    private NDArray fields(HeadTerms.Prepared p, NDArray w, boolean training) {
-        return selectionGradient && training ? p.selectionFields(w) : null;
     }
 
     /**
@@ -654,17 +682,8 @@ public final class QamaAttentionBlock extends AbstractBlock {
     }
 
     /**
-     * VALUES and SELECTED_KEYS: out_{t,i} = Σ_j α_{t,i,j} V_{t,j}, α_{t,i,·} = softmax over the
-     * keys j that query i keeps of a_{t,i,j} + s_{t,j} + log w_{t,j} for the selected ones (w_{t,j}
-     * > 0) and a_{t,i,j} − β for the others (left out entirely when β is infinite), s = −γ·H/n_t
-     * with n_t = max(1, Σ_j w_{t,j}), a = {@code pairLogits} (SELECTED_KEYS, the scaled query–key
-     * products) or 0 (VALUES); a query with no such key outputs 0.
-     *
-     * <p>With {@code fields} (the selection gradient) the value is the same, but the gradient is
-     * that of the relaxed mix over every key query i keeps, with log w_{t,j} replaced by log
-     * σ(f_{t,j}/τ_t), f the local fields of the selection and τ_t their mean magnitude per head and
-     * element (a straight-through estimator): keys the annealer left out get a gradient, and so do
-     * the QUBO's coefficients through f.
+     * VALUES and SELECTED_KEYS's mixing of the value vectors with this block's β, γ and dropout:
+     * see {@link MixedHeads#mix}.
      *
      * @param pairLogits (B, H, N, N) per-query scores, or null for none
      * @param fields (B, H, N) local fields of the selection, or null for the plain gradient
@@ -678,81 +697,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
             NDArray vh,
             NDArray pairLogits,
             NDArray fields) {
-        int B = in.batch;
-        int N = in.tokens;
-        int R = in.pairKeep == null ? 1 : N; // rows of the key mask that differ
-        // the only upload: which (query row, key) pairs the mask allows, 0 or −1e9, (B, 1, R, N)
-        float[] allowed = new float[B * R * N];
-        boolean emptyRow = false; // a query row that may see no key at all
-        for (int b = 0; b < B; b++) {
-            for (int r = 0; r < R; r++) {
-                boolean any = false;
-                for (int j = 0; j < N; j++) {
-                    boolean open =
-                            !in.maskedTokens[b][j]
-                                    && (in.pairKeep == null || in.pairKeep[(b * N + r) * N + j]);
-                    allowed[(b * R + r) * N + j] = open ? 0f : -1e9f;
-                    any |= open;
-                }
-                emptyRow |= !any;
-            }
-        }
-        NDManager m = vh.getManager();
-        NDArray open = m.create(allowed, new Shape(B, 1, R, N));
-        boolean dropping = !(unselectedPenalty < 1e9); // a key left out is dropped
-        // constants derived on the device from w: log w for the selected keys, −β for the others
-        NDArray unselected = w.zerosLike().sub(dropping ? 1e9f : (float) unselectedPenalty);
-        NDArray selection = NDArrays.where(w.gt(0f), w.log(), unselected); // (B, H, N)
-        NDArray count = w.sum(new int[] {2}, true).maximum(1f); // n_t = max(1, Σ_j w_{t,j})
-        // s = −γ·H/n_t (B, H, N)
-        NDArray scores = tok.neg().div(count);
-        if (energyScale != 1) {
-            scores = Host.scale(scores, energyScale);
-        }
-        // the per-key terms are added while they are (B, H, 1, N); only a per-query mask (R = N)
-        // is added at (B, H, N, N)
-        NDArray keyTerms = scores.add(selection).expandDims(2);
-        NDArray rowMask = R == 1 ? null : open;
-        if (R == 1) {
-            keyTerms = keyTerms.add(open);
-        }
-        NDArray base = pairLogits == null ? keyTerms : keyTerms.add(pairLogits);
-        if (rowMask != null) {
-            base = base.add(rowMask);
-        }
-        NDArray alpha = base.softmax(3);
-        if (emptyRow || dropping) {
-            // rows with no key to attend to output 0 (a softmax of −1e9 everywhere is uniform)
-            NDArray offsets = selection.expandDims(2).add(open);
-            alpha =
-                    alpha.mul(
-                            offsets.max(new int[] {3}, true)
-                                    .gt(-1e8f)
-                                    .toType(DataType.FLOAT32, false));
-        }
-        if (fields != null) {
-            NDArray tau = fields.stopGradient().abs().mean(new int[] {2}, true).add(1e-6f);
-            NDArray logSel = softPlus(fields.neg().div(tau)).neg(); // log σ(f/τ), (B, H, N)
-            NDArray softBase = scores.add(logSel).expandDims(2).add(open);
-            if (pairLogits != null) {
-                softBase = softBase.add(pairLogits);
-            }
-            NDArray soft = softBase.softmax(3);
-            // value of the hard mix, gradient of the relaxed one
-            alpha = soft.add(alpha.sub(soft).stopGradient());
-        }
-        alpha = probabilityDropout.forward(ps, new NDList(alpha), training).singletonOrThrow();
-        NDArray mixed = alpha.matMul(vh); // (B, H, N or R, d)
-        return mixed.getShape().get(2) == N ? mixed : mixed.broadcast(B, headCount, N, headSize);
-    }
-
-    /**
-     * log(1 + eˣ), computed stably as max(x, 0) + log(1 + e^−|x|) with max(x, 0) = (x + |x|)/2 (no
-     * scalar operand whose tensor autograd would need later, see {@link Host#scale}).
-     */
-    private static NDArray softPlus(NDArray x) {
-        NDArray a = x.abs();
-        return Host.scale(x.add(a), 0.5).add(a.neg().exp().add(1f).log());
+        return mixer(false).mix(ps, training, in, w, tok, vh, pairLogits, fields);
     }
 
     @Override

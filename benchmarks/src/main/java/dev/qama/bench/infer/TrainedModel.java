@@ -18,6 +18,7 @@ import dev.qama.core.formulation.CouplingForm;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.Annealers;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.djl.QamaAttentionBlock.OutputMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,7 +180,7 @@ public final class TrainedModel implements AutoCloseable {
         return new TrainSpec(
                 attention,
                 TrainSpec.formulation(text(r, "formulation", where)),
-                TrainSpec.outputMode(text(r, "output_mode", where)),
+                OutputMode.parse(text(r, "output_mode", where)),
                 CouplingForm.parse(text(r, "coupling", where)),
                 qubo,
                 solver,

@@ -134,18 +134,13 @@ public class AttentionBlockBenchmark {
                     .setHeadCount(heads)
                     .build();
         }
-        QamaAttentionBlock.OutputMode mode =
-                switch (block) {
-                    case "values" -> QamaAttentionBlock.OutputMode.VALUES;
-                    case "selected-keys" -> QamaAttentionBlock.OutputMode.SELECTED_KEYS;
-                    case "paper" -> QamaAttentionBlock.OutputMode.PAPER;
-                    default ->
-                            throw new IllegalArgumentException(
-                                    "block '"
-                                            + block
-                                            + "' is not one of classical, values, selected-keys,"
-                                            + " paper");
-                };
+        QamaAttentionBlock.OutputMode mode;
+        try {
+            mode = QamaAttentionBlock.OutputMode.parse(block);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "block: " + e.getMessage() + " (or classical, DJL's block)", e);
+        }
         CouplingForm form = CouplingForm.parse(coupling);
         solver = new SolverStatistics(SolverSpec.parse(backend).create());
         return QamaAttentionBlock.builder()

@@ -209,25 +209,6 @@ public record TrainSpec(
         };
     }
 
-    /**
-     * The output mode named on the command line or in a result file ({@code paper}, {@code values},
-     * {@code selected-keys}).
-     *
-     * @throws IllegalArgumentException naming {@code --output-mode} and the value
-     */
-    public static OutputMode outputMode(String name) {
-        return switch (name) {
-            case "paper" -> OutputMode.PAPER;
-            case "values" -> OutputMode.VALUES;
-            case "selected-keys" -> OutputMode.SELECTED_KEYS;
-            default ->
-                    throw new IllegalArgumentException(
-                            "--output-mode must be paper, values or selected-keys, got '"
-                                    + name
-                                    + "'");
-        };
-    }
-
     /** Whether the attention is QAMA. */
     public boolean quantum() {
         return attention == Attention.QAMA;

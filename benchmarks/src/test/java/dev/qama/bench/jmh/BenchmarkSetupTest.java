@@ -287,4 +287,19 @@ class BenchmarkSetupTest {
         assertTrue(
                 bytes[1] > 0 && bytes[1] < bytes[0] / 2, "values " + bytes[1] + " vs " + bytes[0]);
     }
+
+    @Test
+    void anUnknownAttentionBlockNamesTheOutputModes() {
+        AttentionBlockBenchmark bad = new AttentionBlockBenchmark();
+        bad.config = "2x6x8x2";
+        bad.block = "keys";
+        bad.backend = "sb";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::setup);
+        assertTrue(
+                e.getMessage()
+                        .contains("output mode 'keys' is not one of paper, values, selected-keys"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("classical"), e.getMessage());
+        bad.close();
+    }
 }

@@ -1,0 +1,28 @@
+package dev.qama.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.ParameterStore;
+
+/**
+ * How the heads of a {@link QamaAttentionBlock} turn the annealer's selection into their output (B,
+ * H, N, d): one implementation per {@link QamaAttentionBlock.OutputMode}, chosen once when the
+ * block is built ({@link PaperHeads} for PAPER, {@link MixedHeads} for VALUES and SELECTED_KEYS).
+ */
+interface HeadOutput {
+
+    /**
+     * What one forward pass hands to the output mode.
+     *
+     * @param terms the prepared energy terms of the pass
+     * @param w the selection weights (B, H, N), a constant
+     * @param tok the per-token energies (B, H, N), differentiable
+     * @param qh the queries per head (B, H, N, d)
+     * @param kh the keys per head (B, H, N, d)
+     * @param vh the values per head (B, H, N, d)
+     */
+    record Selection(
+            HeadTerms.Prepared terms, NDArray w, NDArray tok, NDArray qh, NDArray kh, NDArray vh) {}
+
+    /** The heads' output (B, H, N, d) of one forward pass. */
+    NDArray heads(ParameterStore ps, boolean training, Inputs in, Selection s);
+}

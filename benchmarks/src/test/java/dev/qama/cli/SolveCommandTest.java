@@ -226,6 +226,24 @@ class SolveCommandTest {
     }
 
     @Test
+    void verboseSolversListsEachProvidersDeclaredOptions() {
+        CliRun r = CliRun.of("solvers", "-v");
+        assertEquals(0, r.exitCode(), r.err());
+        String out = r.out();
+        int sb = out.indexOf("\n* sb ");
+        assertTrue(sb >= 0, out);
+        String section = out.substring(sb, out.indexOf("\n  bsb", sb));
+        assertTrue(
+                section.matches("(?s).*\\n +dt +double +\\(0, 100] +1 +time step\\n.*"), section);
+        assertTrue(
+                section.matches("(?s).*\\n +kernel +choice +auto\\|scalar\\|vector +auto +.*"),
+                section);
+        assertTrue(section.contains("threads"), section);
+        assertTrue(out.contains("(no declared options)"), "test-greedy declares none: " + out);
+        assertFalse(CliRun.of("solvers").out().contains("KEY"), "only with -v");
+    }
+
+    @Test
     void anUnknownConfiguredBackendIsReportedBySolvers() {
         String old = System.getProperty("qama.backend");
         System.setProperty("qama.backend", "no-such-solver");

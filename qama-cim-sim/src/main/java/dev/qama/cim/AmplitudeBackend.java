@@ -6,6 +6,7 @@ import dev.qama.core.model.Problem;
 import dev.qama.core.spi.AbstractBatchBackend;
 import dev.qama.core.spi.BackendCapabilities;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.OptionSpec;
 
 /**
  * The base of this module's batch backends: the problems of a batch are spread over {@code threads}
@@ -31,12 +32,21 @@ public abstract class AmplitudeBackend extends AbstractBatchBackend {
         this.name = name;
     }
 
+    /** The declared {@code threads} option of this module's amplitude backends. */
+    public static final OptionSpec THREADS =
+            OptionSpec.ofInt(
+                    "threads",
+                    "available processors",
+                    1,
+                    1024,
+                    "worker threads; the problems of a batch run in parallel, one per thread");
+
     /**
      * The {@code threads} option: default the number of available processors, at most 1024.
      * Problems of a batch run in parallel; one problem always runs on one thread.
      */
     public static int threadsOption(BackendOptions options) {
-        return options.getInt("threads", defaultThreads(), 1, 1024);
+        return THREADS.intValue(options, defaultThreads());
     }
 
     @Override

@@ -54,6 +54,16 @@ public final class Kernels {
         return VECTOR_AVAILABLE && !"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY));
     }
 
+    /** The declared {@code kernel} backend option (choices: the modes, lower case). */
+    public static final dev.qama.core.spi.OptionSpec OPTION =
+            dev.qama.core.spi.OptionSpec.ofChoice(
+                    "kernel",
+                    "auto",
+                    java.util.Arrays.stream(Mode.values())
+                            .map(m -> m.name().toLowerCase(java.util.Locale.ROOT))
+                            .toList(),
+                    "coupling kernel: auto uses the Vector API when available");
+
     /** Parses a mode name ("auto", "scalar", "vector"), quoting a bad value. */
     public static Mode parseMode(String text) {
         for (Mode m : Mode.values()) {

@@ -4,10 +4,12 @@ import dev.qama.core.model.BinaryQuadraticModel;
 import dev.qama.core.model.Problem;
 import dev.qama.core.model.Vartype;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.OptionSpec;
 import dev.qama.core.spi.Seeds;
 import dev.qama.core.spi.SolveResult;
 import dev.qama.core.spi.SolveStatus;
 import dev.qama.core.spi.StopCondition;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -84,17 +86,31 @@ public final class CsaBaseline extends KernelBackend {
     /** The name this backend is registered under. */
     public static final String NAME = "csa";
 
+    private static final OptionSpec T0 =
+            OptionSpec.ofPositive("t0", 1000, Double.MAX_VALUE, "initial temperature");
+    private static final OptionSpec ALPHA =
+            OptionSpec.ofOpen("alpha", 0.99, 0, 1, "geometric cooling factor");
+    private static final OptionSpec CUTOFF =
+            OptionSpec.ofPositive("cutoff", 1e-3, Double.MAX_VALUE, "final temperature");
+    private static final OptionSpec PROPOSALS =
+            OptionSpec.ofInt("proposals", 5, 1, Integer.MAX_VALUE, "proposals per temperature");
+    private static final OptionSpec PATIENCE =
+            OptionSpec.ofInt(
+                    "patience", 50, 0, Integer.MAX_VALUE, "temperatures without improvement");
+    private static final OptionSpec LOCALSEARCH =
+            OptionSpec.ofBoolean(
+                    "localsearch", true, "the fixed local search (false: the authors')");
+    private static final OptionSpec FAITHFUL =
+            OptionSpec.ofBoolean("faithful", false, "reproduce the original code's quirks");
+    private static final OptionSpec THREADS =
+            OptionSpec.ofInt("threads", "available processors", 1, 4096, "worker threads");
+
+    /** The declared options {@link #fromOptions} accepts. */
+    public static final List<OptionSpec> OPTIONS =
+            List.of(T0, ALPHA, CUTOFF, PROPOSALS, PATIENCE, LOCALSEARCH, FAITHFUL, THREADS);
+
     /** The option keys {@link #fromOptions} accepts. */
-    public static final Set<String> OPTION_KEYS =
-            Set.of(
-                    "t0",
-                    "alpha",
-                    "cutoff",
-                    "proposals",
-                    "patience",
-                    "localsearch",
-                    "faithful",
-                    "threads");
+    public static final Set<String> OPTION_KEYS = OptionSpec.keys(OPTIONS);
 
     private static final int POLL_LEVELS = 64;
 
@@ -135,21 +151,14 @@ public final class CsaBaseline extends KernelBackend {
     public static CsaBaseline fromOptions(BackendOptions options) {
         options.requireOnly(OPTION_KEYS);
         Builder b = builder();
-        b.optThreads(options.getInt("threads", defaultThreads(), 1, 4096));
-        b.optT0(options.getDouble("t0", 1000, Double.MIN_VALUE, Double.MAX_VALUE));
-        double alpha = options.getDouble("alpha", 0.99, 0, 1);
-        if (alpha <= 0 || alpha >= 1) {
-            throw new IllegalArgumentException(
-                    "backend option alpha="
-                            + options.getString("alpha", "")
-                            + " must be in (0, 1)");
-        }
-        b.optAlpha(alpha);
-        b.optCutoff(options.getDouble("cutoff", 1e-3, Double.MIN_VALUE, Double.MAX_VALUE));
-        b.optProposals(options.getInt("proposals", 5, 1, Integer.MAX_VALUE));
-        b.optPatience(options.getInt("patience", 50, 0, Integer.MAX_VALUE));
-        b.optLocalSearch(options.getBoolean("localsearch", true));
-        b.optFaithful(options.getBoolean("faithful", false));
+        b.optThreads(THREADS.intValue(options, defaultThreads()));
+        b.optT0(T0.doubleValue(options));
+        b.optAlpha(ALPHA.doubleValue(options));
+        b.optCutoff(CUTOFF.doubleValue(options));
+        b.optProposals(PROPOSALS.intValue(options));
+        b.optPatience(PATIENCE.intValue(options));
+        b.optLocalSearch(LOCALSEARCH.booleanValue(options));
+        b.optFaithful(FAITHFUL.booleanValue(options));
         return b.build();
     }
 

@@ -3,6 +3,8 @@ package dev.qama.cim.sa;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.AnnealerProvider;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.OptionSpec;
+import java.util.List;
 
 /** ServiceLoader entry for {@link CsaBaseline} ("csa", rank 10). */
 public final class CsaBaselineProvider implements AnnealerProvider {
@@ -19,6 +21,11 @@ public final class CsaBaselineProvider implements AnnealerProvider {
     @Override
     public int rank() {
         return 10;
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return CsaBaseline.OPTIONS;
     }
 
     @Override

@@ -2,10 +2,12 @@ package dev.qama.cim.sa;
 
 import dev.qama.core.model.Problem;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.OptionSpec;
 import dev.qama.core.spi.Seeds;
 import dev.qama.core.spi.SolveResult;
 import dev.qama.core.spi.SolveStatus;
 import dev.qama.core.spi.StopCondition;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -81,20 +83,73 @@ public final class SimulatedAnnealing extends KernelBackend {
     /** Default sweeps per read. */
     public static final int DEFAULT_SWEEPS = 1000;
 
-    /** The option keys {@link #fromOptions} accepts. */
-    public static final Set<String> OPTION_KEYS =
-            Set.of(
-                    "sweeps",
+    private static final OptionSpec SWEEPS =
+            OptionSpec.ofInt("sweeps", DEFAULT_SWEEPS, 0, Integer.MAX_VALUE, "sweeps per read");
+    private static final OptionSpec BETA0 =
+            OptionSpec.ofPositive(
                     "beta0",
+                    1,
+                    Double.MAX_VALUE,
+                    "hot inverse temperature (with beta1; default auto)");
+    private static final OptionSpec BETA1 =
+            OptionSpec.ofPositive(
                     "beta1",
+                    1,
+                    Double.MAX_VALUE,
+                    "cold inverse temperature (with beta0; default auto)");
+    private static final OptionSpec SCHEDULE =
+            OptionSpec.ofChoice(
                     "schedule",
-                    "betas",
+                    "geometric",
+                    java.util.Arrays.stream(ScheduleType.values())
+                            .map(v -> v.name().toLowerCase(java.util.Locale.ROOT))
+                            .toList(),
+                    "shape of the beta schedule");
+    private static final OptionSpec BETAS =
+            OptionSpec.ofString("betas", null, "a custom schedule b1;b2;... (one beta per sweep)");
+    private static final OptionSpec PATIENCE =
+            OptionSpec.ofInt(
                     "patience",
+                    0,
+                    0,
+                    Integer.MAX_VALUE,
+                    "stop after this many sweeps without improvement; 0 disables");
+    private static final OptionSpec ORDER =
+            OptionSpec.ofChoice(
                     "order",
+                    "sequential",
+                    java.util.Arrays.stream(SweepOrder.values())
+                            .map(v -> v.name().toLowerCase(java.util.Locale.ROOT))
+                            .toList(),
+                    "spin visiting order");
+    private static final OptionSpec LOWRANK =
+            OptionSpec.ofChoice(
                     "lowrank",
-                    "polish",
+                    "auto",
+                    java.util.Arrays.stream(LowRankMode.values())
+                            .map(v -> v.name().toLowerCase(java.util.Locale.ROOT))
+                            .toList(),
+                    "low-rank coupling kernel");
+    private static final OptionSpec POLISH =
+            OptionSpec.ofBoolean("polish", true, "greedy descent of each read at the end");
+    private static final OptionSpec RESTARTS =
+            OptionSpec.ofInt(
                     "restarts",
-                    "threads");
+                    "0 (auto)",
+                    0,
+                    Integer.MAX_VALUE,
+                    "schedule runs; 0 = one, or as many as a time limit allows");
+    private static final OptionSpec THREADS =
+            OptionSpec.ofInt("threads", "available processors", 1, 4096, "worker threads");
+
+    /** The declared options {@link #fromOptions} accepts. */
+    public static final List<OptionSpec> OPTIONS =
+            List.of(
+                    SWEEPS, BETA0, BETA1, SCHEDULE, BETAS, PATIENCE, ORDER, LOWRANK, POLISH,
+                    RESTARTS, THREADS);
+
+    /** The option keys {@link #fromOptions} accepts. */
+    public static final Set<String> OPTION_KEYS = OptionSpec.keys(OPTIONS);
 
     private static final double IMPROVEMENT_TOLERANCE = 1e-9;
 
@@ -140,12 +195,12 @@ public final class SimulatedAnnealing extends KernelBackend {
     public static SimulatedAnnealing fromOptions(BackendOptions options) {
         options.requireOnly(OPTION_KEYS);
         Builder b = builder();
-        b.optThreads(options.getInt("threads", defaultThreads(), 1, 4096));
-        b.optPatience(options.getInt("patience", 0, 0, Integer.MAX_VALUE));
-        b.optOrder(SweepOrder.parse(options.getString("order", "sequential"), "order"));
-        b.optLowRank(LowRankMode.parse(options.getString("lowrank", "auto"), "lowrank"));
-        b.optPolish(options.getBoolean("polish", true));
-        b.optRestarts(options.getInt("restarts", 0, 0, Integer.MAX_VALUE));
+        b.optThreads(THREADS.intValue(options, defaultThreads()));
+        b.optPatience(PATIENCE.intValue(options));
+        b.optOrder(SweepOrder.parse(ORDER.stringValue(options), "order"));
+        b.optLowRank(LowRankMode.parse(LOWRANK.stringValue(options), "lowrank"));
+        b.optPolish(POLISH.booleanValue(options));
+        b.optRestarts(RESTARTS.intValue(options, 0));
         String betas = options.getString("betas", null);
         String type = options.getString("schedule", null);
         boolean hasRange =
@@ -173,7 +228,7 @@ public final class SimulatedAnnealing extends KernelBackend {
             }
             b.optScheduleType(t);
         }
-        b.optSweeps(options.getInt("sweeps", DEFAULT_SWEEPS, 0, Integer.MAX_VALUE));
+        b.optSweeps(SWEEPS.intValue(options));
         if (hasRange) {
             String h = options.getString("beta0", null);
             String c = options.getString("beta1", null);
@@ -185,8 +240,8 @@ public final class SimulatedAnnealing extends KernelBackend {
                                 + c
                                 + ")");
             }
-            double hot = options.getDouble("beta0", 1, Double.MIN_VALUE, Double.MAX_VALUE);
-            double cold = options.getDouble("beta1", 1, Double.MIN_VALUE, Double.MAX_VALUE);
+            double hot = BETA0.doubleValue(options);
+            double cold = BETA1.doubleValue(options);
             if (cold < hot) {
                 throw new IllegalArgumentException(
                         "backend option beta1="

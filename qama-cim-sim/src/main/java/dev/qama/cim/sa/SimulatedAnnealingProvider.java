@@ -3,6 +3,8 @@ package dev.qama.cim.sa;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.AnnealerProvider;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.OptionSpec;
+import java.util.List;
 
 /** ServiceLoader entry for {@link SimulatedAnnealing} ("sa", rank 50). */
 public final class SimulatedAnnealingProvider implements AnnealerProvider {
@@ -19,6 +21,11 @@ public final class SimulatedAnnealingProvider implements AnnealerProvider {
     @Override
     public int rank() {
         return 50;
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return SimulatedAnnealing.OPTIONS;
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.qama.cim.AmplitudeBackend;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.AnnealerProvider;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.OptionSpec;
+import java.util.List;
 
 /**
  * Provider of {@code "bsb"}: ballistic simulated bifurcation (rank 80). Options are the keys of
@@ -24,6 +26,11 @@ public final class BsbProvider implements AnnealerProvider {
     @Override
     public int rank() {
         return 80;
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return SbConfig.options(SimulatedBifurcation.Variant.BALLISTIC);
     }
 
     @Override

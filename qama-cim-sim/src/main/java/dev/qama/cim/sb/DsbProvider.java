@@ -4,6 +4,8 @@ import dev.qama.cim.AmplitudeBackend;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.AnnealerProvider;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.OptionSpec;
+import java.util.List;
 
 /**
  * Provider of {@code "dsb"}: discrete simulated bifurcation (rank 90). Options are the keys of
@@ -24,6 +26,11 @@ public final class DsbProvider implements AnnealerProvider {
     @Override
     public int rank() {
         return 90;
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return SbConfig.options(SimulatedBifurcation.Variant.DISCRETE);
     }
 
     @Override

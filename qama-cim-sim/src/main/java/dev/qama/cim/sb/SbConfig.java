@@ -1,10 +1,14 @@
 package dev.qama.cim.sb;
 
-import dev.qama.cim.Knob;
+import dev.qama.cim.AmplitudeBackend;
 import dev.qama.cim.kernel.Kernels;
 import dev.qama.core.attention.AttentionProblem;
 import dev.qama.core.model.Problem;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.OptionSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -87,22 +91,83 @@ public record SbConfig(
     /** Automatic step count for other problems. */
     public static final int DEFAULT_STEPS = 1000;
 
+    /** The declared {@code steps} option. */
+    static final OptionSpec STEPS =
+            OptionSpec.ofInt(
+                    "steps",
+                    "0 (auto)",
+                    0,
+                    100_000_000,
+                    "pump-ramp time steps; 0 = 1000, or 100 for attention");
+
+    static final OptionSpec DT = OptionSpec.ofPositive("dt", 1.0, 100, "time step");
+    static final OptionSpec A0 = OptionSpec.ofPositive("a0", 1.0, 1e6, "detuning a0 (final pump)");
+    static final OptionSpec XI0 =
+            OptionSpec.ofDouble("xi0", 0.0, 0, 1e12, "coupling scale; 0 = automatic");
+    static final OptionSpec INIT_AMPLITUDE =
+            OptionSpec.ofPositive(
+                    "init-amplitude", 0.1, 1, "initial x and y are uniform in +-this");
+    static final OptionSpec EVAL_INTERVAL =
+            OptionSpec.ofInt("eval-interval", 5, 1, 100_000_000, "read out every this many steps");
+    static final OptionSpec PATIENCE =
+            OptionSpec.ofInt(
+                    "patience",
+                    0,
+                    0,
+                    100_000_000,
+                    "stop after this many read-outs without improvement; 0 disables");
+    static final OptionSpec REPLICAS =
+            OptionSpec.ofInt(
+                    "replicas", "0 (auto)", 0, 1 << 16, "trajectories side by side; 0 = automatic");
+    static final OptionSpec POLISH_ROUNDS =
+            OptionSpec.ofInt(
+                    "polish-rounds", 50, 0, 100_000_000, "greedy single-flip rounds at the end");
+    static final OptionSpec RESTARTS =
+            OptionSpec.ofInt(
+                    "restarts",
+                    "0 (auto)",
+                    0,
+                    Integer.MAX_VALUE,
+                    "runs of the pump schedule; 0 = one, or as many as a time limit allows");
+    static final OptionSpec KERNEL = Kernels.OPTION;
+
+    /** The variant option, with {@code def} as its default. */
+    static OptionSpec variantOption(SimulatedBifurcation.Variant def) {
+        List<String> names = new ArrayList<>();
+        for (SimulatedBifurcation.Variant v : SimulatedBifurcation.Variant.values()) {
+            names.add(v.name().toLowerCase(Locale.ROOT));
+        }
+        return OptionSpec.ofChoice(
+                "variant",
+                def.name().toLowerCase(Locale.ROOT),
+                names,
+                "auto: discrete for attention problems, ballistic otherwise");
+    }
+
+    /**
+     * The declared options of an SB provider whose default variant is {@code variant} (the keys of
+     * this record plus {@code threads}).
+     */
+    public static List<OptionSpec> options(SimulatedBifurcation.Variant variant) {
+        return List.of(
+                variantOption(variant),
+                STEPS,
+                DT,
+                A0,
+                XI0,
+                INIT_AMPLITUDE,
+                EVAL_INTERVAL,
+                PATIENCE,
+                REPLICAS,
+                POLISH_ROUNDS,
+                RESTARTS,
+                KERNEL,
+                AmplitudeBackend.THREADS);
+    }
+
     /** Option keys understood by {@link #fromOptions}, plus {@code threads}. */
     public static final Set<String> KEYS =
-            Set.of(
-                    "variant",
-                    "steps",
-                    "dt",
-                    "a0",
-                    "xi0",
-                    "init-amplitude",
-                    "eval-interval",
-                    "patience",
-                    "replicas",
-                    "polish-rounds",
-                    "restarts",
-                    "kernel",
-                    "threads");
+            OptionSpec.keys(options(SimulatedBifurcation.Variant.AUTO));
 
     /** Validates every knob. */
     public SbConfig {
@@ -112,21 +177,33 @@ public record SbConfig(
         if (kernel == null) {
             throw new IllegalArgumentException("kernel mode is null");
         }
-        Knob.range("steps", steps, 0, 100_000_000);
-        Knob.positive("dt", dt, 100);
-        Knob.positive("a0", a0, 1e6);
-        Knob.range("xi0", xi0, 0, 1e12);
-        Knob.positive("init-amplitude", initAmplitude, 1);
-        Knob.range("eval-interval", evalInterval, 1, 100_000_000);
-        Knob.range("patience", patience, 0, 100_000_000);
-        Knob.range("replicas", replicas, 0, 1 << 16);
-        Knob.range("polish-rounds", polishRounds, 0, 100_000_000);
-        Knob.range("restarts", restarts, 0, Integer.MAX_VALUE);
+        STEPS.check(steps);
+        DT.check(dt);
+        A0.check(a0);
+        XI0.check(xi0);
+        INIT_AMPLITUDE.check(initAmplitude);
+        EVAL_INTERVAL.check(evalInterval);
+        PATIENCE.check(patience);
+        REPLICAS.check(replicas);
+        POLISH_ROUNDS.check(polishRounds);
+        RESTARTS.check(restarts);
     }
 
     /** The defaults for a variant. */
     public static SbConfig defaults(SimulatedBifurcation.Variant variant) {
-        return new SbConfig(variant, 0, 1.0, 1.0, 0.0, 0.1, 5, 0, 0, 50, 0, Kernels.Mode.AUTO);
+        return new SbConfig(
+                variant,
+                0,
+                DT.doubleValue(BackendOptions.empty()),
+                A0.doubleValue(BackendOptions.empty()),
+                XI0.doubleValue(BackendOptions.empty()),
+                INIT_AMPLITUDE.doubleValue(BackendOptions.empty()),
+                EVAL_INTERVAL.intValue(BackendOptions.empty()),
+                PATIENCE.intValue(BackendOptions.empty()),
+                0,
+                POLISH_ROUNDS.intValue(BackendOptions.empty()),
+                0,
+                Kernels.Mode.AUTO);
     }
 
     /** The defaults overridden by backend options (unknown keys are an error). */
@@ -135,17 +212,17 @@ public record SbConfig(
         SbConfig d = defaults(variant);
         return new SbConfig(
                 parseVariant(o.getString("variant", variant.name())),
-                o.getInt("steps", d.steps, 0, 100_000_000),
-                o.getDouble("dt", d.dt, Double.MIN_VALUE, 100),
-                o.getDouble("a0", d.a0, Double.MIN_VALUE, 1e6),
-                o.getDouble("xi0", d.xi0, 0, 1e12),
-                o.getDouble("init-amplitude", d.initAmplitude, Double.MIN_VALUE, 1),
-                o.getInt("eval-interval", d.evalInterval, 1, 100_000_000),
-                o.getInt("patience", d.patience, 0, 100_000_000),
-                o.getInt("replicas", d.replicas, 0, 1 << 16),
-                o.getInt("polish-rounds", d.polishRounds, 0, 100_000_000),
-                o.getInt("restarts", d.restarts, 0, Integer.MAX_VALUE),
-                Kernels.parseMode(o.getString("kernel", "auto")));
+                STEPS.intValue(o, d.steps),
+                DT.doubleValue(o),
+                A0.doubleValue(o),
+                XI0.doubleValue(o),
+                INIT_AMPLITUDE.doubleValue(o),
+                EVAL_INTERVAL.intValue(o),
+                PATIENCE.intValue(o),
+                REPLICAS.intValue(o, d.replicas),
+                POLISH_ROUNDS.intValue(o),
+                RESTARTS.intValue(o, d.restarts),
+                Kernels.parseMode(KERNEL.stringValue(o)));
     }
 
     /** Parses a variant name (ballistic, discrete, auto), quoting a bad value. */

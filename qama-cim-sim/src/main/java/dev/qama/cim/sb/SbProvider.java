@@ -4,6 +4,8 @@ import dev.qama.cim.AmplitudeBackend;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.AnnealerProvider;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.OptionSpec;
+import java.util.List;
 
 /**
  * Provider of {@code "sb"}: ballistic simulated bifurcation, the default backend (rank 100).
@@ -25,6 +27,11 @@ public final class SbProvider implements AnnealerProvider {
     @Override
     public int rank() {
         return 100;
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return SbConfig.options(SimulatedBifurcation.Variant.AUTO);
     }
 
     @Override

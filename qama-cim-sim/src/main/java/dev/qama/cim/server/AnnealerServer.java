@@ -9,9 +9,11 @@ import dev.qama.core.remote.JsonValue;
 import dev.qama.core.remote.RemoteProvider;
 import dev.qama.core.remote.WireCodec;
 import dev.qama.core.spi.AnnealerBackend;
+import dev.qama.core.spi.AnnealerProvider;
 import dev.qama.core.spi.Annealers;
 import dev.qama.core.spi.BatchResult;
 import dev.qama.core.spi.Cancellation;
+import dev.qama.core.spi.OptionSpec;
 import dev.qama.core.spi.SolveRequest;
 import dev.qama.core.spi.SolveResult;
 import java.io.IOException;
@@ -53,7 +55,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       request accepts {@code application/octet-stream}, else JSON); {@code wait} long-polls;
  *   <li>{@code DELETE /v1/jobs/{id}}: cancels (a queued job is dropped, a running one is stopped
  *       through its {@link Cancellation} and keeps its best states so far);
- *   <li>{@code GET /v1/health} (no token) and {@code GET /v1/info} (solvers and limits).
+ *   <li>{@code GET /v1/health} (no token) and {@code GET /v1/info} (solvers, their declared options
+ *       and limits).
  * </ul>
  *
  * Bearer-token authentication when a token is configured (401 otherwise), a request size limit
@@ -497,11 +500,34 @@ public final class AnnealerServer implements AutoCloseable {
         return MessageDigest.isEqual(want, h.trim().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Per served solver whose name is a provider's, its declared options (key, type, range,
+     * default, doc); the server runs each at the defaults.
+     */
+    private Map<String, Object> declaredOptions() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String name : backends.keySet()) {
+            AnnealerProvider p;
+            try {
+                p = Annealers.provider(name);
+            } catch (IllegalArgumentException e) {
+                continue; // a backend added in code under a name of its own
+            }
+            List<Map<String, Object>> specs = new ArrayList<>();
+            for (OptionSpec o : p.options()) {
+                specs.add(o.toMap());
+            }
+            m.put(name, specs);
+        }
+        return m;
+    }
+
     private Map<String, Object> info() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("protocol", WireCodec.VERSION);
         m.put("solvers", new ArrayList<>(backends.keySet()));
         m.put("defaultSolver", defaultSolver);
+        m.put("options", declaredOptions());
         m.put("maxSpins", cfg.maxSpins);
         m.put("couplingBits", 0);
         m.put("couplingPrecision", "float32");

@@ -1,8 +1,10 @@
 package dev.qama.cim.simcim;
 
-import dev.qama.cim.Knob;
+import dev.qama.cim.AmplitudeBackend;
 import dev.qama.cim.kernel.Kernels;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.OptionSpec;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -50,57 +52,83 @@ public record SimCimConfig(
         int polishRounds,
         Kernels.Mode kernel) {
 
-    /** Option keys understood by {@link #fromOptions}, plus {@code threads}. */
-    public static final Set<String> KEYS =
-            Set.of(
-                    "steps",
-                    "dt",
-                    "momentum",
-                    "noise",
-                    "pump",
-                    "eval-interval",
+    static final OptionSpec STEPS = OptionSpec.ofInt("steps", 1000, 1, 100_000_000, "time steps");
+    static final OptionSpec DT = OptionSpec.ofPositive("dt", 0.2, 100, "step of the drift");
+    static final OptionSpec MOMENTUM =
+            OptionSpec.ofDouble(
+                    "momentum", 0.9, 0, 0.999999, "weight of the previous step in the update");
+    static final OptionSpec NOISE =
+            OptionSpec.ofDouble("noise", 0.15, 0, 100, "sigma of the Gaussian noise per step");
+    static final OptionSpec PUMP =
+            OptionSpec.ofPositive("pump", 1.0, 1e6, "pump amplitude of the tanh ramp");
+    static final OptionSpec EVAL_INTERVAL =
+            OptionSpec.ofInt("eval-interval", 5, 1, 100_000_000, "read-out interval in steps");
+    static final OptionSpec PATIENCE =
+            OptionSpec.ofInt(
                     "patience",
-                    "replicas",
-                    "polish-rounds",
-                    "kernel",
-                    "threads");
+                    0,
+                    0,
+                    100_000_000,
+                    "stop after this many read-outs without improvement; 0 disables");
+    static final OptionSpec REPLICAS =
+            OptionSpec.ofInt("replicas", "0 (reads)", 0, 1 << 16, "trajectories side by side");
+    static final OptionSpec POLISH_ROUNDS =
+            OptionSpec.ofInt(
+                    "polish-rounds", 50, 0, 100_000_000, "greedy single-flip rounds at the end");
+
+    /** The declared options of {@code "simcim"}: the keys of this record plus {@code threads}. */
+    public static final List<OptionSpec> OPTIONS =
+            List.of(
+                    STEPS,
+                    DT,
+                    MOMENTUM,
+                    NOISE,
+                    PUMP,
+                    EVAL_INTERVAL,
+                    PATIENCE,
+                    REPLICAS,
+                    POLISH_ROUNDS,
+                    Kernels.OPTION,
+                    AmplitudeBackend.THREADS);
+
+    /** Option keys understood by {@link #fromOptions}, plus {@code threads}. */
+    public static final Set<String> KEYS = OptionSpec.keys(OPTIONS);
 
     /** Validates every knob. */
     public SimCimConfig {
         if (kernel == null) {
             throw new IllegalArgumentException("kernel mode is null");
         }
-        Knob.range("steps", steps, 1, 100_000_000);
-        Knob.positive("dt", dt, 100);
-        Knob.range("momentum", momentum, 0, 0.999999);
-        Knob.range("noise", noise, 0, 100);
-        Knob.positive("pump", pump, 1e6);
-        Knob.range("eval-interval", evalInterval, 1, 100_000_000);
-        Knob.range("patience", patience, 0, 100_000_000);
-        Knob.range("replicas", replicas, 0, 1 << 16);
-        Knob.range("polish-rounds", polishRounds, 0, 100_000_000);
+        STEPS.check(steps);
+        DT.check(dt);
+        MOMENTUM.check(momentum);
+        NOISE.check(noise);
+        PUMP.check(pump);
+        EVAL_INTERVAL.check(evalInterval);
+        PATIENCE.check(patience);
+        REPLICAS.check(replicas);
+        POLISH_ROUNDS.check(polishRounds);
     }
 
     /** The defaults. */
     public static SimCimConfig defaults() {
-        return new SimCimConfig(1000, 0.2, 0.9, 0.15, 1.0, 5, 0, 0, 50, Kernels.Mode.AUTO);
+        return fromOptions(BackendOptions.empty());
     }
 
     /** The defaults overridden by backend options (unknown keys are an error). */
     public static SimCimConfig fromOptions(BackendOptions o) {
         o.requireOnly(KEYS);
-        SimCimConfig d = defaults();
         return new SimCimConfig(
-                o.getInt("steps", d.steps, 1, 100_000_000),
-                o.getDouble("dt", d.dt, Double.MIN_VALUE, 100),
-                o.getDouble("momentum", d.momentum, 0, 0.999999),
-                o.getDouble("noise", d.noise, 0, 100),
-                o.getDouble("pump", d.pump, Double.MIN_VALUE, 1e6),
-                o.getInt("eval-interval", d.evalInterval, 1, 100_000_000),
-                o.getInt("patience", d.patience, 0, 100_000_000),
-                o.getInt("replicas", d.replicas, 0, 1 << 16),
-                o.getInt("polish-rounds", d.polishRounds, 0, 100_000_000),
-                Kernels.parseMode(o.getString("kernel", "auto")));
+                STEPS.intValue(o),
+                DT.doubleValue(o),
+                MOMENTUM.doubleValue(o),
+                NOISE.doubleValue(o),
+                PUMP.doubleValue(o),
+                EVAL_INTERVAL.intValue(o),
+                PATIENCE.intValue(o),
+                REPLICAS.intValue(o, 0),
+                POLISH_ROUNDS.intValue(o),
+                Kernels.parseMode(Kernels.OPTION.stringValue(o)));
     }
 
     /** A copy with another step count and dt. */

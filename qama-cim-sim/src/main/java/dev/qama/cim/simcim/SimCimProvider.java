@@ -4,6 +4,8 @@ import dev.qama.cim.AmplitudeBackend;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.AnnealerProvider;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.OptionSpec;
+import java.util.List;
 
 /**
  * Provider of {@code "simcim"} (rank 50). Options are the keys of {@link SimCimConfig} plus {@code
@@ -23,6 +25,11 @@ public final class SimCimProvider implements AnnealerProvider {
     @Override
     public int rank() {
         return 50;
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return SimCimConfig.OPTIONS;
     }
 
     @Override

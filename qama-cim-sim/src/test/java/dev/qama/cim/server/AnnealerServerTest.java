@@ -70,6 +70,30 @@ class AnnealerServerTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void infoDeclaresEachSolversOptions() throws Exception {
+        URI u = start(AnnealerServer.fromAnnealers(List.of("sb", "exact")).workers(1));
+        Map<String, Object> info = JsonValue.parseObject(Http.get(u, "/v1/info", null).body());
+        Map<String, Object> options = (Map<String, Object>) info.get("options");
+        assertEquals(List.of("sb", "exact"), List.copyOf(options.keySet()));
+        Map<String, Object> dt = null;
+        for (Object o : (List<Object>) options.get("sb")) {
+            Map<String, Object> spec = (Map<String, Object>) o;
+            if (spec.get("key").equals("dt")) {
+                dt = spec;
+            }
+        }
+        assertEquals("double", dt.get("type"));
+        assertEquals("(0, 100]", dt.get("range"));
+        assertEquals(100.0, dt.get("max"));
+        assertEquals("1", dt.get("default"));
+        Map<String, Object> threads =
+                (Map<String, Object>) ((List<Object>) options.get("exact")).get(0);
+        assertEquals("threads", threads.get("key"));
+        assertEquals(1024L, threads.get("max"));
+    }
+
+    @Test
     void jsonSubmitPollAndBinaryResultAgree() throws Exception {
         URI u = start(exact());
         JobRequest req = request(3, 10);

@@ -3,8 +3,8 @@ package dev.qama.core.exact;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.AnnealerProvider;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.OptionSpec;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Provides {@link BruteForceBackend} as {@code "exact"} (aliases {@code "brute-force"}, {@code
@@ -19,6 +19,15 @@ public final class ExactProvider implements AnnealerProvider {
 
     /** The option key of the worker thread count. */
     public static final String THREADS = "threads";
+
+    private static final OptionSpec THREADS_OPTION =
+            OptionSpec.ofInt(
+                    THREADS, "available processors", 1, 1024, "worker threads per problem");
+
+    @Override
+    public List<OptionSpec> options() {
+        return List.of(THREADS_OPTION);
+    }
 
     @Override
     public String name() {
@@ -45,8 +54,8 @@ public final class ExactProvider implements AnnealerProvider {
     @Override
     public AnnealerBackend create(BackendOptions options) {
         BackendOptions o = options == null ? BackendOptions.empty() : options;
-        o.requireOnly(Set.of(THREADS));
-        int threads = o.getInt(THREADS, Runtime.getRuntime().availableProcessors(), 1, 1024);
+        OptionSpec.requireDeclared(o, options());
+        int threads = THREADS_OPTION.intValue(o, Runtime.getRuntime().availableProcessors());
         return new BruteForceBackend(threads);
     }
 }

@@ -3,8 +3,8 @@ package dev.qama.core.exact;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.AnnealerProvider;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.OptionSpec;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Provides {@link MilpExactBackend} as {@code "milp"} (alias {@code "ojalgo"}), rank −90 so it is
@@ -19,6 +19,19 @@ public final class MilpProvider implements AnnealerProvider {
 
     /** The option key of the variable limit. */
     public static final String MAX_VARIABLES = "max_variables";
+
+    private static final OptionSpec MAX_VARIABLES_OPTION =
+            OptionSpec.ofInt(
+                    MAX_VARIABLES,
+                    MilpExactBackend.DEFAULT_MAX_VARIABLES,
+                    0,
+                    4096,
+                    "largest number of free variables accepted");
+
+    @Override
+    public List<OptionSpec> options() {
+        return List.of(MAX_VARIABLES_OPTION);
+    }
 
     @Override
     public String name() {
@@ -45,8 +58,7 @@ public final class MilpProvider implements AnnealerProvider {
     @Override
     public AnnealerBackend create(BackendOptions options) {
         BackendOptions o = options == null ? BackendOptions.empty() : options;
-        o.requireOnly(Set.of(MAX_VARIABLES));
-        return new MilpExactBackend(
-                o.getInt(MAX_VARIABLES, MilpExactBackend.DEFAULT_MAX_VARIABLES, 0, 4096));
+        OptionSpec.requireDeclared(o, options());
+        return new MilpExactBackend(MAX_VARIABLES_OPTION.intValue(o));
     }
 }

@@ -4,6 +4,7 @@ import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.AnnealerProvider;
 import dev.qama.core.spi.Annealers;
 import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.OptionSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -47,22 +48,47 @@ public final class RemoteProvider implements AnnealerProvider {
     /** The system property prefix. */
     public static final String PREFIX = "qama.remote.";
 
-    static final Set<String> KEYS =
-            Set.of(
-                    "endpoints",
-                    "token",
-                    "token-file",
-                    "connect-timeout",
-                    "request-timeout",
-                    "retries",
-                    "backoff",
-                    "max-backoff",
-                    "deadline-margin",
-                    "deadline",
-                    "poll-wait",
-                    "fallback",
-                    "solver",
-                    "seed");
+    private static final OptionSpec RETRIES =
+            OptionSpec.ofInt("retries", 4, 0, 1000, "retries after the first attempt");
+
+    /** The declared options (durations are text such as {@code 500ms}, {@code 5s}, {@code 2m}). */
+    static final List<OptionSpec> OPTIONS =
+            List.of(
+                    OptionSpec.ofString(
+                            "endpoints",
+                            null,
+                            "base URIs of the servers, separated by ; (required)"),
+                    OptionSpec.ofString("token", null, "bearer token"),
+                    OptionSpec.ofString("token-file", null, "file whose first line is the token"),
+                    OptionSpec.ofString("connect-timeout", "5s", "TCP connect timeout"),
+                    OptionSpec.ofString("request-timeout", "30s", "timeout of one HTTP request"),
+                    RETRIES,
+                    OptionSpec.ofString("backoff", "100ms", "first retry backoff (doubles)"),
+                    OptionSpec.ofString("max-backoff", "5s", "largest retry backoff"),
+                    OptionSpec.ofString(
+                            "deadline-margin", "30s", "time allowed beyond a job's time limit"),
+                    OptionSpec.ofString("deadline", "10m", "give up on a batch after this long"),
+                    OptionSpec.ofString("poll-wait", "5s", "long-poll wait per request"),
+                    OptionSpec.ofString(
+                            "circuit-breaker",
+                            "10s",
+                            "how long a failed endpoint is avoided; off disables"),
+                    OptionSpec.ofString(
+                            "hedge-after",
+                            "off",
+                            "also start a batch on a second endpoint after this long"),
+                    OptionSpec.ofString(
+                            "fallback", null, "local backend used when every endpoint failed"),
+                    OptionSpec.ofString(
+                            "solver", "", "server-side backend name (empty: its default)"),
+                    OptionSpec.ofString("seed", "0", "seed of the backoff jitter (an integer)"));
+
+    static final Set<String> KEYS = OptionSpec.keys(OPTIONS);
+
+    @Override
+    public List<OptionSpec> options() {
+        return OPTIONS;
+    }
 
     @Override
     public String name() {
@@ -114,7 +140,7 @@ public final class RemoteProvider implements AnnealerProvider {
         b.token(token);
         b.connectTimeout(duration(o, "connect-timeout", Duration.ofSeconds(5)));
         b.requestTimeout(duration(o, "request-timeout", Duration.ofSeconds(30)));
-        b.retries(o.getInt("retries", 4, 0, 1000));
+        b.retries(RETRIES.intValue(o));
         b.backoff(
                 duration(o, "backoff", Duration.ofMillis(100)),
                 duration(o, "max-backoff", Duration.ofSeconds(5)));

@@ -26,6 +26,14 @@ public interface AnnealerProvider {
     int rank();
 
     /**
+     * The options {@link #create} accepts, with their types, ranges, defaults and descriptions
+     * (default none declared: a third-party provider may still accept options of its own).
+     */
+    default List<OptionSpec> options() {
+        return List.of();
+    }
+
+    /**
      * Creates a backend.
      *
      * @param options knob settings; unknown keys are an error (the message lists the known ones)

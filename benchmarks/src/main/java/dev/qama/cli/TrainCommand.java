@@ -296,13 +296,18 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--eval-every",
             paramLabel = "K",
-            defaultValue = "0",
             description =
                     "Also measure the held-out accuracy after every K-th epoch, for the learning"
-                            + " curve (history.csv, curves.png); 0 = only after the last epoch"
-                            + " (default). Monitoring only: it does not change training, and the"
-                            + " reported test_accuracy is still the last epoch's.")
-    int evalEvery;
+                            + " curve (history.csv, curves.png); 0 = only after the last epoch."
+                            + " Default: about ten points per curve, K = max(1, epochs / 10)."
+                            + " Monitoring only: it does not change training, and the reported"
+                            + " test_accuracy is still the last epoch's.")
+    Integer evalEvery;
+
+    /** The default of --eval-every: about ten points on the learning curve. */
+    static int defaultEvalEvery(int epochs) {
+        return Math.max(1, epochs / 10);
+    }
 
     @Option(
             names = "--validation",
@@ -436,7 +441,17 @@ public final class TrainCommand implements Callable<Integer> {
         int e = epochs != null ? epochs : data.defaultEpochs;
         TrainSpec ts =
                 new TrainSpec(
-                        att, f, mode, form, qubo, solverSpec, e, seed, batchSize, lr, evalEvery);
+                        att,
+                        f,
+                        mode,
+                        form,
+                        qubo,
+                        solverSpec,
+                        e,
+                        seed,
+                        batchSize,
+                        lr,
+                        evalEvery != null ? evalEvery : defaultEvalEvery(e));
 
         RunDirectory runDir = RunDirectory.create(out, Path.of("runs"), LocalDateTime.now());
         Path dir = runDir.path();

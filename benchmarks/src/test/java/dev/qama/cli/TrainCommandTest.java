@@ -139,12 +139,20 @@ class TrainCommandTest {
     }
 
     @Test
+    void theDefaultEvaluationGivesAboutTenPointsPerCurve() {
+        assertEquals(1, TrainCommand.defaultEvalEvery(5));
+        assertEquals(2, TrainCommand.defaultEvalEvery(20));
+        assertEquals(10, TrainCommand.defaultEvalEvery(100));
+    }
+
+    @Test
     void evalEveryRecordsTheTestCurveWithoutChangingTraining() throws IOException {
-        String[] q = {"--attention", "qama", "--solver", "test-greedy:sweeps=50"};
-        Map<String, Object> plain = json(digits(tmp.resolve("p"), q));
-        String[] withEval = {
-            "--attention", "qama", "--solver", "test-greedy:sweeps=50", "--eval-every", "1"
+        String[] off = {
+            "--attention", "qama", "--solver", "test-greedy:sweeps=50", "--eval-every", "0"
         };
+        Map<String, Object> plain = json(digits(tmp.resolve("p"), off));
+        // the default evaluates about ten times per run: every epoch of a 2-epoch run
+        String[] withEval = {"--attention", "qama", "--solver", "test-greedy:sweeps=50"};
         Map<String, Object> curve = json(digits(tmp.resolve("e"), withEval));
         assertEquals(numbers(plain), numbers(curve), "evaluating along the way changed training");
         dev.qama.bench.train.History h =
@@ -161,7 +169,7 @@ class TrainCommandTest {
         assertTrue(d.meanSelected() > 0 && d.meanSelected() <= 1, d.toString());
         double end = h.epochs().get(1).testAccuracy();
         assertEquals(((Number) curve.get("test_accuracy")).doubleValue(), end, 1e-12);
-        // without --eval-every only the last epoch is evaluated
+        // with --eval-every 0 only the last epoch is evaluated
         dev.qama.bench.train.History p =
                 dev.qama.bench.train.History.parseCsv(
                         Files.readString(tmp.resolve("p/history.csv")), "history.csv");

@@ -52,7 +52,16 @@ public final class QamaTrainingListener extends TrainingListenerAdapter {
 
     @Override
     public void onTrainingBegin(Trainer trainer) {
-        statistics.take(); // solves before training (initialisation) are not an epoch's
+        startEpoch(); // solves before training (initialisation) are not an epoch's
+    }
+
+    /**
+     * Starts the next epoch's account here: drops what was solved since the last epoch ended and
+     * restarts its clock. For training loops that evaluate between epochs and want the figures of
+     * the training steps only ({@code EasyTrain.fit} needs no call).
+     */
+    public void startEpoch() {
+        statistics.take();
         epochStart = System.nanoTime();
     }
 

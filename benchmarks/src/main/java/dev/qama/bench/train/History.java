@@ -110,6 +110,9 @@ public final class History {
         }
     }
 
+    /** epoch, loss, train_accuracy, seconds, solver_seconds, test_accuracy. */
+    private static final int BASIC_COLUMNS = 6;
+
     private final List<Epoch> epochs = new ArrayList<>();
 
     /** Appends an epoch. */
@@ -187,7 +190,9 @@ public final class History {
         History h = new History();
         String[] lines = text.split("\\R");
         int columns = lines.length == 0 ? 0 : lines[0].split(",", -1).length;
-        int heads = columns > 6 ? columns - 11 : -1;
+        // six basic columns, the diagnostics' fixed ones, then one per head
+        int fixed = BASIC_COLUMNS + Diagnostics.columns(0).size();
+        int heads = columns > BASIC_COLUMNS ? columns - fixed : -1;
         for (int i = 1; i < lines.length; i++) {
             if (lines[i].isBlank()) {
                 continue;
@@ -201,7 +206,7 @@ public final class History {
                 if (heads >= 0) {
                     double[] sel = new double[heads];
                     for (int t = 0; t < heads; t++) {
-                        sel[t] = number(f[11 + t]);
+                        sel[t] = number(f[fixed + t]);
                     }
                     d =
                             new Diagnostics(

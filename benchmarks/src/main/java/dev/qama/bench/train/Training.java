@@ -251,8 +251,7 @@ public final class Training {
             int seen = 0;
             long epochStart = System.nanoTime();
             if (backend != null) {
-                backend.take(); // drop what the previous evaluation solved
-                qamaListener.onTrainingBegin(trainer); // and start the epoch's clock here
+                qamaListener.startEpoch(); // the previous evaluation's solves are not counted
             }
             double[] grads = new double[3];
             for (int s = 0; s < steps; s++) {

@@ -3,6 +3,7 @@ package dev.qama.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.qama.core.formulation.AttentionInputs;
+import dev.qama.core.formulation.CouplingForm;
 import dev.qama.core.formulation.PaperV1Formulation;
 import dev.qama.core.formulation.V1CouplingMode;
 
@@ -19,6 +20,59 @@ import dev.qama.core.formulation.V1CouplingMode;
  */
 final class PaperV1Terms implements HeadTerms {
     private static final double LN2 = Math.log(2);
+
+    /**
+     * Paper-v1 as the block sees it: {@code paper-v1}, 4 bits by default, no learned parameters, no
+     * selection fields; J's mode and the long-range weight apply; couplings are always dense.
+     */
+    static final HeadFormulation FORMULATION =
+            new HeadFormulation() {
+                @Override
+                public String cliName() {
+                    return "paper-v1";
+                }
+
+                @Override
+                public int defaultBits() {
+                    return 4;
+                }
+
+                @Override
+                public boolean learnsValueImportance() {
+                    return false;
+                }
+
+                @Override
+                public boolean hasSelectionFields() {
+                    return false;
+                }
+
+                @Override
+                public HeadTerms terms(Options o, int headSize) {
+                    if (o.couplingForm() == CouplingForm.LOW_RANK) {
+                        throw new IllegalArgumentException(
+                                "coupling form LOW_RANK (FACTORED) needs the paper-v2 formulation"
+                                        + " (paper-v1's Jensen–Shannon couplings are not"
+                                        + " low-rank)");
+                    }
+                    PaperV1Formulation.Builder f =
+                            PaperV1Formulation.builder()
+                                    .bits(o.bits())
+                                    .couplingMode(o.v1CouplingMode())
+                                    .longRangeWeight(o.longRangeWeight());
+                    if (!Double.isNaN(o.couplingScale())) {
+                        f.couplingScale(o.couplingScale());
+                    }
+                    if (!Double.isNaN(o.linearScale())) {
+                        f.linearScale(o.linearScale());
+                    }
+                    if (!Double.isNaN(o.penaltyScale())) {
+                        f.multiHeadPenalty(o.penaltyScale());
+                    }
+                    return new PaperV1Terms(f.build());
+                }
+            };
+
     private final PaperV1Formulation f;
 
     PaperV1Terms(PaperV1Formulation f) {

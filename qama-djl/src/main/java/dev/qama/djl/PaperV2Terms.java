@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.qama.core.formulation.AttentionInputs;
 import dev.qama.core.formulation.PaperV2Formulation;
+import dev.qama.core.formulation.V1CouplingMode;
 
 /**
  * The differentiable side of the paper-v2 formulation (QAMA v2, arXiv 2504.11083v2; qama-core's
@@ -18,6 +19,68 @@ import dev.qama.core.formulation.PaperV2Formulation;
  * ({@link PaperV2Formulation#couplingForm()}).
  */
 final class PaperV2Terms implements HeadTerms {
+
+    /**
+     * Paper-v2 as the block sees it: {@code paper-v2}, 1 bit by default, the learned value
+     * importance e (saved after the marker), selection fields; the coupling form applies,
+     * paper-v1's coupling mode and long-range weight do not.
+     */
+    static final HeadFormulation FORMULATION =
+            new HeadFormulation() {
+                @Override
+                public String cliName() {
+                    return "paper-v2";
+                }
+
+                @Override
+                public int defaultBits() {
+                    return 1;
+                }
+
+                @Override
+                public boolean learnsValueImportance() {
+                    return true;
+                }
+
+                @Override
+                public boolean hasSelectionFields() {
+                    return true;
+                }
+
+                @Override
+                public HeadTerms terms(Options o, int headSize) {
+                    if (o.v1CouplingMode() != V1CouplingMode.SIMILARITY
+                            || o.longRangeWeight() != 0) {
+                        throw new IllegalArgumentException(
+                                "the v1 coupling mode ("
+                                        + o.v1CouplingMode()
+                                        + ") and the long-range weight ("
+                                        + o.longRangeWeight()
+                                        + ") apply to paper-v1 only; the formulation is PAPER_V2");
+                    }
+                    float[] e = o.valueImportance();
+                    if (e == null) {
+                        e = new float[headSize];
+                        java.util.Arrays.fill(e, 1f);
+                    }
+                    PaperV2Formulation.Builder f =
+                            PaperV2Formulation.builder()
+                                    .bits(o.bits())
+                                    .couplingForm(o.couplingForm())
+                                    .valueImportance(e);
+                    if (!Double.isNaN(o.couplingScale())) {
+                        f.couplingScale(o.couplingScale());
+                    }
+                    if (!Double.isNaN(o.linearScale())) {
+                        f.linearScale(o.linearScale());
+                    }
+                    if (!Double.isNaN(o.penaltyScale())) {
+                        f.penaltyScale(o.penaltyScale());
+                    }
+                    return new PaperV2Terms(f.build());
+                }
+            };
+
     private final PaperV2Formulation template;
 
     /**

@@ -122,19 +122,122 @@ public final class QamaAttentionBlock extends AbstractBlock {
      */
     public static final double DEFAULT_ENERGY_SCALE = 0.1;
 
-    /** The QUBO formulation of the heads. */
+    /**
+     * The QUBO formulation of the heads. Each constant delegates to its formulation's one
+     * package-private description (name, default bits, learned parameters, how its terms are
+     * built), so a new formulation is its classes and one constant here.
+     */
     public enum Formulation {
         /**
          * Paper v1: q soft-selection bits per (head, token), J_ij = 1 − JSD(softmax(Q_i) ‖
          * softmax(K_j)) in bits (with its diagonal), h_i = entropy in bits of softmax(V_i), a
          * multi-head penalty. Builds an (N, N, d) tensor per head.
          */
-        PAPER_V1,
+        PAPER_V1(PaperV1Terms.FORMULATION),
         /**
          * Paper v2: J = (S + Sᵀ)/2 without diagonal, S = QKᵀ/√d; h = (1/d)·V·e with a learned e;
          * coupling weight c_q, linear weight c_l·N, multi-head penalty c_p·√(2/π)·N/(H−1).
          */
-        PAPER_V2
+        PAPER_V2(PaperV2Terms.FORMULATION);
+
+        private final HeadFormulation kind;
+
+        Formulation(HeadFormulation kind) {
+            this.kind = kind;
+        }
+
+        /** The description the block and its builder work with. */
+        HeadFormulation kind() {
+            return kind;
+        }
+
+        /**
+         * The name on the command line and in result files, that of the qama-core formulation:
+         * {@code paper-v1}, {@code paper-v2}.
+         */
+        public String cliName() {
+            return kind.cliName();
+        }
+
+        /** Soft-selection bits q per (head, token) unless {@link Builder#optBits} sets them. */
+        public int defaultBits() {
+            return kind.defaultBits();
+        }
+
+        /**
+         * Whether the block learns a value-importance vector e (the child valueImportance, saved
+         * after {@link QamaAttentionBlock#MARKER}): paper-v2.
+         */
+        public boolean learnsValueImportance() {
+            return kind.learnsValueImportance();
+        }
+
+        /**
+         * The qama-core formulation with its default coefficients, as a block built with only
+         * {@link Builder#optBits} and {@link Builder#optCouplingForm} set uses it, for building
+         * QUBOs without a block (benchmarks, tests).
+         *
+         * @param bits q, 1 to 16
+         * @param couplingForm how couplings reach the solver
+         * @param valueImportance e (length d) if the formulation {@link #learnsValueImportance
+         *     learns one}, else ignored
+         * @throws IllegalArgumentException naming the value if an argument does not fit
+         */
+        public dev.qama.core.formulation.Formulation coreFormulation(
+                int bits,
+                dev.qama.core.formulation.CouplingForm couplingForm,
+                float[] valueImportance) {
+            if (kind.learnsValueImportance() && valueImportance == null) {
+                throw new IllegalArgumentException(
+                        cliName() + " needs a value importance e, got null");
+            }
+            AttentionProblem.bitWeights(bits); // validates q
+            HeadFormulation.Options o =
+                    new HeadFormulation.Options(
+                            bits,
+                            couplingForm,
+                            V1CouplingMode.SIMILARITY,
+                            0,
+                            Double.NaN,
+                            Double.NaN,
+                            Double.NaN,
+                            valueImportance);
+            int d = valueImportance == null ? 1 : valueImportance.length;
+            return kind.terms(o, d).formulation();
+        }
+
+        /**
+         * The formulation with this {@link #cliName()} (case-insensitive, surrounding blanks
+         * ignored; {@code paper_v2} is accepted): the one mapping used by {@code qama train},
+         * {@code qama bench attention}, result files and the JMH fixtures.
+         *
+         * @throws IllegalArgumentException naming the value and the accepted names
+         */
+        public static Formulation parse(String name) {
+            if (name != null) {
+                String n = name.trim().replace('_', '-');
+                for (Formulation f : values()) {
+                    if (f.cliName().equalsIgnoreCase(n)) {
+                        return f;
+                    }
+                }
+            }
+            StringBuilder valid = new StringBuilder();
+            for (Formulation f : values()) {
+                valid.append(valid.length() == 0 ? "" : ", ").append(f.cliName());
+            }
+            throw new IllegalArgumentException("formulation '" + name + "' is not one of " + valid);
+        }
+
+        /** The constant that delegates to {@code kind}, or null for one plugged in otherwise. */
+        static Formulation of(HeadFormulation kind) {
+            for (Formulation f : values()) {
+                if (f.kind == kind) {
+                    return f;
+                }
+            }
+            return null;
+        }
     }
 
     /** What the heads output. */
@@ -222,7 +325,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
     private final int embeddingSize;
     private final int headCount;
     private final int headSize;
-    private final Formulation formulation;
+    private final HeadFormulation formulation;
     private final OutputMode outputMode;
     private final int bits;
     private final long seed;
@@ -279,7 +382,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
                         "probabilityDropout",
                         Dropout.builder().optRate(b.attentionProbsDropoutProb).build());
         valueImportance =
-                formulation == Formulation.PAPER_V2
+                formulation.learnsValueImportance()
                         ? addChildBlock("valueImportance", new ValueImportanceBlock(headSize))
                         : null;
         headOutput =
@@ -341,9 +444,12 @@ public final class QamaAttentionBlock extends AbstractBlock {
         return headCount;
     }
 
-    /** The formulation. */
+    /**
+     * The formulation; null only for a formulation that is none of {@link Formulation}'s (plugged
+     * in within this package, as tests do).
+     */
     public Formulation getFormulation() {
-        return formulation;
+        return Formulation.of(formulation);
     }
 
     /** The output mode. */
@@ -545,7 +651,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 throw new MalformedModelException(
                         "QamaAttentionBlock: the file holds a paper-v2 QAMA attention (with its"
                                 + " value importance e) but this block is "
-                                + formulation
+                                + formulationName(formulation)
                                 + "; build the block with PAPER_V2, or save the file with"
                                 + " setParameterLayout(ParameterLayout.CLASSICAL)");
             }
@@ -707,12 +813,18 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 + ", H="
                 + headCount
                 + ", "
-                + formulation
+                + formulationName(formulation)
                 + ", q="
                 + bits
                 + ", "
                 + outputMode
                 + ")";
+    }
+
+    /** The enum's name (PAPER_V2) for the public formulations, else the CLI name. */
+    private static String formulationName(HeadFormulation f) {
+        Formulation e = Formulation.of(f);
+        return e != null ? e.name() : f == null ? "null" : f.cliName();
     }
 
     /**
@@ -723,7 +835,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         private int embeddingSize;
         private int headCount;
         private float attentionProbsDropoutProb = 0.1f;
-        private Formulation formulation = Formulation.PAPER_V2;
+        private HeadFormulation formulation = Formulation.PAPER_V2.kind();
         private OutputMode outputMode = OutputMode.SELECTED_KEYS;
         private dev.qama.core.formulation.CouplingForm couplingForm =
                 dev.qama.core.formulation.CouplingForm.AUTO;
@@ -768,6 +880,12 @@ public final class QamaAttentionBlock extends AbstractBlock {
 
         /** The formulation (default {@link Formulation#PAPER_V2}). */
         public Builder optFormulation(Formulation formulation) {
+            this.formulation = formulation == null ? null : formulation.kind();
+            return this;
+        }
+
+        /** A formulation that is none of {@link Formulation}'s (within this package: tests). */
+        Builder formulation(HeadFormulation formulation) {
             this.formulation = formulation;
             return this;
         }
@@ -941,44 +1059,21 @@ public final class QamaAttentionBlock extends AbstractBlock {
         }
 
         /**
-         * The qama-core formulation with this builder's options; coefficients left unset keep the
-         * formulation's defaults. It validates them (messages name the value).
+         * The terms of the formulation with this builder's options; coefficients left unset keep
+         * the formulation's defaults. It validates them (messages name the value).
          */
         private HeadTerms terms(int headSize, int bits) {
-            if (formulation == Formulation.PAPER_V2) {
-                float[] ones = new float[headSize];
-                java.util.Arrays.fill(ones, 1f);
-                PaperV2Formulation.Builder f =
-                        PaperV2Formulation.builder()
-                                .bits(bits)
-                                .couplingForm(couplingForm)
-                                .valueImportance(ones);
-                if (!Double.isNaN(couplingScale)) {
-                    f.couplingScale(couplingScale);
-                }
-                if (!Double.isNaN(linearScale)) {
-                    f.linearScale(linearScale);
-                }
-                if (!Double.isNaN(penaltyScale)) {
-                    f.penaltyScale(penaltyScale);
-                }
-                return new PaperV2Terms(f.build());
-            }
-            PaperV1Formulation.Builder f =
-                    PaperV1Formulation.builder()
-                            .bits(bits)
-                            .couplingMode(v1CouplingMode)
-                            .longRangeWeight(longRangeWeight);
-            if (!Double.isNaN(couplingScale)) {
-                f.couplingScale(couplingScale);
-            }
-            if (!Double.isNaN(linearScale)) {
-                f.linearScale(linearScale);
-            }
-            if (!Double.isNaN(penaltyScale)) {
-                f.multiHeadPenalty(penaltyScale);
-            }
-            return new PaperV1Terms(f.build());
+            return formulation.terms(
+                    new HeadFormulation.Options(
+                            bits,
+                            couplingForm,
+                            v1CouplingMode,
+                            longRangeWeight,
+                            couplingScale,
+                            linearScale,
+                            penaltyScale,
+                            null),
+                    headSize);
         }
 
         /**
@@ -1023,7 +1118,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 throw new IllegalArgumentException(
                         "formulation, output mode, coupling form and v1 coupling mode must not be"
                                 + " null (got "
-                                + formulation
+                                + formulationName(formulation)
                                 + ", "
                                 + outputMode
                                 + ", "
@@ -1033,30 +1128,15 @@ public final class QamaAttentionBlock extends AbstractBlock {
                                 + ")");
             }
             // the builder stays as the user left it: defaults are resolved into locals
-            int q = bits != 0 ? bits : formulation == Formulation.PAPER_V2 ? 1 : 4;
+            int q = bits != 0 ? bits : formulation.defaultBits();
             AttentionProblem.bitWeights(q); // validates q
-            if (formulation == Formulation.PAPER_V1
-                    && couplingForm == dev.qama.core.formulation.CouplingForm.LOW_RANK) {
-                throw new IllegalArgumentException(
-                        "coupling form LOW_RANK (FACTORED) needs the paper-v2 formulation"
-                                + " (paper-v1's Jensen–Shannon couplings are not low-rank)");
-            }
-            if (formulation == Formulation.PAPER_V2
-                    && (v1CouplingMode != V1CouplingMode.SIMILARITY || longRangeWeight != 0)) {
-                throw new IllegalArgumentException(
-                        "the v1 coupling mode ("
-                                + v1CouplingMode
-                                + ") and the long-range weight ("
-                                + longRangeWeight
-                                + ") apply to paper-v1 only; the formulation is PAPER_V2");
-            }
             HeadTerms headTerms = terms(embeddingSize / headCount, q);
             if (selectionGradient
-                    && (formulation != Formulation.PAPER_V2 || outputMode == OutputMode.PAPER)) {
+                    && (!formulation.hasSelectionFields() || outputMode == OutputMode.PAPER)) {
                 throw new IllegalArgumentException(
                         "the selection gradient needs paper-v2 with the VALUES or SELECTED_KEYS"
                                 + " output mode, got "
-                                + formulation
+                                + formulationName(formulation)
                                 + " with "
                                 + outputMode);
             }

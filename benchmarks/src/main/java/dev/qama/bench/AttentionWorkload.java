@@ -4,8 +4,7 @@ import dev.qama.core.attention.AttentionProblem;
 import dev.qama.core.formulation.AttentionInputs;
 import dev.qama.core.formulation.CouplingForm;
 import dev.qama.core.formulation.Formulation;
-import dev.qama.core.formulation.PaperV1Formulation;
-import dev.qama.core.formulation.PaperV2Formulation;
+import dev.qama.djl.QamaAttentionBlock;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -37,6 +36,8 @@ public final class AttentionWorkload {
     /**
      * Which formulation and its shape parameters.
      *
+     * @param formulation a name {@link QamaAttentionBlock.Formulation#parse} accepts; kept as its
+     *     CLI name ({@code paper-v1}, {@code paper-v2})
      * @param model D, the width of the tokens before the projections (the project's layer: H·d)
      * @param init how the projections are initialised
      */
@@ -64,10 +65,8 @@ public final class AttentionWorkload {
 
         /** Validates the sizes. */
         public Spec {
-            if (!formulation.equals("paper-v1") && !formulation.equals("paper-v2")) {
-                throw new IllegalArgumentException(
-                        "formulation must be paper-v1 or paper-v2, got " + formulation);
-            }
+            QamaAttentionBlock.Formulation kind = QamaAttentionBlock.Formulation.parse(formulation);
+            formulation = kind.cliName();
             if (batch < 1 || heads < 1 || tokens < 1 || dim < 1 || bits < 1 || model < 1) {
                 throw new IllegalArgumentException(
                         "batch, heads, tokens, dim, bits and model width must be >= 1, got B="
@@ -83,7 +82,7 @@ public final class AttentionWorkload {
                                 + " D="
                                 + model);
             }
-            if (formulation.equals("paper-v2") && bits != 1) {
+            if (kind == QamaAttentionBlock.Formulation.PAPER_V2 && bits != 1) {
                 throw new IllegalArgumentException("paper-v2 has one bit per token, got q=" + bits);
             }
             if (init == null) {
@@ -160,16 +159,16 @@ public final class AttentionWorkload {
             }
         }
         AttentionInputs in = new AttentionInputs(b, h, n, d, q, k, v, null);
-        Formulation f;
-        if (spec.formulation().equals("paper-v2")) {
-            float[] e = new float[d];
+        QamaAttentionBlock.Formulation kind =
+                QamaAttentionBlock.Formulation.parse(spec.formulation());
+        float[] e = null;
+        if (kind.learnsValueImportance()) {
+            e = new float[d];
             for (int a = 0; a < d; a++) {
                 e[a] = (float) rnd.nextGaussian();
             }
-            f = PaperV2Formulation.builder().valueImportance(e).couplingForm(spec.form()).build();
-        } else {
-            f = PaperV1Formulation.builder().bits(spec.bits()).build();
         }
+        Formulation f = kind.coreFormulation(spec.bits(), spec.form(), e);
         return f.buildAll(in);
     }
 }

@@ -10,6 +10,7 @@ import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.BatchResult;
 import dev.qama.core.spi.SolveRequest;
 import dev.qama.core.spi.SolveResult;
+import dev.qama.djl.QamaAttentionBlock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -229,6 +230,12 @@ public final class BenchCommand implements Callable<Integer> {
             if (dim < 1 || model < 1) {
                 throw new UserException(
                         "--dim and --model-width must be >= 1, got " + dim + " and " + model);
+            }
+            String formulation;
+            try {
+                formulation = QamaAttentionBlock.Formulation.parse(this.formulation).cliName();
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--formulation: " + e.getMessage());
             }
             AttentionWorkload.Spec ws =
                     new AttentionWorkload.Spec(

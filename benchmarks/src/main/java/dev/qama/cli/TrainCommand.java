@@ -541,7 +541,7 @@ public final class TrainCommand implements Callable<Integer> {
     private static String label(TrainSpec ts) {
         return ts.quantum()
                 ? "qama "
-                        + (ts.formulation() == Formulation.PAPER_V1 ? "v1" : "v2")
+                        + RunReport.formulationLabel(ts.formulation().cliName())
                         + " "
                         + ts.outputMode().cliName()
                 : "classical";
@@ -603,7 +603,7 @@ public final class TrainCommand implements Callable<Integer> {
                                         ? r.solverSeconds()
                                         : last == null ? null : last.solverSeconds());
         if (ts.quantum()) {
-            j.put("formulation", formulation)
+            j.put("formulation", ts.formulation().cliName())
                     .put("output_mode", outputMode)
                     .put("coupling", coupling)
                     .put("bits", ts.qubo().bits())

@@ -159,4 +159,24 @@ class BadInputTest {
         assertUserError("missing --input", "solve", "--format", "qubo");
         assertUserError("Unmatched argument", "launch");
     }
+
+    @Test
+    void badFormulationNamesTheValueAndTheValidNames() {
+        String valid = "formulation 'paper-v3' is not one of paper-v1, paper-v2";
+        assertUserError(
+                "--formulation: " + valid,
+                "bench",
+                "attention",
+                "-s",
+                "sb",
+                "--formulation",
+                "paper-v3");
+        assertUserError(
+                "--formulation: " + valid,
+                "train",
+                "--attention",
+                "qama",
+                "--formulation",
+                "paper-v3");
+    }
 }

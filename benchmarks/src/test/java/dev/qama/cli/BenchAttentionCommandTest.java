@@ -47,4 +47,21 @@ class BenchAttentionCommandTest {
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("bad duration '2x'"), r.err());
     }
+
+    @Test
+    void formulationIsParsedAndReportedByItsName() {
+        CliRun r =
+                CliRun.of(
+                        with(
+                                "--formulation",
+                                " Paper_V1 ",
+                                "--bits",
+                                "2",
+                                "--warmup",
+                                "1",
+                                "--warmup-time",
+                                "0s"));
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("\"formulation\":\"paper-v1\""), r.out());
+    }
 }

@@ -203,6 +203,21 @@ public final class RunReport {
     }
 
     /**
+     * A formulation's short name in labels: its CLI name without the {@code paper-} prefix ({@code
+     * v1}, {@code v2}); a name that is none of {@link
+     * dev.qama.djl.QamaAttentionBlock.Formulation}'s is kept as it is.
+     */
+    public static String formulationLabel(String name) {
+        try {
+            return dev.qama.djl.QamaAttentionBlock.Formulation.parse(name)
+                    .cliName()
+                    .replaceFirst("^paper-", "");
+        } catch (IllegalArgumentException e) {
+            return name;
+        }
+    }
+
+    /**
      * How a run is named in tables and legends: its attention, and for QAMA the formulation (v1,
      * v2), output mode and solver with the options given to it, e.g. {@code qama v2 selected-keys
      * (sb)} or {@code qama v1 paper (sa:polish=false,sweeps=0)} (options in their sorted order),
@@ -218,7 +233,7 @@ public final class RunReport {
         }
         Object f = result.get("formulation");
         return "qama "
-                + ("paper-v1".equals(f) ? "v1" : "paper-v2".equals(f) ? "v2" : String.valueOf(f))
+                + formulationLabel(String.valueOf(f))
                 + " "
                 + result.get("output_mode")
                 + " ("

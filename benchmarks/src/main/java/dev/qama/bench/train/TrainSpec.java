@@ -195,18 +195,16 @@ public record TrainSpec(
 
     /**
      * The formulation named on the command line or in a result file ({@code paper-v1}, {@code
-     * paper-v2}).
+     * paper-v2}): {@link Formulation#parse}.
      *
-     * @throws IllegalArgumentException naming {@code --formulation} and the value
+     * @throws IllegalArgumentException naming {@code --formulation}, the value and the valid names
      */
     public static Formulation formulation(String name) {
-        return switch (name) {
-            case "paper-v1" -> Formulation.PAPER_V1;
-            case "paper-v2" -> Formulation.PAPER_V2;
-            default ->
-                    throw new IllegalArgumentException(
-                            "--formulation must be paper-v1 or paper-v2, got '" + name + "'");
-        };
+        try {
+            return Formulation.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--formulation: " + e.getMessage(), e);
+        }
     }
 
     /** Whether the attention is QAMA. */

@@ -25,6 +25,9 @@ final class PaperV1Terms implements HeadTerms {
      * Paper-v1 as the block sees it: {@code paper-v1}, 4 bits by default, no learned parameters, no
      * selection fields; J's mode and the long-range weight apply; couplings are always dense.
      */
+    /** qama-core's default q, read from its builder so that it is stated once. */
+    private static final int DEFAULT_BITS = PaperV1Formulation.builder().build().bits();
+
     static final HeadFormulation FORMULATION =
             new HeadFormulation() {
                 @Override
@@ -34,7 +37,7 @@ final class PaperV1Terms implements HeadTerms {
 
                 @Override
                 public int defaultBits() {
-                    return 4;
+                    return DEFAULT_BITS;
                 }
 
                 @Override

@@ -25,6 +25,10 @@ final class PaperV2Terms implements HeadTerms {
      * importance e (saved after the marker), selection fields; the coupling form applies,
      * paper-v1's coupling mode and long-range weight do not.
      */
+    /** qama-core's default q, read from its builder so that it is stated once. */
+    private static final int DEFAULT_BITS =
+            PaperV2Formulation.builder().valueImportance(new float[] {1}).build().bits();
+
     static final HeadFormulation FORMULATION =
             new HeadFormulation() {
                 @Override
@@ -34,7 +38,7 @@ final class PaperV2Terms implements HeadTerms {
 
                 @Override
                 public int defaultBits() {
-                    return 1;
+                    return DEFAULT_BITS;
                 }
 
                 @Override

@@ -21,23 +21,23 @@ import dev.qama.core.formulation.V1CouplingMode;
 final class PaperV1Terms implements HeadTerms {
     private static final double LN2 = Math.log(2);
 
+    /** qama-core's defaults: the name and default bits are stated there once. */
+    private static final PaperV1Formulation DEFAULTS = PaperV1Formulation.builder().build();
+
     /**
      * Paper-v1 as the block sees it: {@code paper-v1}, 4 bits by default, no learned parameters, no
      * selection fields; J's mode and the long-range weight apply; couplings are always dense.
      */
-    /** qama-core's default q, read from its builder so that it is stated once. */
-    private static final int DEFAULT_BITS = PaperV1Formulation.builder().build().bits();
-
     static final HeadFormulation FORMULATION =
             new HeadFormulation() {
                 @Override
                 public String cliName() {
-                    return "paper-v1";
+                    return DEFAULTS.name();
                 }
 
                 @Override
                 public int defaultBits() {
-                    return DEFAULT_BITS;
+                    return DEFAULTS.bits();
                 }
 
                 @Override

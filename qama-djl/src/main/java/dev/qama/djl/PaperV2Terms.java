@@ -20,25 +20,25 @@ import dev.qama.core.formulation.V1CouplingMode;
  */
 final class PaperV2Terms implements HeadTerms {
 
+    /** qama-core's defaults: the name and default bits are stated there once. */
+    private static final PaperV2Formulation DEFAULTS =
+            PaperV2Formulation.builder().valueImportance(new float[] {1}).build();
+
     /**
      * Paper-v2 as the block sees it: {@code paper-v2}, 1 bit by default, the learned value
      * importance e (saved after the marker), selection fields; the coupling form applies,
      * paper-v1's coupling mode and long-range weight do not.
      */
-    /** qama-core's default q, read from its builder so that it is stated once. */
-    private static final int DEFAULT_BITS =
-            PaperV2Formulation.builder().valueImportance(new float[] {1}).build().bits();
-
     static final HeadFormulation FORMULATION =
             new HeadFormulation() {
                 @Override
                 public String cliName() {
-                    return "paper-v2";
+                    return DEFAULTS.name();
                 }
 
                 @Override
                 public int defaultBits() {
-                    return DEFAULT_BITS;
+                    return DEFAULTS.bits();
                 }
 
                 @Override

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
+import java.util.function.DoubleSupplier;
 
 /**
  * {@link QamaAttentionBlock.OutputMode#VALUES} and {@link
@@ -21,6 +22,7 @@ final class MixedHeads implements HeadOutput {
     private final int headSize;
     private final double unselectedPenalty;
     private final double energyScale;
+    private final DoubleSupplier ramp;
     private final boolean selectionGradient;
     private final boolean queryKeyScores;
 
@@ -28,6 +30,7 @@ final class MixedHeads implements HeadOutput {
      * @param dropout the block's probability dropout, applied to the mixing weights
      * @param unselectedPenalty β; ≥ 1e9 drops the keys the annealer left out
      * @param energyScale γ
+     * @param ramp the share r ∈ [0, 1] of β and γ in use now (the selection warm-up)
      * @param selectionGradient whether training uses the straight-through selection gradient
      * @param queryKeyScores whether each query adds q_i·k_j/√d to its logits (SELECTED_KEYS)
      */
@@ -37,6 +40,7 @@ final class MixedHeads implements HeadOutput {
             int headSize,
             double unselectedPenalty,
             double energyScale,
+            DoubleSupplier ramp,
             boolean selectionGradient,
             boolean queryKeyScores) {
         this.dropout = dropout;
@@ -44,6 +48,7 @@ final class MixedHeads implements HeadOutput {
         this.headSize = headSize;
         this.unselectedPenalty = unselectedPenalty;
         this.energyScale = energyScale;
+        this.ramp = ramp;
         this.selectionGradient = selectionGradient;
         this.queryKeyScores = queryKeyScores;
     }
@@ -62,10 +67,11 @@ final class MixedHeads implements HeadOutput {
 
     /**
      * VALUES and SELECTED_KEYS: out_{t,i} = Σ_j α_{t,i,j} V_{t,j}, α_{t,i,·} = softmax over the
-     * keys j that query i keeps of a_{t,i,j} + s_{t,j} + log w_{t,j} for the selected ones (w_{t,j}
-     * > 0) and a_{t,i,j} − β for the others (left out entirely when β is infinite), s = −γ·H/n_t
-     * with n_t = max(1, Σ_j w_{t,j}), a = {@code pairLogits} (SELECTED_KEYS, the scaled query–key
-     * products) or 0 (VALUES); a query with no such key outputs 0.
+     * keys j that query i keeps of a_{t,i,j} + s_{t,j} + r·log w_{t,j} for the selected ones
+     * (w_{t,j} > 0) and a_{t,i,j} − r·β for the others (left out entirely when β is infinite), r
+     * the share of the selection warm-up ({@link QamaAttentionBlock.Builder#optSelectionWarmup}), s
+     * = −r·γ·H/n_t with n_t = max(1, Σ_j w_{t,j}), a = {@code pairLogits} (SELECTED_KEYS, the
+     * scaled query–key products) or 0 (VALUES); a query with no such key outputs 0.
      *
      * <p>With {@code fields} (the selection gradient) the value is the same, but the gradient is
      * that of the relaxed mix over every key query i keeps, with log w_{t,j} replaced by log
@@ -107,14 +113,18 @@ final class MixedHeads implements HeadOutput {
         NDManager m = vh.getManager();
         NDArray open = m.create(allowed, new Shape(B, 1, R, N));
         boolean dropping = !(unselectedPenalty < 1e9); // a key left out is dropped
-        // constants derived on the device from w: log w for the selected keys, −β for the others
-        NDArray unselected = w.zerosLike().sub(dropping ? 1e9f : (float) unselectedPenalty);
-        NDArray selection = NDArrays.where(w.gt(0f), w.log(), unselected); // (B, H, N)
+        double r = ramp.getAsDouble(); // the selection warm-up: r·β and r·γ
+        // constants derived on the device from w: log w for the selected keys, −rβ for the others
+        NDArray unselected = w.zerosLike().sub(dropping ? 1e9f : (float) (r * unselectedPenalty));
+        // r·log w: with r = 0 the selection has no say at all (w is a constant: no gradient; the
+        // NaN of 0·log 0 is in the branch where() discards)
+        NDArray logW = r == 1 ? w.log() : w.log().mul((float) r);
+        NDArray selection = NDArrays.where(w.gt(0f), logW, unselected); // (B, H, N)
         NDArray count = w.sum(new int[] {2}, true).maximum(1f); // n_t = max(1, Σ_j w_{t,j})
         // s = −γ·H/n_t (B, H, N)
         NDArray scores = tok.neg().div(count);
-        if (energyScale != 1) {
-            scores = Host.scale(scores, energyScale);
+        if (r * energyScale != 1) {
+            scores = Host.scale(scores, r * energyScale);
         }
         // the per-key terms are added while they are (B, H, 1, N); only a per-query mask (R = N)
         // is added at (B, H, N, N)

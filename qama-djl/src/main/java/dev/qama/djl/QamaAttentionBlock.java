@@ -105,6 +105,9 @@ public final class QamaAttentionBlock extends AbstractBlock {
     /** Precedes the parameters of our own children in a saved file ("QAMA"). */
     static final int MARKER = 0x51414D41;
 
+    /** Precedes the block's training-pass count in a saved file ("QAMS"). */
+    static final int STATE_MARKER = 0x51414D53;
+
     private static final int DJL_CHILDREN = 5;
 
     /**
@@ -121,6 +124,15 @@ public final class QamaAttentionBlock extends AbstractBlock {
      * selection was the annealer's or random (docs/results.md, "Learning speed").
      */
     public static final double DEFAULT_ENERGY_SCALE = 0.1;
+
+    /**
+     * The default of {@link Builder#optSelectionWarmup}: β and γ grow from 0 to their values over
+     * the block's first 100 training passes (optimiser steps), so that the selections of the
+     * untrained projections, which are as good as random, do not steer the first steps. On a
+     * validation split of the digits (docs/results.md, "Learning speed") this removed most of the
+     * early gap to classical attention while random selections stayed clearly worse.
+     */
+    public static final long DEFAULT_SELECTION_WARMUP = 100;
 
     /**
      * The QUBO formulation of the heads. Each constant delegates to its formulation's one
@@ -333,13 +345,17 @@ public final class QamaAttentionBlock extends AbstractBlock {
     private final boolean averageReads;
     private final double unselectedPenalty;
     private final double energyScale;
+    private final long selectionWarmup;
     private final int reads;
     private final Duration timeLimit;
     private final String backendName;
     private final HeadTerms terms;
     private final Object backendLock = new Object();
 
-    /** Training passes so far: mixed into the solver seeds so that training steps vary. */
+    /**
+     * Training passes so far: mixed into the solver seeds so that training steps vary, and the
+     * clock of the selection warm-up. Saved with the parameters (QAMA layout).
+     */
     private final java.util.concurrent.atomic.AtomicLong trainingPasses =
             new java.util.concurrent.atomic.AtomicLong();
 
@@ -368,6 +384,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         this.averageReads = b.averageReads;
         this.unselectedPenalty = b.unselectedPenalty;
         this.energyScale = b.energyScale;
+        this.selectionWarmup = b.selectionWarmup;
         this.reads = b.reads;
         this.timeLimit = b.timeLimit;
         this.backendName = backendName;
@@ -393,6 +410,25 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 };
     }
 
+    /**
+     * The training passes this block has made (restored by {@link #loadParameters}; a file without
+     * the count, such as one written by DJL or before the count was saved, counts as fully warmed
+     * up).
+     */
+    public long getTrainingPasses() {
+        return trainingPasses.get();
+    }
+
+    /**
+     * r = min(1, passes / warm-up), the share of β and γ in use ({@link
+     * Builder#optSelectionWarmup}).
+     */
+    double selectionRamp() {
+        return selectionWarmup == 0
+                ? 1.0
+                : Math.min(1.0, (double) trainingPasses.get() / selectionWarmup);
+    }
+
     /** The shared value mixing of VALUES ({@code queryKeyScores} false) and SELECTED_KEYS. */
     private MixedHeads mixer(boolean queryKeyScores) {
         return new MixedHeads(
@@ -401,6 +437,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 headSize,
                 unselectedPenalty,
                 energyScale,
+                this::selectionRamp,
                 selectionGradient,
                 queryKeyScores);
     }
@@ -605,9 +642,13 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 child.saveParameters(os);
             }
         }
-        if (valueImportance != null && parameterLayout == ParameterLayout.QAMA) {
-            os.writeInt(MARKER);
-            valueImportance.saveParameters(os);
+        if (parameterLayout == ParameterLayout.QAMA) {
+            if (valueImportance != null) {
+                os.writeInt(MARKER);
+                valueImportance.saveParameters(os);
+            }
+            os.writeInt(STATE_MARKER);
+            os.writeLong(trainingPasses.get());
         }
     }
 
@@ -629,8 +670,15 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 child.loadParameters(manager, is);
             }
         }
+        loadOwnParameters(manager, is);
+        trainingPasses.set(intFollows(is, STATE_MARKER) ? is.readLong() : Long.MAX_VALUE / 2);
+    }
+
+    /** What follows DJL's five children: paper-v2's e (after {@link #MARKER}). */
+    private void loadOwnParameters(NDManager manager, DataInputStream is)
+            throws IOException, MalformedModelException {
         if (valueImportance != null) {
-            if (markerFollows(is)) {
+            if (intFollows(is, MARKER)) {
                 valueImportance.loadParameters(manager, is);
             } else {
                 valueImportance.importance().close();
@@ -658,12 +706,16 @@ public final class QamaAttentionBlock extends AbstractBlock {
         }
     }
 
-    private static boolean markerFollows(DataInputStream is)
+    /**
+     * Whether {@code marker} comes next (then consumed). Without mark/reset the next int is read
+     * unless the stream is at its end, and must be the marker.
+     */
+    private static boolean intFollows(DataInputStream is, int marker)
             throws IOException, MalformedModelException {
         if (is.markSupported()) {
             is.mark(Integer.BYTES);
             try {
-                if (is.readInt() == MARKER) {
+                if (is.readInt() == marker) {
                     return true;
                 }
             } catch (EOFException e) {
@@ -676,10 +728,11 @@ public final class QamaAttentionBlock extends AbstractBlock {
             return false;
         }
         int m = is.readInt();
-        if (m != MARKER) {
+        if (m != marker) {
             throw new MalformedModelException(
-                    "QamaAttentionBlock: expected the value-importance marker after the"
-                            + " projections, got 0x"
+                    "QamaAttentionBlock: expected the marker 0x"
+                            + Integer.toHexString(marker)
+                            + " after the projections, got 0x"
                             + Integer.toHexString(m)
                             + "; to load a DJL ScaledDotProductAttentionBlock file inside a larger"
                             + " model, pass a stream that supports mark/reset");
@@ -850,6 +903,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         private boolean averageReads;
         private double unselectedPenalty = DEFAULT_UNSELECTED_PENALTY;
         private double energyScale = DEFAULT_ENERGY_SCALE;
+        private long selectionWarmup = DEFAULT_SELECTION_WARMUP;
         private int reads = 1;
         private Duration timeLimit;
         private String backendName;
@@ -1046,6 +1100,20 @@ public final class QamaAttentionBlock extends AbstractBlock {
             return this;
         }
 
+        /**
+         * The selection warm-up of VALUES and SELECTED_KEYS, in training passes (optimiser steps;
+         * default {@value #DEFAULT_SELECTION_WARMUP}, 0 = none): the unselected-key penalty β and
+         * the energy scale γ are multiplied by r = min(1, p/W), p the block's training passes so
+         * far ({@link #getTrainingPasses()}; inference uses the count reached, and a saved model
+         * keeps it). A fresh block therefore mixes like DJL's attention; the annealer's selection
+         * takes over as the projections learn. A dropped key (β infinite) stays dropped: only γ
+         * warms up then.
+         */
+        public Builder optSelectionWarmup(long passes) {
+            this.selectionWarmup = passes;
+            return this;
+        }
+
         /** Reads per problem (default 1); the best is used. */
         public Builder optReads(int reads) {
             this.reads = reads;
@@ -1146,6 +1214,11 @@ public final class QamaAttentionBlock extends AbstractBlock {
             if (!(energyScale >= 0 && Double.isFinite(energyScale))) {
                 throw new IllegalArgumentException(
                         "the energy scale must be a finite number >= 0, got " + energyScale);
+            }
+            if (selectionWarmup < 0) {
+                throw new IllegalArgumentException(
+                        "the selection warm-up must be >= 0 training passes, got "
+                                + selectionWarmup);
             }
             if (!(unselectedPenalty >= 0)) {
                 throw new IllegalArgumentException(

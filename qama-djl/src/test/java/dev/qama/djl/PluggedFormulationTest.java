@@ -155,7 +155,12 @@ class PluggedFormulationTest {
         load(v2, QamaSerializationTest.save(ours));
         v2.setParameterLayout(ParameterLayout.CLASSICAL);
         byte[] file = QamaSerializationTest.save(ours);
-        assertArrayEquals(QamaSerializationTest.save(v2), file);
+        // DJL's layout, then the training-pass count (0 here) after its marker
+        byte[] djlPart = java.util.Arrays.copyOf(file, file.length - Integer.BYTES - Long.BYTES);
+        assertArrayEquals(QamaSerializationTest.save(v2), djlPart);
+        java.nio.ByteBuffer tail = java.nio.ByteBuffer.wrap(file, djlPart.length, 12);
+        assertEquals(QamaAttentionBlock.STATE_MARKER, tail.getInt());
+        assertEquals(0L, tail.getLong());
 
         QamaAttentionBlock back = plugged();
         manager.getEngine().setRandomSeed(32);

@@ -349,6 +349,7 @@ class QamaGradientTest {
     void valuesOutputGradientIsTheTokenWeightedCoreGradient(Formulation f) {
         QamaAttentionBlock block =
                 QamaAttentionBlock.builder()
+                        .optSelectionWarmup(0) // the selection in full from the first pass
                         .setEmbeddingSize(H * D)
                         .setHeadCount(H)
                         .optAttentionProbsDropoutProb(0f)
@@ -474,6 +475,7 @@ class QamaGradientTest {
         int e = H * D;
         QamaAttentionBlock block =
                 QamaAttentionBlock.builder()
+                        .optSelectionWarmup(0) // the selection in full from the first pass
                         .setEmbeddingSize(e)
                         .setHeadCount(H)
                         .optAttentionProbsDropoutProb(0f)

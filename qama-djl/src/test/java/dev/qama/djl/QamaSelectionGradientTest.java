@@ -54,6 +54,7 @@ class QamaSelectionGradientTest {
 
     static QamaAttentionBlock block(OutputMode mode, boolean selectionGradient) {
         return QamaAttentionBlock.builder()
+                .optSelectionWarmup(0) // the selection in full from the first pass
                 .setEmbeddingSize(E)
                 .setHeadCount(H)
                 .optOutputMode(mode)
@@ -169,6 +170,7 @@ class QamaSelectionGradientTest {
         for (boolean average : new boolean[] {false, true}) {
             QamaAttentionBlock block =
                     QamaAttentionBlock.builder()
+                            .optSelectionWarmup(0) // the selection in full from the first pass
                             .setEmbeddingSize(E)
                             .setHeadCount(H)
                             .optOutputMode(OutputMode.VALUES)
@@ -202,6 +204,7 @@ class QamaSelectionGradientTest {
                 IllegalArgumentException.class,
                 () ->
                         QamaAttentionBlock.builder()
+                                .optSelectionWarmup(0) // the selection in full from the first pass
                                 .setEmbeddingSize(E)
                                 .setHeadCount(H)
                                 .optFormulation(f)
@@ -211,6 +214,7 @@ class QamaSelectionGradientTest {
                 IllegalArgumentException.class,
                 () ->
                         QamaAttentionBlock.builder()
+                                .optSelectionWarmup(0) // the selection in full from the first pass
                                 .setEmbeddingSize(E)
                                 .setHeadCount(H)
                                 .optOutputMode(OutputMode.PAPER)

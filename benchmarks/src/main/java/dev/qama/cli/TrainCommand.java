@@ -4,10 +4,10 @@ import dev.qama.bench.IoErrors;
 import dev.qama.bench.SolverSpec;
 import dev.qama.bench.Stats;
 import dev.qama.bench.longrange.LongRangeTraining;
-import dev.qama.bench.train.Digits;
+import dev.qama.bench.train.DataSet;
+import dev.qama.bench.train.DataSets;
 import dev.qama.bench.train.Examples;
 import dev.qama.bench.train.History;
-import dev.qama.bench.train.Idx;
 import dev.qama.bench.train.ImageSet;
 import dev.qama.bench.train.Plots;
 import dev.qama.bench.train.RunReport;
@@ -65,6 +65,7 @@ import picocli.CommandLine.Spec;
                     + " attention."
         },
         subcommands = {TrainCommand.Plot.class, TrainCommand.Report.class},
+        modelTransformer = TrainCommand.DataSetHelp.class,
         footer = {
             "",
             "Examples:",
@@ -75,9 +76,6 @@ import picocli.CommandLine.Spec;
             "  qama train report runs/fmnist-*  (mean ± sd over seeds, markdown)"
         })
 public final class TrainCommand implements Callable<Integer> {
-    /** Where Debian's dataset-fashion-mnist package puts the IDX files. */
-    public static final Path FASHION_DIR = Path.of("/usr/share/datasets/fashion-mnist");
-
     @Spec CommandSpec spec;
 
     @Option(
@@ -108,10 +106,32 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--dataset",
             paramLabel = "NAME",
+            completionCandidates = DataSetNames.class,
             description =
-                    "image: digits (default, embedded), fashion-mnist, idx (with --train-images"
-                            + " ...); text: csv (with --train-csv ...), spam-assassin.")
+                    "One of ${COMPLETION-CANDIDATES} (see Data sets below; default: digits, idx"
+                            + " with --train-images; text: spam-assassin, csv with --train-csv).")
     String dataset;
+
+    /** The names of the registry's data sets, for --help and shell completion. */
+    static final class DataSetNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return DataSets.ALL.stream().map(DataSet::name).iterator();
+        }
+    }
+
+    /** Appends the registry's data sets to the help's footer. */
+    static final class DataSetHelp implements picocli.CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            List<String> footer = new ArrayList<>(List.of(spec.usageMessage().footer()));
+            footer.add("");
+            footer.add("Data sets (--dataset NAME, task, what):");
+            footer.addAll(DataSets.helpLines());
+            spec.usageMessage().footer(footer.toArray(new String[0]));
+            return spec;
+        }
+    }
 
     @Option(
             names = "--attention",
@@ -767,72 +787,25 @@ public final class TrainCommand implements Callable<Integer> {
         };
     }
 
+    private DataSet.Sources sources() {
+        return new DataSet.Sources(
+                dataDir,
+                trainImages,
+                trainLabels,
+                testImages,
+                testLabels,
+                trainCsv,
+                testCsv,
+                spamDir,
+                seed);
+    }
+
     private Data imageData() throws IOException {
-        String ds = dataset == null ? (trainImages != null ? "idx" : "digits") : dataset;
-        ImageSet train;
-        ImageSet test;
-        int defaultEpochs;
-        switch (ds) {
-            case "digits" -> {
-                ImageSet all = Digits.load();
-                int[][] split = Split.stratified(all.labels(), all.classes(), 0.2, seed);
-                train = all.select(split[0]);
-                test = all.select(split[1]);
-                defaultEpochs = 20;
-            }
-            case "fashion-mnist" -> {
-                Path d = dataDir != null ? dataDir : FASHION_DIR;
-                Path[] files = {
-                    find(d, "train-images-idx3-ubyte"), find(d, "train-labels-idx1-ubyte"),
-                    find(d, "t10k-images-idx3-ubyte"), find(d, "t10k-labels-idx1-ubyte")
-                };
-                for (Path p : files) {
-                    if (p == null) {
-                        throw new UserException(
-                                "fashion-mnist: the IDX files are not in "
-                                        + d
-                                        + "; install the Debian package dataset-fashion-mnist"
-                                        + " (apt-get install dataset-fashion-mnist) or pass --data-dir");
-                    }
-                }
-                train = Idx.load("fashion-mnist", files[0], files[1]);
-                test = Idx.load("fashion-mnist", files[2], files[3]);
-                Idx.checkLabels(files[1], train, files[3], test);
-                defaultEpochs = 5;
-            }
-            case "idx" -> {
-                if (trainImages == null
-                        || trainLabels == null
-                        || testImages == null
-                        || testLabels == null) {
-                    throw new UserException(
-                            "idx: give all of --train-images --train-labels"
-                                    + " --test-images --test-labels");
-                }
-                String n = stem(trainImages);
-                train = Idx.load(n, trainImages, trainLabels);
-                test = Idx.load(n, testImages, testLabels);
-                Idx.checkLabels(trainLabels, train, testLabels, test);
-                if (train.size() != test.size()) {
-                    throw new UserException(
-                            "idx: training images are "
-                                    + train.size()
-                                    + "x"
-                                    + train.size()
-                                    + " but test images "
-                                    + test.size()
-                                    + "x"
-                                    + test.size());
-                }
-                defaultEpochs = 5;
-            }
-            default ->
-                    throw new UserException(
-                            "image --dataset must be digits, fashion-mnist or"
-                                    + " idx, got '"
-                                    + ds
-                                    + "'");
-        }
+        DataSet.Sources src = sources();
+        DataSet ds = DataSets.resolve(DataSet.Task.IMAGE, dataset, src);
+        DataSet.ImageSplits splits = (DataSet.ImageSplits) ds.load(src);
+        ImageSet train = splits.train();
+        ImageSet test = splits.test();
         int classes = Math.max(train.classes(), test.classes());
         train = withClasses(train, classes);
         test = withClasses(test, classes);
@@ -845,13 +818,13 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Data d = new Data();
         d.task = "image";
-        d.name = ds.equals("idx") ? train.name() : ds;
+        d.name = train.name();
         d.train = Examples.of(train);
         d.test = Examples.of(test);
         d.trainImages = train;
         d.testImages = test;
         d.patch = p;
-        d.defaultEpochs = defaultEpochs;
+        d.defaultEpochs = ds.defaultEpochs();
         d.selectionRows = firstOfClasses(test, 6);
         int size = train.size();
         int ch = train.channels();
@@ -861,15 +834,17 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private Data textData() throws IOException {
-        TextData.Loaded t =
-                TextData.load(
-                        dataset, trainCsv, testCsv, spamDir, seed, maxLength, maxTrain, maxTest);
+        TextData.checkMaxLength(maxLength);
+        DataSet.Sources src = sources();
+        DataSet ds = DataSets.resolve(DataSet.Task.TEXT, dataset, src);
+        DataSet.TextSplits splits = (DataSet.TextSplits) ds.load(src);
+        TextData.Loaded t = TextData.load(ds.name(), splits, seed, maxLength, maxTrain, maxTest);
         Data d = new Data();
         d.task = "text";
         d.name = t.name();
         d.train = t.train();
         d.test = t.test();
-        d.defaultEpochs = 10;
+        d.defaultEpochs = ds.defaultEpochs();
         d.model = t.model();
         return d;
     }
@@ -946,23 +921,6 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return rows.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /** {@code dir/stem.gz} or {@code dir/stem}, whichever exists first, else null. */
-    static Path find(Path dir, String stem) {
-        for (String suffix : new String[] {".gz", ""}) {
-            Path p = dir.resolve(stem + suffix);
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private static String stem(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.indexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
     }
 
     /** Progress on stderr: a bar per epoch when interactive, one line per epoch otherwise. */

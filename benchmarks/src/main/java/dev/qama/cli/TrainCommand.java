@@ -213,7 +213,7 @@ public final class TrainCommand implements Callable<Integer> {
             paramLabel = "B",
             description =
                     "QAMA (values, selected-keys): keys the annealer left out stay in the softmax"
-                            + " with the logit offset -B (default: dropped).")
+                            + " with the logit offset -B (default: 1; Infinity drops them).")
     Double unselectedPenalty;
 
     @Option(
@@ -221,8 +221,17 @@ public final class TrainCommand implements Callable<Integer> {
             paramLabel = "G",
             description =
                     "QAMA (values, selected-keys): the weight of the per-token energies in the"
-                            + " attention logits, -G*H/n (default: the block's).")
+                            + " attention logits, -G*H/n (default: 0.1).")
     Double energyScale;
+
+    @Option(
+            names = "--selection-warmup",
+            paramLabel = "W",
+            description =
+                    "QAMA (values, selected-keys): the unselected penalty and the energy scale"
+                            + " grow linearly from 0 over the first W training passes (optimiser"
+                            + " steps); 0 = from the start (default: 150).")
+    Long selectionWarmup;
 
     /** Parses on/off (also true/false). */
     static final class OnOff implements picocli.CommandLine.ITypeConverter<Boolean> {

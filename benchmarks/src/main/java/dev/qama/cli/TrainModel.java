@@ -76,7 +76,8 @@ record TrainModel(
                             o.reads,
                             o.averageReads,
                             o.unselectedPenalty,
-                            o.energyScale);
+                            o.energyScale,
+                            o.selectionWarmup);
         } catch (IllegalArgumentException ex) {
             throw new UserException(ex.getMessage());
         }

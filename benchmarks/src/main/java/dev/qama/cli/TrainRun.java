@@ -202,6 +202,12 @@ final class TrainRun {
                     .put("average_reads", ts.qubo().averageReads())
                     .put("unselected_penalty", ts.qubo().unselectedPenalty())
                     .put("energy_scale", ts.qubo().energyScale())
+                    // the value in effect, so that `qama infer` rebuilds the same ramp
+                    .put(
+                            "selection_warmup",
+                            ts.qubo().selectionWarmup() != null
+                                    ? ts.qubo().selectionWarmup()
+                                    : dev.qama.djl.QamaAttentionBlock.DEFAULT_SELECTION_WARMUP)
                     .put(
                             "solver",
                             r != null

@@ -119,6 +119,10 @@ class TrainCommandTest {
         assertEquals("auto", a.get("coupling"));
         assertEquals(null, a.get("penalty_scale"), "default coefficients are written as null");
         assertEquals(null, a.get("bits"), "the default bits are written as null");
+        assertEquals(
+                (double) dev.qama.djl.QamaAttentionBlock.DEFAULT_SELECTION_WARMUP,
+                ((Number) a.get("selection_warmup")).doubleValue(),
+                "the warm-up in effect is written, for qama infer");
         assertTrue(((Number) a.get("solver_seconds")).doubleValue() > 0);
         Map<String, Object> b = json(digits(tmp.resolve("q2"), q));
         assertEquals(numbers(a), numbers(b));

@@ -320,4 +320,18 @@ class TrainInputTest {
                 r.err());
         assertFalse(Files.exists(out), out + " was left behind");
     }
+
+    @Test
+    void aNegativeSelectionWarmupIsRefusedBeforeAnyData() {
+        assertUserError(
+                "--selection-warmup must be >= 0 training passes, got -5",
+                "train",
+                "--attention",
+                "qama",
+                "--selection-warmup",
+                "-5",
+                "--out",
+                tmp.resolve("runs/warm").toString());
+        assertFalse(Files.exists(tmp.resolve("runs/warm")));
+    }
 }

@@ -176,7 +176,8 @@ public final class TrainedModel implements AutoCloseable {
                         optInteger(r, "reads"),
                         (Boolean) r.get("average_reads"),
                         optDouble(r, "unselected_penalty"),
-                        optDouble(r, "energy_scale"));
+                        optDouble(r, "energy_scale"),
+                        r.get("selection_warmup") instanceof Number n ? n.longValue() : null);
         return new TrainSpec(
                 attention,
                 TrainSpec.formulation(text(r, "formulation", where)),

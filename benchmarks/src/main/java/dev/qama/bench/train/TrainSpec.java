@@ -77,6 +77,8 @@ public record TrainSpec(
      * @param averageReads the block's {@code optAverageReads}, or null for its default
      * @param unselectedPenalty the block's {@code optUnselectedPenalty}, or null for its default
      * @param energyScale the block's {@code optEnergyScale}, or null for its default
+     * @param selectionWarmup the block's {@code optSelectionWarmup} in training passes, or null for
+     *     its default
      */
     public record Qubo(
             Integer bits,
@@ -87,14 +89,25 @@ public record TrainSpec(
             Integer reads,
             Boolean averageReads,
             Double unselectedPenalty,
-            Double energyScale) {
+            Double energyScale,
+            Long selectionWarmup) {
         /** The formulation's defaults. */
         public static final Qubo DEFAULTS =
-                new Qubo(null, null, null, null, null, null, null, null, null);
+                new Qubo(null, null, null, null, null, null, null, null, null, null);
 
         /** Settings of the QUBO's coefficients only. */
         public Qubo(Integer bits, Double couplingScale, Double linearScale, Double penaltyScale) {
-            this(bits, couplingScale, linearScale, penaltyScale, null, null, null, null, null);
+            this(
+                    bits,
+                    couplingScale,
+                    linearScale,
+                    penaltyScale,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
         }
 
         /** The largest number of soft-selection bits per (head, token). */
@@ -115,6 +128,10 @@ public record TrainSpec(
             if (unselectedPenalty != null && !(unselectedPenalty >= 0)) {
                 throw new IllegalArgumentException(
                         "--unselected-penalty must be >= 0, got " + unselectedPenalty);
+            }
+            if (selectionWarmup != null && selectionWarmup < 0) {
+                throw new IllegalArgumentException(
+                        "--selection-warmup must be >= 0 training passes, got " + selectionWarmup);
             }
             if (reads != null && reads < 1) {
                 throw new IllegalArgumentException("--reads must be at least 1, got " + reads);
@@ -157,6 +174,9 @@ public record TrainSpec(
             }
             if (energyScale != null) {
                 b.optEnergyScale(energyScale);
+            }
+            if (selectionWarmup != null) {
+                b.optSelectionWarmup(selectionWarmup);
             }
             return b;
         }

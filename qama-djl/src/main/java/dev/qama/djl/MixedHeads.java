@@ -50,22 +50,19 @@ final class MixedHeads implements HeadOutput {
 
     @Override
     public NDArray heads(ParameterStore ps, boolean training, Inputs in, Selection s) {
-        NDArray pairLogits = null;
-        if (queryKeyScores) {
-            NDArray qk = s.qh().matMul(s.kh().transpose(0, 1, 3, 2)); // (B, H, N, N)
-            pairLogits = Host.scale(qk, 1.0 / Math.sqrt(headSize));
-        }
         // the selection's local fields when the selection gradient is on and we train
         NDArray fields = selectionGradient && training ? s.terms().selectionFields(s.w()) : null;
-        return mix(ps, training, in, s.w(), s.tok(), s.vh(), pairLogits, fields);
+        return queryKeyScores
+                ? mix(ps, training, in, s.w(), s.tok(), s.vh(), s.qh(), s.kh(), fields)
+                : mix(ps, training, in, s.w(), s.tok(), s.vh(), null, null, fields);
     }
 
     /**
      * VALUES and SELECTED_KEYS: out_{t,i} = Σ_j α_{t,i,j} V_{t,j}, α_{t,i,·} = softmax over the
      * keys j that query i keeps of a_{t,i,j} + s_{t,j} + log w_{t,j} for the selected ones (w_{t,j}
      * > 0) and a_{t,i,j} − β for the others (left out entirely when β is infinite), s = −γ·H/n_t
-     * with n_t = max(1, Σ_j w_{t,j}), a = {@code pairLogits} (SELECTED_KEYS, the scaled query–key
-     * products) or 0 (VALUES); a query with no such key outputs 0.
+     * with n_t = max(1, Σ_j w_{t,j}), a_{t,i,j} = q_{t,i}·k_{t,j}/√d (SELECTED_KEYS, {@code qh} and
+     * {@code kh} given) or 0 (VALUES); a query with no such key outputs 0.
      *
      * <p>With {@code fields} (the selection gradient) the value is the same, but the gradient is
      * that of the relaxed mix over every key query i keeps, with log w_{t,j} replaced by log
@@ -73,7 +70,8 @@ final class MixedHeads implements HeadOutput {
      * element (a straight-through estimator): keys the annealer left out get a gradient, and so do
      * the QUBO's coefficients through f.
      *
-     * @param pairLogits (B, H, N, N) per-query scores, or null for none
+     * @param qh the queries per head (B, H, N, d), or null for no query–key scores (VALUES)
+     * @param kh the keys per head (B, H, N, d), null exactly when {@code qh} is
      * @param fields (B, H, N) local fields of the selection, or null for the plain gradient
      */
     NDArray mix(
@@ -83,7 +81,8 @@ final class MixedHeads implements HeadOutput {
             NDArray w,
             NDArray tok,
             NDArray vh,
-            NDArray pairLogits,
+            NDArray qh,
+            NDArray kh,
             NDArray fields) {
         int B = in.batch;
         int N = in.tokens;
@@ -116,17 +115,15 @@ final class MixedHeads implements HeadOutput {
         if (energyScale != 1) {
             scores = Host.scale(scores, energyScale);
         }
-        // the per-key terms are added while they are (B, H, 1, N); only a per-query mask (R = N)
-        // is added at (B, H, N, N)
+        // the per-key terms stay (B, H, 1, N) (with the key mask when all rows share it); only a
+        // per-query mask (R = N) is added at (B, H, N, N)
         NDArray keyTerms = scores.add(selection).expandDims(2);
         NDArray rowMask = R == 1 ? null : open;
         if (R == 1) {
             keyTerms = keyTerms.add(open);
         }
-        NDArray base = pairLogits == null ? keyTerms : keyTerms.add(pairLogits);
-        if (rowMask != null) {
-            base = base.add(rowMask);
-        }
+        NDArray queries = qh == null ? null : Host.scale(qh, 1.0 / Math.sqrt(headSize));
+        NDArray base = logits(queries, kh, keyTerms, rowMask);
         NDArray alpha = base.softmax(3);
         if (emptyRow || dropping) {
             // rows with no key to attend to output 0 (a softmax of −1e9 everywhere is uniform)
@@ -140,10 +137,8 @@ final class MixedHeads implements HeadOutput {
         if (fields != null) {
             NDArray tau = fields.stopGradient().abs().mean(new int[] {2}, true).add(1e-6f);
             NDArray logSel = softPlus(fields.neg().div(tau)).neg(); // log σ(f/τ), (B, H, N)
-            NDArray softBase = scores.add(logSel).expandDims(2).add(open);
-            if (pairLogits != null) {
-                softBase = softBase.add(pairLogits);
-            }
+            NDArray softKeys = scores.add(logSel).expandDims(2);
+            NDArray softBase = logits(queries, kh, R == 1 ? softKeys.add(open) : softKeys, rowMask);
             NDArray soft = softBase.softmax(3);
             // value of the hard mix, gradient of the relaxed one
             alpha = soft.add(alpha.sub(soft).stopGradient());
@@ -151,6 +146,29 @@ final class MixedHeads implements HeadOutput {
         alpha = dropout.forward(ps, new NDList(alpha), training).singletonOrThrow();
         NDArray mixed = alpha.matMul(vh); // (B, H, N or R, d)
         return mixed.getShape().get(2) == N ? mixed : mixed.broadcast(B, headCount, N, headSize);
+    }
+
+    /**
+     * The mixing logits (B, H, N or 1, N): the per-key terms {@code keys} (B, H, 1, N) plus, with
+     * {@code queries}, the query–key scores q_i·k_j (queries already scaled by 1/√d), plus {@code
+     * rowMask} (B, 1, N, N) if not null. The scores and the per-key terms come out of one matrix
+     * product, [q_i, 1]·[k_j, c_j], so that no (B, H, N, N) sum and no broadcast of the key terms
+     * over the query rows is needed, forward or backward.
+     */
+    private static NDArray logits(NDArray queries, NDArray kh, NDArray keys, NDArray rowMask) {
+        NDArray base;
+        if (queries == null) {
+            base = keys;
+        } else {
+            Shape s = queries.getShape();
+            NDArray ones = queries.getManager().ones(new Shape(s.get(0), s.get(1), s.get(2), 1));
+            NDArray left = NDArrays.concat(new NDList(queries, ones), 3); // (B, H, N, d + 1)
+            NDArray right =
+                    NDArrays.concat(new NDList(kh, keys.transpose(0, 1, 3, 2)), 3)
+                            .transpose(0, 1, 3, 2); // (B, H, d + 1, N)
+            base = left.matMul(right);
+        }
+        return rowMask == null ? base : base.add(rowMask);
     }
 
     /**

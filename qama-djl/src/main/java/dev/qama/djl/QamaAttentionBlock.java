@@ -685,7 +685,6 @@ public final class QamaAttentionBlock extends AbstractBlock {
      * VALUES and SELECTED_KEYS's mixing of the value vectors with this block's β, γ and dropout:
      * see {@link MixedHeads#mix}.
      *
-     * @param pairLogits (B, H, N, N) per-query scores, or null for none
      * @param fields (B, H, N) local fields of the selection, or null for the plain gradient
      */
     NDArray mixValues(
@@ -695,9 +694,8 @@ public final class QamaAttentionBlock extends AbstractBlock {
             NDArray w,
             NDArray tok,
             NDArray vh,
-            NDArray pairLogits,
             NDArray fields) {
-        return mixer(false).mix(ps, training, in, w, tok, vh, pairLogits, fields);
+        return mixer(false).mix(ps, training, in, w, tok, vh, null, null, fields);
     }
 
     @Override

@@ -402,8 +402,7 @@ class QamaGradientTest {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray tokLeaf = arr(tokValues, B, H, N);
             tokLeaf.setRequiresGradient(true);
-            NDArray mixed =
-                    block.mixValues(ps, false, in, wArr, tokLeaf, arr(v, B, H, N, D), null, null);
+            NDArray mixed = block.mixValues(ps, false, in, wArr, tokLeaf, arr(v, B, H, N, D), null);
             gc.backward(mixed.mul(arr(cot, B, H, N, D)).sum());
             g = tokLeaf.getGradient().toFloatArray();
         }
@@ -424,7 +423,7 @@ class QamaGradientTest {
             }
             p = t.prepare(qa, ka, va, ea, in.flatMask());
             NDArray tok = p.tokenEnergies(wArr);
-            NDArray mixed = block.mixValues(ps, false, in, wArr, tok, va, null, null);
+            NDArray mixed = block.mixValues(ps, false, in, wArr, tok, va, null);
             churnDirectMemory();
             gc.backward(mixed.mul(arr(cot, B, H, N, D)).sum());
             gq = qa.getGradient().toFloatArray();

@@ -3,7 +3,6 @@ package dev.qama.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
@@ -87,24 +86,10 @@ final class MixedHeads implements HeadOutput {
         int B = in.batch;
         int N = in.tokens;
         int R = in.pairKeep == null ? 1 : N; // rows of the key mask that differ
-        // the only upload: which (query row, key) pairs the mask allows, 0 or −1e9, (B, 1, R, N)
-        float[] allowed = new float[B * R * N];
-        boolean emptyRow = false; // a query row that may see no key at all
-        for (int b = 0; b < B; b++) {
-            for (int r = 0; r < R; r++) {
-                boolean any = false;
-                for (int j = 0; j < N; j++) {
-                    boolean open =
-                            !in.maskedTokens[b][j]
-                                    && (in.pairKeep == null || in.pairKeep[(b * N + r) * N + j]);
-                    allowed[(b * R + r) * N + j] = open ? 0f : -1e9f;
-                    any |= open;
-                }
-                emptyRow |= !any;
-            }
-        }
-        NDManager m = vh.getManager();
-        NDArray open = m.create(allowed, new Shape(B, 1, R, N));
+        // which (query row, key) pairs the mask allows, 0 or −1e9, (B, 1, R, N): from the mask
+        // on the device
+        NDArray open = in.open(vh.getManager());
+        boolean emptyRow = in.emptyRow; // a query row that may see no key at all
         boolean dropping = !(unselectedPenalty < 1e9); // a key left out is dropped
         // constants derived on the device from w: log w for the selected keys, −β for the others
         NDArray unselected = w.zerosLike().sub(dropping ? 1e9f : (float) unselectedPenalty);

@@ -34,20 +34,11 @@ final class PaperV2Terms implements HeadTerms {
     }
 
     @Override
-    public Prepared prepare(NDArray q, NDArray k, NDArray v, NDArray e, boolean[] mask) {
-        Shape s = q.getShape();
-        int batch = (int) s.get(0);
-        int heads = (int) s.get(1);
-        int tokens = (int) s.get(2);
-        int dim = (int) s.get(3);
-        float[][] host = Host.copyOut(q, k, v, e);
-        int perBatch = heads * tokens * dim;
-        Host.checkFinite(host[0], perBatch, "projected queries");
-        Host.checkFinite(host[1], perBatch, "projected keys");
-        Host.checkFinite(host[2], perBatch, "projected values");
-        AttentionInputs in =
-                new AttentionInputs(batch, heads, tokens, dim, host[0], host[1], host[2], mask);
-        PaperV2Formulation f = template.toBuilder().valueImportance(host[3]).build();
+    public Prepared prepare(
+            NDArray q, NDArray k, NDArray v, NDArray e, Host.Heads host, boolean[] mask) {
+        int dim = host.dim();
+        AttentionInputs in = host.inputs(mask);
+        PaperV2Formulation f = template.toBuilder().valueImportance(host.e()).build();
         // h = (1/d)·V·e: (B, H, N, d) x (d, 1) -> (B, H, N)
         NDArray h = Host.scale(v.matMul(e.reshape(dim, 1)).squeeze(3), 1.0 / dim);
         return new V2(f, in, q, k, h, e);

@@ -606,10 +606,25 @@ public final class QamaAttentionBlock extends AbstractBlock {
             e = param.reshape(param.getShape());
             e.attach(kh.getManager());
         }
-        HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, in.flatMask());
+        NDManager manager = kh.getManager();
+        // the pass's one device-to-host copy: Q, K, V as projected (B, N, E), e and the mask
+        Host.Download down = Host.copyOut(queries, keys, values, e, in.maskTensor(manager));
+        in.readMask(down.part(4));
+        int b = in.batch;
+        int n = in.tokens;
+        Host.Heads host =
+                new Host.Heads(
+                        b,
+                        headCount,
+                        n,
+                        headSize,
+                        down.heads(0, b, n, headCount, headSize),
+                        down.heads(1, b, n, headCount, headSize),
+                        down.heads(2, b, n, headCount, headSize),
+                        down.part(3));
+        HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, host, in.flatMask());
 
         float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0);
-        NDManager manager = kh.getManager();
         NDArray wArr = manager.create(w, new Shape(B, H, N)); // constant: no gradient
         NDArray tok = p.tokenEnergies(wArr); // (B, H, N)
 

@@ -95,24 +95,21 @@ final class MixedHeads implements HeadOutput {
         NDArray unselected = w.zerosLike().sub(dropping ? 1e9f : (float) unselectedPenalty);
         NDArray selection = NDArrays.where(w.gt(0f), w.log(), unselected); // (B, H, N)
         NDArray count = w.sum(new int[] {2}, true).maximum(1f); // n_t = max(1, Σ_j w_{t,j})
-        // s = −γ·H/n_t (B, H, N)
-        NDArray scores = tok.neg().div(count);
-        if (energyScale != 1) {
-            scores = Host.scale(scores, energyScale);
-        }
-        // the per-key terms stay (B, H, 1, N) (with the key mask when all rows share it); only a
+        // s = −γ·H/n_t (B, H, N): one node in the graph, its factor −γ/n_t a constant
+        NDArray scores = tok.mul(count.getManager().create((float) -energyScale).div(count));
+        // the per-key terms stay (B, H, 1, N); their constant part (the selection offsets, with
+        // the key mask when all rows share it) is summed before it meets the graph; only a
         // per-query mask (R = N) is added at (B, H, N, N)
-        NDArray keyTerms = scores.add(selection).expandDims(2);
+        NDArray selectionKeys = selection.expandDims(2); // (B, H, 1, N), constant
+        NDArray keyOffsets = R == 1 ? selectionKeys.add(open) : selectionKeys;
         NDArray rowMask = R == 1 ? null : open;
-        if (R == 1) {
-            keyTerms = keyTerms.add(open);
-        }
+        NDArray keyTerms = scores.expandDims(2).add(keyOffsets);
         NDArray queries = qh == null ? null : Host.scale(qh, 1.0 / Math.sqrt(headSize));
         NDArray base = logits(queries, kh, keyTerms, rowMask);
         NDArray alpha = base.softmax(3);
         if (emptyRow || dropping) {
             // rows with no key to attend to output 0 (a softmax of −1e9 everywhere is uniform)
-            NDArray offsets = selection.expandDims(2).add(open);
+            NDArray offsets = R == 1 ? keyOffsets : selectionKeys.add(open);
             alpha =
                     alpha.mul(
                             offsets.max(new int[] {3}, true)
@@ -148,9 +145,8 @@ final class MixedHeads implements HeadOutput {
             Shape s = queries.getShape();
             NDArray ones = queries.getManager().ones(new Shape(s.get(0), s.get(1), s.get(2), 1));
             NDArray left = NDArrays.concat(new NDList(queries, ones), 3); // (B, H, N, d + 1)
-            NDArray right =
-                    NDArrays.concat(new NDList(kh, keys.transpose(0, 1, 3, 2)), 3)
-                            .transpose(0, 1, 3, 2); // (B, H, d + 1, N)
+            NDArray right = // (B, H, d + 1, N)
+                    NDArrays.concat(new NDList(kh.transpose(0, 1, 3, 2), keys), 2);
             base = left.matMul(right);
         }
         return rowMask == null ? base : base.add(rowMask);

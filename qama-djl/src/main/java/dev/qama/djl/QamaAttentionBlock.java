@@ -57,7 +57,7 @@ import java.util.List;
  * <ol>
  *   <li>keyProjection, queryProjection, valueProjection (Linear E → E with bias) and a reshape to
  *       heads: (B, N, E) → (B, H, N, d);
- *   <li>one host copy of Q, K, V (and e), from which qama-core's formulation ({@link
+ *   <li>one host copy of Q, K, V, e and the mask, from which qama-core's formulation ({@link
  *       PaperV2Formulation} or {@link PaperV1Formulation}) builds one {@link AttentionProblem} per
  *       batch element (H·N·q binaries); one {@link AnnealerBackend#solve} call for the whole batch;
  *   <li>the best state of each problem as constant selection weights w (B, H, N);

@@ -80,6 +80,21 @@ class MixedHeadsTest {
                 }
             }
             shape = new Shape(B, N);
+        } else if (mask.equals("causal-offsets-per-head")) {
+            // (B, H, N, N): the last head keeps the causal pairs, the others drop everything; a
+            // pair is kept if any head keeps it
+            flags = new float[B * H * N * N];
+            for (int b = 0; b < B; b++) {
+                for (int i = 0; i < N; i++) {
+                    for (int j = 0; j < N; j++) {
+                        for (int t = 0; t < H - 1; t++) {
+                            flags[((b * H + t) * N + i) * N + j] = Float.NEGATIVE_INFINITY;
+                        }
+                        flags[((b * H + H - 1) * N + i) * N + j] = keep[b][i][j] ? 0f : -1e5f;
+                    }
+                }
+            }
+            shape = new Shape(B, H, N, N);
         } else {
             boolean offsets = mask.equals("causal-offsets");
             flags = new float[B * N * N];
@@ -104,6 +119,8 @@ class MixedHeadsTest {
         "causal, true, 1",
         "causal, false, 0.5",
         "causal-offsets, true, 1",
+        "causal-offsets-per-head, true, 1",
+        "causal-offsets-per-head, false, Infinity",
         "causal, true, Infinity",
         "tokens, true, Infinity",
         "all-masked, true, 1",

@@ -30,17 +30,18 @@ interface HeadTerms {
     }
 
     /**
-     * Builds the terms of one forward pass: copies Q, K, V (and e) to the host once, as {@link
-     * AttentionInputs}.
+     * Builds the terms of one forward pass from the pass's tensors and their host copies (made once
+     * per pass, see {@link Host.Heads}).
      *
      * @param q projected queries (B, H, N, d)
      * @param k projected keys (B, H, N, d)
      * @param v projected values (B, H, N, d)
      * @param e value importance (d), or null if the formulation has none
+     * @param host the host copies of q, k, v and e
      * @param mask [B·N] row-major, true = the token can never be selected; or null for none
      * @throws IllegalArgumentException naming the tensor and batch element of a NaN or infinity
      */
-    Prepared prepare(NDArray q, NDArray k, NDArray v, NDArray e, boolean[] mask);
+    Prepared prepare(NDArray q, NDArray k, NDArray v, NDArray e, Host.Heads host, boolean[] mask);
 
     /** The terms of one forward pass. */
     interface Prepared {

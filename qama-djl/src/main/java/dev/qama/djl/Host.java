@@ -3,6 +3,7 @@ package dev.qama.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import dev.qama.core.formulation.AttentionInputs;
 
 /** Small helpers on host (Java) copies of tensors. */
 final class Host {
@@ -40,27 +41,116 @@ final class Host {
     }
 
     /**
-     * The values of {@code arrays} (row-major, detached from autograd) with one device-to-host
-     * copy: they are flattened and concatenated on the engine side, copied once and split here.
-     * Null entries give null.
+     * The values of {@code arrays} (row-major, detached from autograd, as float32) with one
+     * device-to-host copy: they are flattened (a view for contiguous arrays) and concatenated on
+     * the engine side, then copied once. Null entries are skipped.
      */
-    static float[][] copyOut(NDArray... arrays) {
+    static Download copyOut(NDArray... arrays) {
         NDList flat = new NDList(arrays.length);
-        for (NDArray a : arrays) {
-            if (a != null) {
-                flat.add(a.stopGradient().flatten());
+        int[] from = new int[arrays.length];
+        int[] size = new int[arrays.length];
+        int at = 0;
+        for (int i = 0; i < arrays.length; i++) {
+            from[i] = at;
+            size[i] = -1; // null
+            if (arrays[i] != null) {
+                size[i] = Math.toIntExact(arrays[i].size());
+                at += size[i];
+                flat.add(arrays[i].stopGradient().flatten());
             }
         }
         float[] all = (flat.size() == 1 ? flat.get(0) : NDArrays.concat(flat)).toFloatArray();
-        float[][] out = new float[arrays.length][];
-        int from = 0;
-        for (int i = 0; i < arrays.length; i++) {
-            if (arrays[i] != null) {
-                int size = Math.toIntExact(arrays[i].size());
-                out[i] = java.util.Arrays.copyOfRange(all, from, from + size);
-                from += size;
+        return new Download(all, from, size);
+    }
+
+    /**
+     * One device-to-host copy: the values of the arrays given to {@link #copyOut}, one after the
+     * other.
+     */
+    static final class Download {
+        private final float[] data;
+        private final int[] from;
+        private final int[] size;
+
+        private Download(float[] data, int[] from, int[] size) {
+            this.data = data;
+            this.from = from;
+            this.size = size;
+        }
+
+        /** A copy of the values of array i, or null if it was null. */
+        float[] part(int i) {
+            return size[i] < 0
+                    ? null
+                    : java.util.Arrays.copyOfRange(data, from[i], from[i] + size[i]);
+        }
+
+        /**
+         * Array i, of shape (B, N, H·d) row-major, rearranged into (B, H, N, d): the layout of
+         * {@link AttentionInputs}, in the one host copy the formulation reads.
+         */
+        float[] heads(int i, int batch, int tokens, int heads, int dim) {
+            float[] out = new float[size[i]];
+            int src = from[i];
+            for (int b = 0; b < batch; b++) {
+                for (int n = 0; n < tokens; n++) {
+                    for (int t = 0; t < heads; t++) {
+                        System.arraycopy(data, src, out, ((b * heads + t) * tokens + n) * dim, dim);
+                        src += dim;
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The host copies of one forward pass: Q, K, V (B, H, N, d) row-major and e (or null).
+     *
+     * @param batch B
+     * @param heads H
+     * @param tokens N
+     * @param dim d
+     */
+    record Heads(
+            int batch, int heads, int tokens, int dim, float[] q, float[] k, float[] v, float[] e) {
+
+        /**
+         * Copies per-head tensors (B, H, N, d) and e (or null) to the host in one crossing (the
+         * block itself copies its (B, N, E) projections with the mask; this form serves callers
+         * that hold per-head arrays).
+         */
+        static Heads of(NDArray q, NDArray k, NDArray v, NDArray e) {
+            var s = q.getShape();
+            Download d = copyOut(q, k, v, e);
+            return new Heads(
+                    (int) s.get(0),
+                    (int) s.get(1),
+                    (int) s.get(2),
+                    (int) s.get(3),
+                    d.part(0),
+                    d.part(1),
+                    d.part(2),
+                    d.part(3));
+        }
+
+        /**
+         * The formulation's view of these copies with the token mask ([B·N], true = never selected,
+         * or null). {@link AttentionInputs} scans Q, K, V for NaN and infinity (the one scan of a
+         * forward pass); a failure is reported with the tensor and batch element.
+         *
+         * @throws IllegalArgumentException naming the tensor and batch element of a NaN or infinity
+         */
+        AttentionInputs inputs(boolean[] mask) {
+            try {
+                return new AttentionInputs(batch, heads, tokens, dim, q, k, v, mask);
+            } catch (IllegalArgumentException ex) {
+                int perBatch = heads * tokens * dim;
+                checkFinite(q, perBatch, "projected queries");
+                checkFinite(k, perBatch, "projected keys");
+                checkFinite(v, perBatch, "projected values");
+                throw ex;
             }
         }
-        return out;
     }
 }

@@ -3,7 +3,6 @@ package dev.qama.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
@@ -55,14 +54,11 @@ final class MixedHeads implements HeadOutput {
 
     @Override
     public NDArray heads(ParameterStore ps, boolean training, Inputs in, Selection s) {
-        NDArray pairLogits = null;
-        if (queryKeyScores) {
-            NDArray qk = s.qh().matMul(s.kh().transpose(0, 1, 3, 2)); // (B, H, N, N)
-            pairLogits = Host.scale(qk, 1.0 / Math.sqrt(headSize));
-        }
         // the selection's local fields when the selection gradient is on and we train
         NDArray fields = selectionGradient && training ? s.terms().selectionFields(s.w()) : null;
-        return mix(ps, training, in, s.w(), s.tok(), s.vh(), pairLogits, fields);
+        return queryKeyScores
+                ? mix(ps, training, in, s.w(), s.tok(), s.vh(), s.qh(), s.kh(), fields)
+                : mix(ps, training, in, s.w(), s.tok(), s.vh(), null, null, fields);
     }
 
     /**
@@ -70,8 +66,8 @@ final class MixedHeads implements HeadOutput {
      * keys j that query i keeps of a_{t,i,j} + s_{t,j} + r·log w_{t,j} for the selected ones
      * (w_{t,j} > 0) and a_{t,i,j} − r·β for the others (left out entirely when β is infinite), r
      * the share of the selection warm-up ({@link QamaAttentionBlock.Builder#optSelectionWarmup}), s
-     * = −r·γ·H/n_t with n_t = max(1, Σ_j w_{t,j}), a = {@code pairLogits} (SELECTED_KEYS, the
-     * scaled query–key products) or 0 (VALUES); a query with no such key outputs 0.
+     * = −r·γ·H/n_t with n_t = max(1, Σ_j w_{t,j}), a_{t,i,j} = q_{t,i}·k_{t,j}/√d (SELECTED_KEYS,
+     * {@code qh} and {@code kh} given) or 0 (VALUES); a query with no such key outputs 0.
      *
      * <p>With {@code fields} (the selection gradient) the value is the same, but the gradient is
      * that of the relaxed mix over every key query i keeps, with log w_{t,j} replaced by log
@@ -79,7 +75,8 @@ final class MixedHeads implements HeadOutput {
      * element (a straight-through estimator): keys the annealer left out get a gradient, and so do
      * the QUBO's coefficients through f.
      *
-     * @param pairLogits (B, H, N, N) per-query scores, or null for none
+     * @param qh the queries per head (B, H, N, d), or null for no query–key scores (VALUES)
+     * @param kh the keys per head (B, H, N, d), null exactly when {@code qh} is
      * @param fields (B, H, N) local fields of the selection, or null for the plain gradient
      */
     NDArray mix(
@@ -89,29 +86,16 @@ final class MixedHeads implements HeadOutput {
             NDArray w,
             NDArray tok,
             NDArray vh,
-            NDArray pairLogits,
+            NDArray qh,
+            NDArray kh,
             NDArray fields) {
         int B = in.batch;
         int N = in.tokens;
         int R = in.pairKeep == null ? 1 : N; // rows of the key mask that differ
-        // the only upload: which (query row, key) pairs the mask allows, 0 or −1e9, (B, 1, R, N)
-        float[] allowed = new float[B * R * N];
-        boolean emptyRow = false; // a query row that may see no key at all
-        for (int b = 0; b < B; b++) {
-            for (int r = 0; r < R; r++) {
-                boolean any = false;
-                for (int j = 0; j < N; j++) {
-                    boolean open =
-                            !in.maskedTokens[b][j]
-                                    && (in.pairKeep == null || in.pairKeep[(b * N + r) * N + j]);
-                    allowed[(b * R + r) * N + j] = open ? 0f : -1e9f;
-                    any |= open;
-                }
-                emptyRow |= !any;
-            }
-        }
-        NDManager m = vh.getManager();
-        NDArray open = m.create(allowed, new Shape(B, 1, R, N));
+        // which (query row, key) pairs the mask allows, 0 or −1e9, (B, 1, R, N): from the mask
+        // on the device
+        NDArray open = in.open(vh.getManager());
+        boolean emptyRow = in.emptyRow; // a query row that may see no key at all
         boolean dropping = !(unselectedPenalty < 1e9); // a key left out is dropped
         double r = ramp.getAsDouble(); // the selection warm-up: r·β and r·γ
         // constants derived on the device from w: log w for the selected keys, −rβ for the others
@@ -121,26 +105,21 @@ final class MixedHeads implements HeadOutput {
         NDArray logW = r == 1 ? w.log() : w.log().mul((float) r);
         NDArray selection = NDArrays.where(w.gt(0f), logW, unselected); // (B, H, N)
         NDArray count = w.sum(new int[] {2}, true).maximum(1f); // n_t = max(1, Σ_j w_{t,j})
-        // s = −γ·H/n_t (B, H, N)
-        NDArray scores = tok.neg().div(count);
-        if (r * energyScale != 1) {
-            scores = Host.scale(scores, r * energyScale);
-        }
-        // the per-key terms are added while they are (B, H, 1, N); only a per-query mask (R = N)
-        // is added at (B, H, N, N)
-        NDArray keyTerms = scores.add(selection).expandDims(2);
+        // s = −rγ·H/n_t (B, H, N): one node in the graph, its factor −rγ/n_t a constant
+        NDArray scores = tok.mul(count.getManager().create((float) (-r * energyScale)).div(count));
+        // the per-key terms stay (B, H, 1, N); their constant part (the selection offsets, with
+        // the key mask when all rows share it) is summed before it meets the graph; only a
+        // per-query mask (R = N) is added at (B, H, N, N)
+        NDArray selectionKeys = selection.expandDims(2); // (B, H, 1, N), constant
+        NDArray keyOffsets = R == 1 ? selectionKeys.add(open) : selectionKeys;
         NDArray rowMask = R == 1 ? null : open;
-        if (R == 1) {
-            keyTerms = keyTerms.add(open);
-        }
-        NDArray base = pairLogits == null ? keyTerms : keyTerms.add(pairLogits);
-        if (rowMask != null) {
-            base = base.add(rowMask);
-        }
+        NDArray keyTerms = scores.expandDims(2).add(keyOffsets);
+        NDArray queries = qh == null ? null : Host.scale(qh, 1.0 / Math.sqrt(headSize));
+        NDArray base = logits(queries, kh, keyTerms, rowMask);
         NDArray alpha = base.softmax(3);
         if (emptyRow || dropping) {
             // rows with no key to attend to output 0 (a softmax of −1e9 everywhere is uniform)
-            NDArray offsets = selection.expandDims(2).add(open);
+            NDArray offsets = R == 1 ? keyOffsets : selectionKeys.add(open);
             alpha =
                     alpha.mul(
                             offsets.max(new int[] {3}, true)
@@ -150,10 +129,8 @@ final class MixedHeads implements HeadOutput {
         if (fields != null) {
             NDArray tau = fields.stopGradient().abs().mean(new int[] {2}, true).add(1e-6f);
             NDArray logSel = softPlus(fields.neg().div(tau)).neg(); // log σ(f/τ), (B, H, N)
-            NDArray softBase = scores.add(logSel).expandDims(2).add(open);
-            if (pairLogits != null) {
-                softBase = softBase.add(pairLogits);
-            }
+            NDArray softKeys = scores.add(logSel).expandDims(2);
+            NDArray softBase = logits(queries, kh, R == 1 ? softKeys.add(open) : softKeys, rowMask);
             NDArray soft = softBase.softmax(3);
             // value of the hard mix, gradient of the relaxed one
             alpha = soft.add(alpha.sub(soft).stopGradient());
@@ -161,6 +138,28 @@ final class MixedHeads implements HeadOutput {
         alpha = dropout.forward(ps, new NDList(alpha), training).singletonOrThrow();
         NDArray mixed = alpha.matMul(vh); // (B, H, N or R, d)
         return mixed.getShape().get(2) == N ? mixed : mixed.broadcast(B, headCount, N, headSize);
+    }
+
+    /**
+     * The mixing logits (B, H, N or 1, N): the per-key terms {@code keys} (B, H, 1, N) plus, with
+     * {@code queries}, the query–key scores q_i·k_j (queries already scaled by 1/√d), plus {@code
+     * rowMask} (B, 1, N, N) if not null. The scores and the per-key terms come out of one matrix
+     * product, [q_i, 1]·[k_j, c_j], so that no (B, H, N, N) sum and no broadcast of the key terms
+     * over the query rows is needed, forward or backward.
+     */
+    private static NDArray logits(NDArray queries, NDArray kh, NDArray keys, NDArray rowMask) {
+        NDArray base;
+        if (queries == null) {
+            base = keys;
+        } else {
+            Shape s = queries.getShape();
+            NDArray ones = queries.getManager().ones(new Shape(s.get(0), s.get(1), s.get(2), 1));
+            NDArray left = NDArrays.concat(new NDList(queries, ones), 3); // (B, H, N, d + 1)
+            NDArray right = // (B, H, d + 1, N)
+                    NDArrays.concat(new NDList(kh.transpose(0, 1, 3, 2), keys), 2);
+            base = left.matMul(right);
+        }
+        return rowMask == null ? base : base.add(rowMask);
     }
 
     /**

@@ -88,19 +88,10 @@ final class PaperV1Terms implements HeadTerms {
     }
 
     @Override
-    public Prepared prepare(NDArray q, NDArray k, NDArray v, NDArray e, boolean[] mask) {
-        Shape s = q.getShape();
-        int batch = (int) s.get(0);
-        int heads = (int) s.get(1);
-        int tokens = (int) s.get(2);
-        int dim = (int) s.get(3);
-        float[][] host = Host.copyOut(q, k, v);
-        int perBatch = heads * tokens * dim;
-        Host.checkFinite(host[0], perBatch, "projected queries");
-        Host.checkFinite(host[1], perBatch, "projected keys");
-        Host.checkFinite(host[2], perBatch, "projected values");
-        AttentionInputs in =
-                new AttentionInputs(batch, heads, tokens, dim, host[0], host[1], host[2], mask);
+    public Prepared prepare(
+            NDArray q, NDArray k, NDArray v, NDArray e, Host.Heads host, boolean[] mask) {
+        int tokens = host.tokens();
+        AttentionInputs in = host.inputs(mask);
         NDArray pq = q.softmax(3); // (B, H, N, d)
         NDArray pk = k.softmax(3);
         NDArray pv = v.softmax(3);

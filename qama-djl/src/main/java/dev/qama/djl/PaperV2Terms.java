@@ -101,20 +101,11 @@ final class PaperV2Terms implements HeadTerms {
     }
 
     @Override
-    public Prepared prepare(NDArray q, NDArray k, NDArray v, NDArray e, boolean[] mask) {
-        Shape s = q.getShape();
-        int batch = (int) s.get(0);
-        int heads = (int) s.get(1);
-        int tokens = (int) s.get(2);
-        int dim = (int) s.get(3);
-        float[][] host = Host.copyOut(q, k, v, e);
-        int perBatch = heads * tokens * dim;
-        Host.checkFinite(host[0], perBatch, "projected queries");
-        Host.checkFinite(host[1], perBatch, "projected keys");
-        Host.checkFinite(host[2], perBatch, "projected values");
-        AttentionInputs in =
-                new AttentionInputs(batch, heads, tokens, dim, host[0], host[1], host[2], mask);
-        PaperV2Formulation f = template.toBuilder().valueImportance(host[3]).build();
+    public Prepared prepare(
+            NDArray q, NDArray k, NDArray v, NDArray e, Host.Heads host, boolean[] mask) {
+        int dim = host.dim();
+        AttentionInputs in = host.inputs(mask);
+        PaperV2Formulation f = template.toBuilder().valueImportance(host.e()).build();
         // h = (1/d)·V·e: (B, H, N, d) x (d, 1) -> (B, H, N)
         NDArray h = Host.scale(v.matMul(e.reshape(dim, 1)).squeeze(3), 1.0 / dim);
         return new V2(f, in, q, k, h, e);
@@ -147,28 +138,33 @@ final class PaperV2Terms implements HeadTerms {
             return in;
         }
 
-        /** (J w)_{t,i} = Σ_j J_{t,ij} w_{t,j} (B, H, N), J without its diagonal. */
-        private NDArray coupled(NDArray w) {
-            double scale = 1 / Math.sqrt(in.dim());
+        /**
+         * c·(J w)_{t,i} = c·Σ_j J_{t,ij} w_{t,j} (B, H, N), J without its diagonal; the factor c is
+         * folded into the scalars and the constant w, so that the graph gets no node for it.
+         */
+        private NDArray coupled(NDArray w, double c) {
+            double scale = c / Math.sqrt(in.dim());
             NDArray w4 = w.expandDims(3); // (B, H, N, 1)
             NDArray kTw = k.transpose(0, 1, 3, 2).matMul(w4); // (B, H, d, 1)
             NDArray qTw = q.transpose(0, 1, 3, 2).matMul(w4); // (B, H, d, 1)
             NDArray full = q.matMul(kTw).add(k.matMul(qTw)).squeeze(3); // (B, H, N)
             NDArray diag = q.mul(k).sum(new int[] {3}); // S_ii·√d: (B, H, N)
-            return Host.scale(full, scale / 2).sub(Host.scale(diag, scale).mul(w));
+            // w is a constant: c·w/√d costs no node
+            NDArray wScaled = w.mul(w.getManager().create((float) scale));
+            return Host.scale(full, scale / 2).sub(diag.mul(wScaled));
         }
 
         @Override
         public NDArray tokenEnergies(NDArray w) {
             // H_{t,i} = −w_i (a (J w)_i + b h_i), b = c_l·N with N the unmasked tokens of each
-            // batch element (the same for all without a mask)
-            return w.mul(Host.scale(coupled(w), f.couplingWeight()).add(linear())).neg();
+            // batch element (the same for all without a mask); −w is a constant
+            return w.neg().mul(coupled(w, f.couplingWeight()).add(linear()));
         }
 
         @Override
         public NDArray selectionFields(NDArray w) {
             // −∂E/∂w_i = 2a (J w)_i + b h_i (J symmetric, zero diagonal; penalty left out)
-            return Host.scale(coupled(w), 2 * f.couplingWeight()).add(linear());
+            return coupled(w, 2 * f.couplingWeight()).add(linear());
         }
 
         /** b·h (B, H, N), with b of each batch element as the problem it was solved in. */

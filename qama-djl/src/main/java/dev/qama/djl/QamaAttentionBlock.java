@@ -57,7 +57,7 @@ import java.util.List;
  * <ol>
  *   <li>keyProjection, queryProjection, valueProjection (Linear E → E with bias) and a reshape to
  *       heads: (B, N, E) → (B, H, N, d);
- *   <li>one host copy of Q, K, V (and e), from which qama-core's formulation ({@link
+ *   <li>one host copy of Q, K, V, e and the mask, from which qama-core's formulation ({@link
  *       PaperV2Formulation} or {@link PaperV1Formulation}) builds one {@link AttentionProblem} per
  *       batch element (H·N·q binaries); one {@link AnnealerBackend#solve} call for the whole batch;
  *   <li>the best state of each problem as constant selection weights w (B, H, N);
@@ -766,10 +766,25 @@ public final class QamaAttentionBlock extends AbstractBlock {
             e = param.reshape(param.getShape());
             e.attach(kh.getManager());
         }
-        HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, in.flatMask());
+        NDManager manager = kh.getManager();
+        // the pass's one device-to-host copy: Q, K, V as projected (B, N, E), e and the mask
+        Host.Download down = Host.copyOut(queries, keys, values, e, in.maskTensor(manager));
+        in.readMask(down.part(4));
+        int b = in.batch;
+        int n = in.tokens;
+        Host.Heads host =
+                new Host.Heads(
+                        b,
+                        headCount,
+                        n,
+                        headSize,
+                        down.heads(0, b, n, headCount, headSize),
+                        down.heads(1, b, n, headCount, headSize),
+                        down.heads(2, b, n, headCount, headSize),
+                        down.part(3));
+        HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, host, in.flatMask());
 
         float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0);
-        NDManager manager = kh.getManager();
         NDArray wArr = manager.create(w, new Shape(B, H, N)); // constant: no gradient
         NDArray tok = p.tokenEnergies(wArr); // (B, H, N)
 
@@ -845,7 +860,6 @@ public final class QamaAttentionBlock extends AbstractBlock {
      * VALUES and SELECTED_KEYS's mixing of the value vectors with this block's β, γ and dropout:
      * see {@link MixedHeads#mix}.
      *
-     * @param pairLogits (B, H, N, N) per-query scores, or null for none
      * @param fields (B, H, N) local fields of the selection, or null for the plain gradient
      */
     NDArray mixValues(
@@ -855,9 +869,8 @@ public final class QamaAttentionBlock extends AbstractBlock {
             NDArray w,
             NDArray tok,
             NDArray vh,
-            NDArray pairLogits,
             NDArray fields) {
-        return mixer(false).mix(ps, training, in, w, tok, vh, pairLogits, fields);
+        return mixer(false).mix(ps, training, in, w, tok, vh, null, null, fields);
     }
 
     @Override

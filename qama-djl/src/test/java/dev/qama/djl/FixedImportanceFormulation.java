@@ -44,12 +44,26 @@ final class FixedImportanceFormulation implements HeadFormulation {
             }
 
             @Override
-            public Prepared prepare(NDArray q, NDArray k, NDArray v, NDArray e, boolean[] mask) {
-                if (e != null) {
+            public Prepared prepare(
+                    NDArray q, NDArray k, NDArray v, NDArray e, Host.Heads host, boolean[] mask) {
+                if (e != null || host.e() != null) {
                     throw new IllegalStateException("the block passed an e it should not have");
                 }
-                NDArray ones = q.getManager().ones(new Shape(q.getShape().get(3)));
-                return v2.prepare(q, k, v, ones, mask);
+                int d = (int) q.getShape().get(3);
+                NDArray ones = q.getManager().ones(new Shape(d));
+                float[] onesHost = new float[d];
+                java.util.Arrays.fill(onesHost, 1f);
+                Host.Heads withOnes =
+                        new Host.Heads(
+                                host.batch(),
+                                host.heads(),
+                                host.tokens(),
+                                host.dim(),
+                                host.q(),
+                                host.k(),
+                                host.v(),
+                                onesHost);
+                return v2.prepare(q, k, v, ones, withOnes, mask);
             }
         };
     }

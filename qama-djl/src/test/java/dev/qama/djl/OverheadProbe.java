@@ -19,14 +19,24 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Not a test: prints the time of one forward + backward pass of the block with a backend that
  * returns a fixed state (so the figure is the DJL-side overhead of QAMA, without any solver), next
- * to DJL's block. Run with {@code -Dqama.probe=true -Dtest=OverheadProbe}.
+ * to DJL's block. Run with {@code -Dqama.probe=true -Dtest=OverheadProbe}; {@code
+ * -Dqama.probe.config=BxNxExH} sets the size (default 16x49x64x8), {@code -Dqama.probe.only=TEXT}
+ * keeps the blocks whose name contains TEXT.
  */
 @EnabledIfSystemProperty(named = "qama.probe", matches = "true")
 class OverheadProbe {
-    static final int B = 16;
-    static final int N = 49;
-    static final int E = 64;
-    static final int H = 8;
+    static final int[] SIZE =
+            java.util.Arrays.stream(
+                            System.getProperty("qama.probe.config", "16x49x64x8").split("x"))
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
+    static final int B = SIZE[0];
+    static final int N = SIZE[1];
+    static final int E = SIZE[2];
+    static final int H = SIZE[3];
+
+    /** Only the blocks whose name contains this (all when empty). */
+    static final String ONLY = System.getProperty("qama.probe.only", "");
 
     @Test
     void printOverhead() {
@@ -51,34 +61,72 @@ class OverheadProbe {
                                     .optFormulation(f)
                                     .optOutputMode(m)
                                     .optCouplingForm(c)
-                                    .optBackend(new ExactTestBackend(QamaGradientTest::pattern))
+                                    .optBackend(backend())
                                     .build());
                 }
             }
         }
     }
 
+    /**
+     * The fixed-state test backend, or the backend named by {@code -Dqama.probe.backend} (to time
+     * whole passes, solver included).
+     */
+    static dev.qama.core.spi.AnnealerBackend backend() {
+        String name = System.getProperty("qama.probe.backend", "");
+        return name.isEmpty()
+                ? new ExactTestBackend(QamaGradientTest::pattern)
+                : dev.qama.core.spi.Annealers.create(name);
+    }
+
     static void time(String name, Block block) {
+        if (!name.equals("classical") && !name.contains(ONLY)) {
+            return;
+        }
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Shape in = new Shape(B, N, E);
             block.initialize(m, DataType.FLOAT32, in);
             ParameterStore ps = new ParameterStore(m, false);
             int reps = 40;
             long best = Long.MAX_VALUE;
+            long bestForward = Long.MAX_VALUE;
+            // CPU time of this thread (the engine runs one intra-op thread, this one): the cost
+            // outside the solver's threads, little disturbed by other processes
+            java.lang.management.ThreadMXBean mx =
+                    java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpuForward = Long.MAX_VALUE;
+            long cpu = Long.MAX_VALUE;
             for (int r = 0; r < reps; r++) {
                 try (NDManager sub = m.newSubManager()) {
                     NDArray x = sub.randomNormal(in);
+                    long c0 = mx.getCurrentThreadCpuTime();
+                    long f0 = System.nanoTime();
+                    block.forward(ps, new NDList(x), false).head().toFloatArray();
+                    bestForward = Math.min(bestForward, System.nanoTime() - f0);
+                    long c1 = mx.getCurrentThreadCpuTime();
+                    cpuForward = Math.min(cpuForward, c1 - c0);
                     long t0 = System.nanoTime();
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray out = block.forward(ps, new NDList(x), true).head();
                         gc.backward(out.sum());
                     }
                     best = Math.min(best, System.nanoTime() - t0);
+                    cpu = Math.min(cpu, mx.getCurrentThreadCpuTime() - c1);
                 }
             }
             System.out.printf(
-                    "probe %-28s %8.2f ms (best of %d, B=%d N=%d E=%d H=%d)%n",
-                    name, best / 1e6, reps, B, N, E, H);
+                    "probe %-28s forward %8.2f ms (cpu %8.2f), forward + backward %8.2f ms (cpu"
+                            + " %8.2f) (best of %d, B=%d N=%d E=%d H=%d)%n",
+                    name,
+                    bestForward / 1e6,
+                    cpuForward / 1e6,
+                    best / 1e6,
+                    cpu / 1e6,
+                    reps,
+                    B,
+                    N,
+                    E,
+                    H);
         }
     }
 }

@@ -99,12 +99,18 @@ class QamaGradientTest {
 
     static HeadTerms.Prepared prepare(
             NDManager m, HeadTerms t, float[] q, float[] k, float[] v, float[] e, boolean[] mask) {
-        return t.prepare(
+        return prepare(
+                t,
                 m.create(q, new Shape(B, H, N, D)),
                 m.create(k, new Shape(B, H, N, D)),
                 m.create(v, new Shape(B, H, N, D)),
                 e == null ? null : m.create(e, new Shape(D)),
                 mask);
+    }
+
+    static HeadTerms.Prepared prepare(
+            HeadTerms t, NDArray q, NDArray k, NDArray v, NDArray e, boolean[] mask) {
+        return t.prepare(q, k, v, e, Host.Heads.of(q, k, v, e), mask);
     }
 
     /** Σ_b E_b(x*) from qama-core at inputs (q, k, v, e), with the states fixed. */
@@ -185,7 +191,7 @@ class QamaGradientTest {
                     a.setRequiresGradient(true);
                 }
             }
-            p = t.prepare(qa, ka, va, ea, mask);
+            p = prepare(t, qa, ka, va, ea, mask);
             float[] w = new float[B * H * N];
             for (int b = 0; b < B; b++) {
                 problems[b] = p.problem(b);
@@ -384,6 +390,7 @@ class QamaGradientTest {
                         new NDList(manager.zeros(new Shape(B, N, H * D)), arr(keep, B, N)),
                         H * D,
                         H);
+        in.readMask(keep);
         ParameterStore ps = new ParameterStore(manager, false);
         HeadTerms.Prepared p0 = prepare(manager, t, q, k, v, e, in.flatMask());
         byte[][] x = new byte[B][];
@@ -403,8 +410,7 @@ class QamaGradientTest {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray tokLeaf = arr(tokValues, B, H, N);
             tokLeaf.setRequiresGradient(true);
-            NDArray mixed =
-                    block.mixValues(ps, false, in, wArr, tokLeaf, arr(v, B, H, N, D), null, null);
+            NDArray mixed = block.mixValues(ps, false, in, wArr, tokLeaf, arr(v, B, H, N, D), null);
             gc.backward(mixed.mul(arr(cot, B, H, N, D)).sum());
             g = tokLeaf.getGradient().toFloatArray();
         }
@@ -423,9 +429,9 @@ class QamaGradientTest {
                     a.setRequiresGradient(true);
                 }
             }
-            p = t.prepare(qa, ka, va, ea, in.flatMask());
+            p = prepare(t, qa, ka, va, ea, in.flatMask());
             NDArray tok = p.tokenEnergies(wArr);
-            NDArray mixed = block.mixValues(ps, false, in, wArr, tok, va, null, null);
+            NDArray mixed = block.mixValues(ps, false, in, wArr, tok, va, null);
             churnDirectMemory();
             gc.backward(mixed.mul(arr(cot, B, H, N, D)).sum());
             gq = qa.getGradient().toFloatArray();

@@ -176,8 +176,10 @@ public final class PaperV2Formulation implements Formulation {
             int off = in.headOffset(b, t);
             Coupling c;
             if (form == CouplingForm.LOW_RANK) {
+                // the head's rows of Q and K, copied once and handed over (the inputs are
+                // finite: AttentionInputs checked them)
                 c =
-                        LowRankCoupling.of(
+                        LowRankCoupling.wrap(
                                 n,
                                 d,
                                 Arrays.copyOfRange(q, off, off + n * d),

@@ -46,6 +46,32 @@ public final class LowRankCoupling implements Coupling {
      * @param scale s, finite
      */
     public static LowRankCoupling of(int n, int r, float[] a, float[] b, double scale) {
+        checkShape(n, r, a, b);
+        Checks.allFinite(a, "factor A");
+        Checks.allFinite(b, "factor B");
+        Checks.finite(scale, "low-rank scale");
+        return new LowRankCoupling(n, r, a.clone(), b.clone(), scale);
+    }
+
+    /**
+     * The coupling s·(A·Bᵀ + B·Aᵀ) minus its diagonal over factor arrays the caller hands over: as
+     * {@link #of}, but the arrays are neither copied nor scanned for NaN and infinity. For callers
+     * that made the arrays themselves from inputs already checked to be finite (qama-core's
+     * formulations, whose {@code AttentionInputs} are), and never change them afterwards.
+     *
+     * @param n number of variables
+     * @param r rank (columns of A and B)
+     * @param a n×r row-major, finite, owned by the coupling from now on
+     * @param b n×r row-major, finite, owned by the coupling from now on
+     * @param scale s, finite
+     */
+    public static LowRankCoupling wrap(int n, int r, float[] a, float[] b, double scale) {
+        checkShape(n, r, a, b);
+        Checks.finite(scale, "low-rank scale");
+        return new LowRankCoupling(n, r, a, b, scale);
+    }
+
+    private static void checkShape(int n, int r, float[] a, float[] b) {
         Checks.nonNegative(n, "coupling size n");
         Checks.nonNegative(r, "rank r");
         if (a == null || b == null) {
@@ -53,10 +79,6 @@ public final class LowRankCoupling implements Coupling {
         }
         Checks.length(a.length, (long) n * r, "factor A (n = " + n + ", r = " + r + ")");
         Checks.length(b.length, (long) n * r, "factor B (n = " + n + ", r = " + r + ")");
-        Checks.allFinite(a, "factor A");
-        Checks.allFinite(b, "factor B");
-        Checks.finite(scale, "low-rank scale");
-        return new LowRankCoupling(n, r, a.clone(), b.clone(), scale);
     }
 
     /** The rank r (columns of the factors). */

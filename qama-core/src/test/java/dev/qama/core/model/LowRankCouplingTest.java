@@ -1,6 +1,9 @@
 package dev.qama.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +29,28 @@ class LowRankCouplingTest {
         assertEquals(5, c.get(0, 1), 1e-12);
         assertEquals(0, c.get(1, 1));
         assertEquals(3, c.removedDiagonal()[0], 1e-12); // 2·0.5·1·3
+    }
+
+    @Test
+    void wrapTakesTheArraysOverAndEqualsOf() {
+        float[] a = {1, 2, -0.5f, 0.25f};
+        float[] b = {3, 4, 1.5f, -2};
+        LowRankCoupling copied = LowRankCoupling.of(2, 2, a, b, 0.5);
+        LowRankCoupling wrapped = LowRankCoupling.wrap(2, 2, a, b, 0.5);
+        assertSame(a, wrapped.factorA()); // no copy
+        assertSame(b, wrapped.factorB());
+        assertNotSame(a, copied.factorA());
+        assertEquals(copied.get(0, 1), wrapped.get(0, 1));
+        assertArrayEquals(copied.removedDiagonal(), wrapped.removedDiagonal());
+        String msg =
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> LowRankCoupling.wrap(2, 2, new float[4], new float[3], 1))
+                        .getMessage();
+        assertTrue(msg.contains("factor B") && msg.contains("3"), msg);
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LowRankCoupling.wrap(1, 1, new float[1], new float[1], Double.NaN));
     }
 
     @Test

@@ -57,6 +57,33 @@ public final class ReplicaTracker {
     }
 
     /**
+     * Records a warm start as replica 0's first read-out, so the state a solver returns for it is
+     * never worse, and returns the warm start in spin form for the solver's initial amplitudes.
+     *
+     * @param system the spin system of the problem
+     * @param initial the warm start in the problem's domain, already validated (for example by
+     *     {@link dev.qama.core.model.Problem#energy}); fixed spins are taken as −1 whatever it says
+     * @param s n×R workspace (overwritten)
+     * @param g n×R workspace (overwritten)
+     * @param e R workspace (overwritten)
+     * @return the n spins of the warm start (±1)
+     */
+    public float[] warmStart(SpinSystem system, byte[] initial, float[] s, float[] g, double[] e) {
+        float[] spins = new float[n];
+        for (int v = 0; v < n; v++) {
+            float sp = system.isFixed(v) ? -1f : system.toSpin(initial[v]);
+            spins[v] = sp;
+            Arrays.fill(s, v * reps, (v + 1) * reps, sp);
+        }
+        system.gradient(s, g);
+        system.energies(s, g, e);
+        // only replica 0 starts there: the others keep no best yet
+        Arrays.fill(e, 1, reps, Double.POSITIVE_INFINITY);
+        update(s, e);
+        return spins;
+    }
+
+    /**
      * Whether {@link #update} with these energies would record a new best state for some replica
      * (only those replicas' states are read there).
      */

@@ -175,8 +175,30 @@ public final class SimulatedBifurcation {
      * @param stop polled every step; when it says stop the best states so far are returned
      */
     public SolveResult solve(Problem problem, long seed, int reads, StopCondition stop) {
+        return solve(problem, seed, reads, null, stop);
+    }
+
+    /**
+     * Solves one problem from a warm start: read 0's first run starts with its amplitudes along
+     * {@code initial} (x = ±{@link SbConfig#initAmplitude()}, the sign of each spin's value) and
+     * counts {@code initial} as its first read-out, so the returned best state is never worse than
+     * the warm start; the other replicas and later runs start as without one.
+     *
+     * @param problem a BinaryQuadraticModel or an AttentionProblem
+     * @param seed the seed of this problem
+     * @param reads states to return (≥ 1)
+     * @param initial the warm start (a state of the problem, masked bits at their low value), or
+     *     null for none
+     * @param stop polled every step; when it says stop the best states so far are returned
+     * @throws IllegalArgumentException if {@code initial} is not a state of {@code problem}
+     */
+    public SolveResult solve(
+            Problem problem, long seed, int reads, byte[] initial, StopCondition stop) {
         if (reads < 1) {
             throw new IllegalArgumentException("reads must be >= 1, got " + reads);
+        }
+        if (initial != null) {
+            problem.energy(initial); // validates the warm start (length, values, masked bits)
         }
         int reps = config.replicasFor(problem, reads);
         if (problem.numVariables() == 0) {
@@ -212,6 +234,7 @@ public final class SimulatedBifurcation {
         int patience = config.patience();
         SbStepper stepper = sys.sbStepper();
         ReplicaTracker tracker = new ReplicaTracker(n, reps);
+        float[] warm = initial == null ? null : tracker.warmStart(sys, initial, s, g, e);
         SolveStatus status = SolveStatus.COMPLETED;
         boolean anytime = config.anytime(stop);
         int planned = config.runsPlanned();
@@ -232,6 +255,9 @@ public final class SimulatedBifurcation {
                 for (int c = 0; c < reps; c++) {
                     x[o + c] = (float) ((2 * rng.nextDouble() - 1) * amp);
                     y[o + c] = (float) ((2 * rng.nextDouble() - 1) * amp);
+                }
+                if (warm != null && run == 0) {
+                    x[o] = warm[v] * amp;
                 }
             }
             if (stepper != null) {

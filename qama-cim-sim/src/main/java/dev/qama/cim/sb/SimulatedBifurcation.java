@@ -205,7 +205,9 @@ public final class SimulatedBifurcation {
             byte[][] empty = new byte[reads][0];
             return SolveResult.of(problem, empty, SolveStatus.COMPLETED, seed);
         }
-        SpinSystem sys = SpinSystem.of(problem, reps, config.kernel());
+        dev.qama.cim.kernel.Kernels.Mode mode =
+                dev.qama.cim.kernel.Kernels.resolve(config.kernel(), problem);
+        SpinSystem sys = SpinSystem.of(problem, reps, mode);
         int n = sys.size();
         int len = n * reps;
         float[] x = new float[len];
@@ -225,7 +227,7 @@ public final class SimulatedBifurcation {
         float dt = (float) stableDt(problem, sys, xi, x, g);
         boolean resolved = config.variant().resolve(problem) == Variant.DISCRETE;
         boolean discrete = resolved;
-        boolean vector = Updates.useVector(config.kernel());
+        boolean vector = Updates.useVector(mode);
         int steps =
                 config.steps() > 0
                         ? config.steps()

@@ -83,7 +83,11 @@ public final class SimCim {
         if (problem.numVariables() == 0) {
             return SolveResult.of(problem, new byte[reads][0], SolveStatus.COMPLETED, seed);
         }
-        SpinSystem sys = SpinSystem.of(problem, reps, config.kernel());
+        SpinSystem sys =
+                SpinSystem.of(
+                        problem,
+                        reps,
+                        dev.qama.cim.kernel.Kernels.resolve(config.kernel(), problem));
         int n = sys.size();
         int len = n * reps;
         float[] x = new float[len];

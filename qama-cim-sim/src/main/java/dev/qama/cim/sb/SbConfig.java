@@ -53,8 +53,10 @@ import java.util.Set;
  * @param replicas [{@code replicas}] trajectories run side by side (a GEMM over replicas); 0
  *     (default) means automatic: one per requested read, and at least {@value #ATTENTION_REPLICAS}
  *     for attention problems (see steps) and for the discrete variant (a single dSB replica freezes
- *     a domain wall on a 16-spin ferromagnetic chain in about one run of 20). More replicas than
- *     reads keeps the best reads.
+ *     a domain wall on a 16-spin ferromagnetic chain in about one run of 20), except that ballistic
+ *     SB on attention problems whose own couplings are weak against the cross-head penalty runs one
+ *     per read (see {@code SimulatedBifurcation.SINGLE_REPLICA_SCALE}: there the second replica
+ *     retraced the first). More replicas than reads keeps the best reads.
  * @param polishRounds [{@code polish-rounds}] after the run, each replica's best state goes through
  *     a greedy single-flip descent of at most this many flips (one batched product per round),
  *     default 50; 0 disables. It removes the few spins a finite-length run leaves on the wrong side

@@ -48,12 +48,43 @@ public final class ReplicaTracker {
             }
         }
         // relative tolerance: float gradients make energies of the same state differ slightly
-        if (round < globalBest - 1e-6 * Math.max(1.0, Math.abs(globalBest))) {
+        // (the first finite round always counts: with globalBest infinite the tolerance below is
+        // inf − inf = NaN, and every comparison with it is false)
+        if (globalBest == Double.POSITIVE_INFINITY
+                ? round < globalBest
+                : round < globalBest - 1e-6 * Math.max(1.0, Math.abs(globalBest))) {
             globalBest = round;
             stale = 0;
         } else {
             stale++;
         }
+    }
+
+    /**
+     * Records a warm start as replica 0's first read-out, so the state a solver returns for it is
+     * never worse, and returns the warm start in spin form for the solver's initial amplitudes.
+     *
+     * @param system the spin system of the problem
+     * @param initial the warm start in the problem's domain, already validated (for example by
+     *     {@link dev.qama.core.model.Problem#energy}); fixed spins are taken as −1 whatever it says
+     * @param s n×R workspace (overwritten)
+     * @param g n×R workspace (overwritten)
+     * @param e R workspace (overwritten)
+     * @return the n spins of the warm start (±1)
+     */
+    public float[] warmStart(SpinSystem system, byte[] initial, float[] s, float[] g, double[] e) {
+        float[] spins = new float[n];
+        for (int v = 0; v < n; v++) {
+            float sp = system.isFixed(v) ? -1f : system.toSpin(initial[v]);
+            spins[v] = sp;
+            Arrays.fill(s, v * reps, (v + 1) * reps, sp);
+        }
+        system.gradient(s, g);
+        system.energies(s, g, e);
+        // only replica 0 starts there: the others keep no best yet
+        Arrays.fill(e, 1, reps, Double.POSITIVE_INFINITY);
+        update(s, e);
+        return spins;
     }
 
     /**
@@ -115,11 +146,12 @@ public final class ReplicaTracker {
     }
 
     /**
-     * Greedy single-flip descent on R sign states at once: in every round each replica flips its
-     * free spin with the largest energy decrease (ΔE_v = −2·s_v·g_v in spin form), then the
-     * gradient is recomputed with one batched product; it ends when no replica can improve, after
-     * {@code maxRounds} rounds, or when {@code stop} says so. The results are recorded in the
-     * tracker.
+     * Greedy descent on R sign states at once: in every round each replica flips its free spin with
+     * the largest energy decrease (ΔE_v = −2·s_v·g_v in spin form) or, for a system with {@link
+     * SpinSystem#penaltyGroups}, makes the best exact reassignment of one group (which includes
+     * every single flip), then the gradient is recomputed with one batched product; it ends when no
+     * replica can improve, after {@code maxRounds} rounds, or when {@code stop} says so. The
+     * results are recorded in the tracker.
      *
      * @param system the spin system
      * @param s n×R sign states, modified in place
@@ -137,6 +169,8 @@ public final class ReplicaTracker {
             dev.qama.core.spi.StopCondition stop) {
         int r = reps;
         int[] free = system.freeSpins();
+        SpinSystem.Groups groups = system.penaltyGroups();
+        GroupMove move = groups == null ? null : new GroupMove(groups.size());
         system.gradient(s, g);
         for (int round = 0; round < maxRounds; round++) {
             if (stop.shouldStop()) {
@@ -144,6 +178,10 @@ public final class ReplicaTracker {
             }
             boolean any = false;
             for (int c = 0; c < r; c++) {
+                if (move != null) {
+                    any |= move.apply(groups, s, g, r, c);
+                    continue;
+                }
                 int bestV = -1;
                 float bestGain = 0f;
                 float scale = 0f;
@@ -169,6 +207,96 @@ public final class ReplicaTracker {
         }
         system.energies(s, g, e);
         update(s, e);
+    }
+
+    /**
+     * The best reassignment of one penalty group (see {@link SpinSystem#penaltyGroups}) for one
+     * replica. With f_t = g_t − P·Σ_{u≠t} s_u the field on spin t from outside its group and P the
+     * group's coupling, the group's energy is Σ f_t s_t + (P/2)((Σ s)² − size): for m spins at +1
+     * the best choice is the m with the lowest f, so trying m = 0 … size over the sorted fields
+     * finds the group's exact optimum given the rest. A single flip is one such reassignment, so
+     * this move never gains less than the best single flip.
+     */
+    private static final class GroupMove {
+        private final float[] f;
+        private final int[] order;
+
+        GroupMove(int size) {
+            f = new float[size];
+            order = new int[size];
+        }
+
+        /** Applies the group move of largest energy decrease of replica c; false if none. */
+        boolean apply(SpinSystem.Groups groups, float[] s, float[] g, int r, int c) {
+            int size = groups.size();
+            int[] spins = groups.spins();
+            float p = groups.coupling();
+            int bestGroup = -1;
+            int bestM = 0;
+            float bestGain = 0f;
+            float scale = 0f;
+            for (int base = 0; base < spins.length; base += size) {
+                float sum = 0f;
+                for (int t = 0; t < size; t++) {
+                    sum += s[spins[base + t] * r + c];
+                }
+                float total = 0f;
+                float current = 0f;
+                for (int t = 0; t < size; t++) {
+                    int m = spins[base + t] * r + c;
+                    scale = Math.max(scale, Math.abs(g[m]));
+                    float ft = g[m] - p * (sum - s[m]);
+                    f[t] = ft;
+                    total += ft;
+                    current += ft * s[m];
+                    // insertion sort of the group's fields, ascending
+                    int k = t;
+                    while (k > 0 && f[order[k - 1]] > ft) {
+                        order[k] = order[k - 1];
+                        k--;
+                    }
+                    order[k] = t;
+                }
+                current += 0.5f * p * (sum * sum - size);
+                float prefix = 0f;
+                for (int m = 0; m <= size; m++) {
+                    if (m > 0) {
+                        prefix += f[order[m - 1]];
+                    }
+                    float d = 2 * m - size;
+                    float e = -total + 2 * prefix + 0.5f * p * (d * d - size);
+                    float gain = current - e;
+                    if (gain > bestGain) {
+                        bestGain = gain;
+                        bestGroup = base;
+                        bestM = m;
+                    }
+                }
+            }
+            if (bestGroup < 0 || !(bestGain > 1e-5f * (1f + scale))) {
+                return false;
+            }
+            // recompute the winning group's order (the workspace holds the last group's)
+            float sum = 0f;
+            for (int t = 0; t < size; t++) {
+                sum += s[spins[bestGroup + t] * r + c];
+            }
+            for (int t = 0; t < size; t++) {
+                int m = spins[bestGroup + t] * r + c;
+                float ft = g[m] - p * (sum - s[m]);
+                f[t] = ft;
+                int k = t;
+                while (k > 0 && f[order[k - 1]] > ft) {
+                    order[k] = order[k - 1];
+                    k--;
+                }
+                order[k] = t;
+            }
+            for (int k = 0; k < size; k++) {
+                s[spins[bestGroup + order[k]] * r + c] = k < bestM ? 1f : -1f;
+            }
+            return true;
+        }
     }
 
     /** Writes sign(x) into s for every spin and replica (x &gt; 0 → +1, otherwise −1). */

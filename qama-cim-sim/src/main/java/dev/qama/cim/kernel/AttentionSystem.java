@@ -209,6 +209,33 @@ final class AttentionSystem extends SpinSystem {
         return penaltySquares;
     }
 
+    /**
+     * One group per unmasked (token, bit) over the heads, coupled by ρ/4; null if H = 1 or ρ = 0.
+     */
+    @Override
+    public Groups penaltyGroups() {
+        if (heads < 2 || rho == 0f) {
+            return null;
+        }
+        int count = 0;
+        for (int i = 0; i < tokens; i++) {
+            count += masked[i] ? 0 : bits;
+        }
+        int[] spins = new int[count * heads];
+        int m = 0;
+        for (int i = 0; i < tokens; i++) {
+            if (masked[i]) {
+                continue;
+            }
+            for (int k = 0; k < bits; k++) {
+                for (int t = 0; t < heads; t++) {
+                    spins[m++] = (t * tokens + i) * bits + k;
+                }
+            }
+        }
+        return new Groups(heads, spins, rho / 4f);
+    }
+
     @Override
     public SbStepper sbStepper() {
         return engine;

@@ -140,6 +140,23 @@ public abstract class SpinSystem {
     public abstract double couplingSquares();
 
     /**
+     * Groups of free spins coupled pairwise by one and the same coupling and by nothing else among
+     * themselves: the spins of one token (and bit) across the heads of an attention problem, which
+     * the cross-head penalty couples by ρ/4. Within such a group the best assignment given the rest
+     * is found exactly in O(size·log size) (see {@link dev.qama.cim.ReplicaTracker#descend}).
+     *
+     * @param size spins per group (≥ 2)
+     * @param spins group-major spin indices: group k is {@code spins[k·size … (k+1)·size − 1]}
+     * @param coupling the spin-form coupling J_uv between any two spins of a group
+     */
+    public record Groups(int size, int[] spins, float coupling) {}
+
+    /** The penalty groups of this system, or null (the default) when it has none. */
+    public Groups penaltyGroups() {
+        return null;
+    }
+
+    /**
      * The part of {@link #couplingSquares} that comes from a cross-head penalty (attention
      * problems), 0 for other systems: what is left is the problem's own couplings, and their share
      * of the total sets the attention defaults of simulated bifurcation.

@@ -21,8 +21,9 @@ import java.util.SplittableRandom;
  * where g = h + J·x is the gradient of the spin-form energy, κ = 1/ρ(J) normalises the coupling by
  * its spectral radius (estimated by 30 power iterations, as the original ties the pump to the
  * spectrum), and the pump p(t) = pump·tanh(linspace(−3, 3)) rises through the bifurcation point of
- * the top mode. Amplitudes start at 0; the read-out is sign(x), scored every {@code evalInterval}
- * steps, and each replica's best state is returned. Deterministic for a seed.
+ * the top mode. Amplitudes start at 0 (read 0 along a warm start, if one is given); the read-out is
+ * sign(x), scored every {@code evalInterval} steps, and each replica's best state is returned.
+ * Deterministic for a seed.
  */
 public final class SimCim {
     private static final int POWER_ITERATIONS = 30;
@@ -50,14 +51,43 @@ public final class SimCim {
      * @param stop polled every step
      */
     public SolveResult solve(Problem problem, long seed, int reads, StopCondition stop) {
+        return solve(problem, seed, reads, null, stop);
+    }
+
+    /** Initial amplitude of read 0 along a warm start (the others start at 0). */
+    static final float WARM_AMPLITUDE = 0.1f;
+
+    /**
+     * Solves one problem from a warm start: read 0 starts with amplitudes ±{@value #WARM_AMPLITUDE}
+     * along {@code initial} (the sign of each spin's value) and counts {@code initial} as its first
+     * read-out, so the returned best state is never worse than the warm start; the other replicas
+     * start as without one.
+     *
+     * @param problem a BinaryQuadraticModel or an AttentionProblem
+     * @param seed the seed of this problem
+     * @param reads states to return (≥ 1)
+     * @param initial the warm start (a state of the problem, masked bits at their low value), or
+     *     null for none
+     * @param stop polled every step
+     * @throws IllegalArgumentException if {@code initial} is not a state of {@code problem}
+     */
+    public SolveResult solve(
+            Problem problem, long seed, int reads, byte[] initial, StopCondition stop) {
         if (reads < 1) {
             throw new IllegalArgumentException("reads must be >= 1, got " + reads);
+        }
+        if (initial != null) {
+            problem.energy(initial); // validates the warm start (length, values, masked bits)
         }
         int reps = Math.max(reads, config.replicas());
         if (problem.numVariables() == 0) {
             return SolveResult.of(problem, new byte[reads][0], SolveStatus.COMPLETED, seed);
         }
-        SpinSystem sys = SpinSystem.of(problem, reps, config.kernel());
+        SpinSystem sys =
+                SpinSystem.of(
+                        problem,
+                        reps,
+                        dev.qama.cim.kernel.Kernels.resolve(config.kernel(), problem));
         int n = sys.size();
         int len = n * reps;
         float[] x = new float[len];
@@ -83,6 +113,13 @@ public final class SimCim {
                 x[v * reps + c] = 0f;
             }
         }
+        ReplicaTracker tracker = new ReplicaTracker(n, reps);
+        if (initial != null) {
+            float[] warm = tracker.warmStart(sys, initial, s, g, e);
+            for (int v : free) {
+                x[v * reps] = warm[v] * WARM_AMPLITUDE;
+            }
+        }
         SplittableRandom rng = new SplittableRandom(seed);
         float dt = (float) config.dt();
         float m = (float) config.momentum();
@@ -90,7 +127,6 @@ public final class SimCim {
         int steps = config.steps();
         int interval = config.evalInterval();
         int patience = config.patience();
-        ReplicaTracker tracker = new ReplicaTracker(n, reps);
         SolveStatus status = SolveStatus.COMPLETED;
         for (int step = 0; step < steps; step++) {
             SolveStatus reason = stop.reason();

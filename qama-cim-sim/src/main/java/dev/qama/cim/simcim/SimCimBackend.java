@@ -26,6 +26,6 @@ public final class SimCimBackend extends AmplitudeBackend {
     @Override
     protected SolveResult solveProblem(
             Problem problem, long seed, int reads, byte[] initial, StopCondition stop) {
-        return solver.solve(problem, seed, reads, stop);
+        return solver.solve(problem, seed, reads, initial, stop);
     }
 }

@@ -17,4 +17,9 @@ class BsbContractTest extends AnnealerBackendContract {
         return Annealers.create(
                 "bsb", BackendOptions.empty().with("threads", Integer.toString(threads)));
     }
+
+    @Override
+    protected boolean honoursWarmStarts() {
+        return true;
+    }
 }

@@ -17,4 +17,9 @@ class DsbContractTest extends AnnealerBackendContract {
         return Annealers.create(
                 "dsb", BackendOptions.empty().with("threads", Integer.toString(threads)));
     }
+
+    @Override
+    protected boolean honoursWarmStarts() {
+        return true;
+    }
 }

@@ -17,4 +17,9 @@ class SaContractTest extends AnnealerBackendContract {
         return Annealers.create(
                 "sa", BackendOptions.empty().with("threads", Integer.toString(threads)));
     }
+
+    @Override
+    protected boolean honoursWarmStarts() {
+        return true;
+    }
 }

@@ -17,4 +17,9 @@ class SbContractTest extends AnnealerBackendContract {
         return Annealers.create(
                 "sb", BackendOptions.empty().with("threads", Integer.toString(threads)));
     }
+
+    @Override
+    protected boolean honoursWarmStarts() {
+        return true;
+    }
 }

@@ -17,4 +17,9 @@ class SimCimContractTest extends AnnealerBackendContract {
         return Annealers.create(
                 "simcim", BackendOptions.empty().with("threads", Integer.toString(threads)));
     }
+
+    @Override
+    protected boolean honoursWarmStarts() {
+        return true;
+    }
 }

@@ -87,4 +87,22 @@ class KernelsTest {
         e = assertThrows(IllegalArgumentException.class, () -> Kernels.parseMode("simd"));
         assertTrue(e.getMessage().contains("simd"), e.getMessage());
     }
+
+    @Test
+    void smallBinaryModelsUseTheScalarKernelsUnderAuto() {
+        var small =
+                dev.qama.core.testkit.RandomProblems.dense(
+                        dev.qama.core.model.Vartype.BINARY, Kernels.SMALL_MODEL, 1);
+        var large =
+                dev.qama.core.testkit.RandomProblems.dense(
+                        dev.qama.core.model.Vartype.SPIN, Kernels.SMALL_MODEL + 1, 2);
+        var attention =
+                dev.qama.core.testkit.RandomProblems.attention(2, 4, 1, null, true, false, 3);
+        assertEquals(Kernels.Mode.SCALAR, Kernels.resolve(Kernels.Mode.AUTO, small));
+        assertEquals(Kernels.Mode.AUTO, Kernels.resolve(Kernels.Mode.AUTO, large));
+        assertEquals(Kernels.Mode.AUTO, Kernels.resolve(Kernels.Mode.AUTO, attention));
+        // an explicit choice is kept
+        assertEquals(Kernels.Mode.VECTOR, Kernels.resolve(Kernels.Mode.VECTOR, small));
+        assertEquals(Kernels.Mode.SCALAR, Kernels.resolve(Kernels.Mode.SCALAR, large));
+    }
 }

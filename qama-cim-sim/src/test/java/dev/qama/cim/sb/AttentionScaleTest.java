@@ -54,4 +54,31 @@ class AttentionScaleTest {
                 SimulatedBifurcation.Variant.BALLISTIC,
                 SimulatedBifurcation.Variant.AUTO.resolve(problem(3)));
     }
+
+    @Test
+    void penaltyDominatedProblemsRunOneBallisticReplicaPerRead() {
+        SbConfig auto = SbConfig.defaults(SimulatedBifurcation.Variant.AUTO);
+        AttentionProblem weakOwn = problem(1000); // scale 2: the heads' own couplings are weak
+        AttentionProblem strongOwn = problem(0.05); // scale 1
+        assertTrue(scale(weakOwn) >= SimulatedBifurcation.SINGLE_REPLICA_SCALE);
+        assertTrue(scale(strongOwn) < SimulatedBifurcation.SINGLE_REPLICA_SCALE);
+        int reps = auto.replicasFor(weakOwn, 1);
+        assertEquals(SbConfig.ATTENTION_REPLICAS, reps);
+        assertEquals(1, SimulatedBifurcation.replicasUsed(auto, weakOwn, 1, reps, scale(weakOwn)));
+        assertEquals(
+                reps,
+                SimulatedBifurcation.replicasUsed(auto, strongOwn, 1, reps, scale(strongOwn)));
+        // explicit replicas, the discrete variant and enough reads keep their count
+        SbConfig two = auto.withReplicas(2);
+        assertEquals(2, SimulatedBifurcation.replicasUsed(two, weakOwn, 1, 2, scale(weakOwn)));
+        SbConfig discrete = SbConfig.defaults(SimulatedBifurcation.Variant.DISCRETE);
+        assertEquals(2, SimulatedBifurcation.replicasUsed(discrete, weakOwn, 1, 2, scale(weakOwn)));
+        assertEquals(3, SimulatedBifurcation.replicasUsed(auto, weakOwn, 3, 3, scale(weakOwn)));
+        // and the solve still returns the requested reads, valid
+        var r =
+                new SimulatedBifurcation(auto)
+                        .solve(weakOwn, 7, 1, dev.qama.core.spi.StopCondition.never());
+        assertEquals(1, r.size());
+        assertEquals(weakOwn.energy(r.best()), r.bestEnergy(), 1e-6);
+    }
 }

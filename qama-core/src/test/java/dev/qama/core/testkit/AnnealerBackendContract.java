@@ -62,6 +62,15 @@ public abstract class AnnealerBackendContract {
         return 12;
     }
 
+    /**
+     * Whether the backend honours {@link SolveRequest#initialStates()} (default false: the
+     * warm-start tests are skipped): a warm start counts as read 0's starting point, so the best
+     * state returned is never worse than it, even when the solve is cancelled before it starts.
+     */
+    protected boolean honoursWarmStarts() {
+        return false;
+    }
+
     /** Whether to run the time-limit and interrupt tests (default true). */
     protected boolean supportsTimeLimitTest() {
         return true;
@@ -287,6 +296,76 @@ public abstract class AnnealerBackendContract {
                 SolveResult r = solve(backend, p, 13, 2);
                 assertValid(p, r, 2);
                 assertOptimal(p, r);
+            }
+        }
+    }
+
+    /** Problems whose optima are warm starts: dense SPIN and BINARY models, a masked attention. */
+    private List<Problem> warmStartProblems() {
+        List<Problem> out = new ArrayList<>();
+        out.add(RandomProblems.dense(Vartype.SPIN, 12, 71));
+        out.add(RandomProblems.dense(Vartype.BINARY, 12, 72));
+        out.add(RandomProblems.attention(2, 6, 1, RandomProblems.mask(6, 1, 73), true, false, 74));
+        out.removeIf(p -> !backend.isCapable(p));
+        return out;
+    }
+
+    @Test
+    public void warmStartIsReturnedWhenCancelledBeforeStart() {
+        assumeTrue(honoursWarmStarts(), "backend ignores warm starts");
+        for (Problem p : warmStartProblems()) {
+            byte[] opt = Oracle.argmin(p);
+            Cancellation c = new Cancellation();
+            c.cancel();
+            BatchResult r =
+                    backend.solve(
+                            SolveRequest.builder(List.of(p))
+                                    .seed(5)
+                                    .initialStates(List.of(opt))
+                                    .cancellation(c)
+                                    .build());
+            assertValid(p, r.get(0), 1);
+            double e = p.energy(opt);
+            assertEquals(e, r.get(0).bestEnergy(), tolerance(e), "warm start of " + p);
+        }
+    }
+
+    @Test
+    public void warmStartIsNeverWorsened() {
+        assumeTrue(honoursWarmStarts(), "backend ignores warm starts");
+        for (Problem p : warmStartProblems()) {
+            byte[] opt = Oracle.argmin(p);
+            for (int reads : new int[] {1, 3}) {
+                BatchResult r =
+                        backend.solve(
+                                SolveRequest.builder(List.of(p))
+                                        .seed(6)
+                                        .reads(reads)
+                                        .initialStates(List.of(opt))
+                                        .build());
+                assertValid(p, r.get(0), reads);
+                double e = p.energy(opt);
+                assertTrue(
+                        r.get(0).bestEnergy() <= e + tolerance(e),
+                        "best " + r.get(0).bestEnergy() + " above the warm start's " + e);
+            }
+            int masked = -1;
+            for (int v = 0; v < p.numVariables() && masked < 0; v++) {
+                masked = p.isFree(v) ? -1 : v;
+            }
+            if (masked >= 0) {
+                byte[] bad = opt.clone();
+                bad[masked] = p.vartype().high();
+                IllegalArgumentException ex =
+                        org.junit.jupiter.api.Assertions.assertThrows(
+                                IllegalArgumentException.class,
+                                () ->
+                                        backend.solve(
+                                                SolveRequest.builder(List.of(p))
+                                                        .initialStates(List.of(bad))
+                                                        .build()),
+                                "a warm start that selects a masked bit");
+                assertNotNull(ex.getMessage(), "message for a warm start selecting a masked bit");
             }
         }
     }

@@ -39,6 +39,38 @@ public final class Oracle {
         return out;
     }
 
+    /** A state of minimum energy (the first in enumeration order among equals). */
+    public static byte[] argmin(Problem p) {
+        int n = p.numVariables();
+        int[] free = new int[n];
+        int m = 0;
+        for (int v = 0; v < n; v++) {
+            if (p.isFree(v)) {
+                free[m++] = v;
+            }
+        }
+        if (m > 20) {
+            throw new IllegalArgumentException("oracle refuses " + m + " free variables (max 20)");
+        }
+        byte[] z = new byte[n];
+        byte[] best = null;
+        double bestEnergy = Double.POSITIVE_INFINITY;
+        for (int s = 0; s < (1 << m); s++) {
+            Arrays.fill(z, p.vartype().low());
+            for (int a = 0; a < m; a++) {
+                if (((s >>> a) & 1) != 0) {
+                    z[free[a]] = p.vartype().high();
+                }
+            }
+            double e = p.energy(z);
+            if (e < bestEnergy) {
+                bestEnergy = e;
+                best = z.clone();
+            }
+        }
+        return best;
+    }
+
     /** The minimum energy. */
     public static double minimum(Problem p) {
         return sortedEnergies(p)[0];

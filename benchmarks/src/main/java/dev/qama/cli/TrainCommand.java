@@ -213,7 +213,7 @@ public final class TrainCommand implements Callable<Integer> {
             paramLabel = "B",
             description =
                     "QAMA (values, selected-keys): keys the annealer left out stay in the softmax"
-                            + " with the logit offset -B (default: 1; Infinity drops them).")
+                            + " with the logit offset -B (default: 0.5; Infinity drops them).")
     Double unselectedPenalty;
 
     @Option(

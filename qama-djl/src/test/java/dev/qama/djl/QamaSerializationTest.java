@@ -181,7 +181,7 @@ class QamaSerializationTest {
 
     /**
      * With β = 0 and γ = 0 the selection has no effect: SELECTED_KEYS is DJL's attention whatever
-     * the annealer selects; with the defaults (β = 1) the keys left out weigh less.
+     * the annealer selects; with the default β the keys left out weigh less.
      */
     @Test
     void unselectedKeysStayInTheSoftmaxLoweredByBeta() throws Exception {
@@ -217,7 +217,7 @@ class QamaSerializationTest {
         for (int i = 0; i < reference.length; i++) {
             diff = Math.max(diff, Math.abs(reference[i] - outs[1][i]));
         }
-        assertTrue(diff > 1e-3, "β = 1 moves the output: max difference " + diff);
+        assertTrue(diff > 1e-3, "the default β moves the output: max difference " + diff);
     }
 
     /** SELECTED_KEYS selecting every key, with coupling and linear scales {@code scale}. */

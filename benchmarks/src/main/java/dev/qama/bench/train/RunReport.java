@@ -221,8 +221,10 @@ public final class RunReport {
      * How a run is named in tables and legends: its attention, and for QAMA the formulation (v1,
      * v2), output mode and solver with the options given to it, e.g. {@code qama v2 selected-keys
      * (sb)} or {@code qama v1 paper (sa:polish=false,sweeps=0)} (options in their sorted order),
-     * then a coupling form other than auto and the QUBO settings given on the command line ({@code
-     * q=2}, {@code penalty×0.4}).
+     * then a coupling form other than auto, the QUBO settings given on the command line ({@code
+     * q=2}, {@code penalty×0.4}) and the mixing settings given there ({@code β=1}, {@code γ=1},
+     * {@code warm-up 0} when not the default, {@code reads=8 averaged}), so that runs that differ
+     * in them form separate groups.
      *
      * @param result the fields of a {@code qama train} result object
      */
@@ -246,7 +248,28 @@ public final class RunReport {
                 + (result.get("bits") instanceof Number q ? " q=" + q.intValue() : "")
                 + coefficient(result, "coupling_scale", "coupling")
                 + coefficient(result, "linear_scale", "linear")
-                + coefficient(result, "penalty_scale", "penalty");
+                + coefficient(result, "penalty_scale", "penalty")
+                + setting(result, "unselected_penalty", "β=")
+                + setting(result, "energy_scale", "γ=")
+                + (result.get("selection_warmup") instanceof Number w
+                                && w.longValue()
+                                        != dev.qama.djl.QamaAttentionBlock.DEFAULT_SELECTION_WARMUP
+                        ? " warm-up " + w.longValue()
+                        : "")
+                + (result.get("reads") instanceof Number r ? " reads=" + r.intValue() : "")
+                + (Boolean.TRUE.equals(result.get("average_reads")) ? " averaged" : "")
+                + (Boolean.TRUE.equals(result.get("selection_gradient"))
+                        ? " selection-gradient"
+                        : "");
+    }
+
+    /** " β=0.5" for a mixing setting given on the command line, "" for the default. */
+    private static String setting(Map<String, Object> result, String key, String name) {
+        return result.get(key) instanceof Number n
+                ? " "
+                        + name
+                        + BigDecimal.valueOf(n.doubleValue()).stripTrailingZeros().toPlainString()
+                : "";
     }
 
     /** " penalty×0.4" for a coefficient given on the command line, "" for the default. */

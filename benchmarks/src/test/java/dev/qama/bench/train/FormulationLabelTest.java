@@ -44,6 +44,43 @@ class FormulationLabelTest {
                                 "formulation", "paper-v1",
                                 "output_mode", "paper",
                                 "solver", "sb")));
+        assertEquals(
+                "qama v2 selected-keys (sb) β=1 γ=0.1 warm-up 0 reads=4 averaged",
+                RunReport.label(
+                        Map.of(
+                                "attention",
+                                "qama",
+                                "formulation",
+                                "paper-v2",
+                                "output_mode",
+                                "selected-keys",
+                                "solver",
+                                "sb",
+                                "unselected_penalty",
+                                1.0,
+                                "energy_scale",
+                                0.1,
+                                "selection_warmup",
+                                0,
+                                "reads",
+                                4,
+                                "average_reads",
+                                true)));
+        assertEquals(
+                "qama v2 selected-keys (sb)",
+                RunReport.label(
+                        Map.of(
+                                "attention",
+                                "qama",
+                                "formulation",
+                                "paper-v2",
+                                "output_mode",
+                                "selected-keys",
+                                "solver",
+                                "sb",
+                                "selection_warmup",
+                                dev.qama.djl.QamaAttentionBlock.DEFAULT_SELECTION_WARMUP)),
+                "the default warm-up is not named");
     }
 
     @Test

@@ -114,10 +114,11 @@ public final class QamaAttentionBlock extends AbstractBlock {
      * The default of {@link Builder#optUnselectedPenalty}: a key the annealer left out stays in the
      * softmax with its logit lowered by 0.5 (weight × e^−0.5 ≈ 0.61), once the selection has warmed
      * up ({@link #DEFAULT_SELECTION_WARMUP}). Chosen on a validation split of the digits
-     * (docs/results.md, "Learning speed"): with the warm-up, β = 0.5 learned as fast as classical
-     * attention at every checkpoint, β = 1 ended about a point below it, and dropping those keys
-     * outright (∞, the first releases) learned 5 points more slowly over the first 20 epochs;
-     * random selections still end about 3 points below the annealer's.
+     * (docs/results.md, "Learning curves with the default configuration"): with the warm-up, β =
+     * 0.5 learned as fast as classical attention at every checkpoint, β = 1 ended about a point
+     * below it, and dropping those keys outright (∞, the first releases) learned 5 points more
+     * slowly over the first 20 epochs; random selections still end about 3 points below the
+     * annealer's.
      */
     public static final double DEFAULT_UNSELECTED_PENALTY = 0.5;
 
@@ -132,9 +133,9 @@ public final class QamaAttentionBlock extends AbstractBlock {
      * The default of {@link Builder#optSelectionWarmup}: β and γ grow from 0 to their values over
      * the block's first 150 training passes (optimiser steps), so that the selections of the
      * untrained projections, which are no better than random ones, do not steer the first steps. On
-     * a validation split of the digits (docs/results.md, "Learning speed") this closed the early
-     * gap to classical attention (2–3 points without it) while random selections stayed about 4
-     * points worse by the end.
+     * a validation split of the digits (docs/results.md, "Learning curves with the default
+     * configuration") this closed the early gap to classical attention (2–3 points without it)
+     * while random selections still ended about 3 points below the annealer's.
      */
     public static final long DEFAULT_SELECTION_WARMUP = 150;
 

@@ -2,6 +2,7 @@ package dev.qama.cli;
 
 import dev.qama.bench.train.DataSet;
 import dev.qama.bench.train.DataSets;
+import dev.qama.djl.QamaAttentionBlock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -213,7 +214,9 @@ public final class TrainCommand implements Callable<Integer> {
             paramLabel = "B",
             description =
                     "QAMA (values, selected-keys): keys the annealer left out stay in the softmax"
-                            + " with the logit offset -B (default: 0.5; Infinity drops them).")
+                            + " with the logit offset -B (default: "
+                            + QamaAttentionBlock.DEFAULT_UNSELECTED_PENALTY
+                            + "; Infinity drops them).")
     Double unselectedPenalty;
 
     @Option(
@@ -221,7 +224,9 @@ public final class TrainCommand implements Callable<Integer> {
             paramLabel = "G",
             description =
                     "QAMA (values, selected-keys): the weight of the per-token energies in the"
-                            + " attention logits, -G*H/n (default: 0.1).")
+                            + " attention logits, -G*H/n (default: "
+                            + QamaAttentionBlock.DEFAULT_ENERGY_SCALE
+                            + ").")
     Double energyScale;
 
     @Option(
@@ -230,7 +235,9 @@ public final class TrainCommand implements Callable<Integer> {
             description =
                     "QAMA (values, selected-keys): the unselected penalty and the energy scale"
                             + " grow linearly from 0 over the first W training passes (optimiser"
-                            + " steps); 0 = from the start (default: 150).")
+                            + " steps); 0 = from the start (default: "
+                            + QamaAttentionBlock.DEFAULT_SELECTION_WARMUP
+                            + ").")
     Long selectionWarmup;
 
     /** Parses on/off (also true/false). */

@@ -246,11 +246,11 @@ public final class RunReport {
                         ? " " + c + " couplings"
                         : "")
                 + (result.get("bits") instanceof Number q ? " q=" + q.intValue() : "")
-                + coefficient(result, "coupling_scale", "coupling")
-                + coefficient(result, "linear_scale", "linear")
-                + coefficient(result, "penalty_scale", "penalty")
-                + setting(result, "unselected_penalty", "β=")
-                + setting(result, "energy_scale", "γ=")
+                + given(result, "coupling_scale", "coupling×")
+                + given(result, "linear_scale", "linear×")
+                + given(result, "penalty_scale", "penalty×")
+                + given(result, "unselected_penalty", "β=")
+                + given(result, "energy_scale", "γ=")
                 + (result.get("selection_warmup") instanceof Number w
                                 && w.longValue()
                                         != dev.qama.djl.QamaAttentionBlock.DEFAULT_SELECTION_WARMUP
@@ -263,21 +263,14 @@ public final class RunReport {
                         : "");
     }
 
-    /** " β=0.5" for a mixing setting given on the command line, "" for the default. */
-    private static String setting(Map<String, Object> result, String key, String name) {
+    /**
+     * " penalty×0.4" or " β=0.5": {@code prefix} and the value of a setting given on the command
+     * line, "" for the default (null).
+     */
+    private static String given(Map<String, Object> result, String key, String prefix) {
         return result.get(key) instanceof Number n
                 ? " "
-                        + name
-                        + BigDecimal.valueOf(n.doubleValue()).stripTrailingZeros().toPlainString()
-                : "";
-    }
-
-    /** " penalty×0.4" for a coefficient given on the command line, "" for the default. */
-    private static String coefficient(Map<String, Object> result, String key, String name) {
-        return result.get(key) instanceof Number n
-                ? " "
-                        + name
-                        + "×"
+                        + prefix
                         + BigDecimal.valueOf(n.doubleValue()).stripTrailingZeros().toPlainString()
                 : "";
     }

@@ -633,9 +633,9 @@ public final class QamaAttentionBlock extends AbstractBlock {
     }
 
     /**
-     * Writes DJL's layout (version, input shapes, the five children of DJL's block), then, for
-     * paper-v2 in the {@link ParameterLayout#QAMA} layout, {@link #MARKER} and the valueImportance
-     * child.
+     * Writes DJL's layout (version, input shapes, the five children of DJL's block), then, in the
+     * {@link ParameterLayout#QAMA} layout, for paper-v2 {@link #MARKER} and the valueImportance
+     * child, and for every formulation {@link #STATE_MARKER} and the training-pass count.
      */
     @Override
     public void saveParameters(DataOutputStream os) throws IOException {
@@ -660,9 +660,11 @@ public final class QamaAttentionBlock extends AbstractBlock {
     /**
      * Reads a file of this block or of DJL's {@code ScaledDotProductAttentionBlock}. After DJL's
      * five children, the paper-v2 vector e is read if {@link #MARKER} follows; otherwise (a DJL
-     * file) e is reset to ones. To look ahead without consuming a sibling's bytes the stream must
-     * support mark/reset (DJL's {@code Model.load} wraps it in a BufferedInputStream); without it,
-     * a DJL file is recognised only at the end of the stream.
+     * file) e is reset to ones. Then the training-pass count is read if {@link #STATE_MARKER}
+     * follows; otherwise (DJL's file, the CLASSICAL layout, an older file) the block counts as
+     * warmed up. To look ahead without consuming a sibling's bytes the stream must support
+     * mark/reset (DJL's {@code Model.load} wraps it in a BufferedInputStream); without it, a DJL
+     * file is recognised only at the end of the stream.
      */
     @Override
     public void loadParameters(NDManager manager, DataInputStream is)

@@ -74,7 +74,7 @@ final class TrainReportCommand implements Callable<Integer> {
                 for (int i = 0; i < t.length; i++) {
                     t[i] /= 100;
                 }
-                out.println(
+                Json o =
                         new Json()
                                 .put("dataset", g.dataset())
                                 .put("held_out", g.heldOut())
@@ -89,7 +89,21 @@ final class TrainReportCommand implements Callable<Integer> {
                                 .put("test_accuracy_mean", Stats.mean(t))
                                 .put("test_accuracy_sd", Stats.sd(t))
                                 .put("train_seconds_mean", Stats.mean(g.trainSeconds()))
-                                .put("solver_seconds_mean", Stats.mean(g.solverSeconds())));
+                                .put("solver_seconds_mean", Stats.mean(g.solverSeconds()));
+                RunReport.Pairing p = report.pairing(g);
+                if (p != null) {
+                    o.put(
+                                    "paired_seeds",
+                                    p.seeds().stream()
+                                            .map(String::valueOf)
+                                            .collect(Collectors.joining(",")))
+                            .put("vs_classical_mean", p.diff() / 100)
+                            .put("vs_classical_se", p.diffSe() / 100)
+                            .put("vs_classical_worst", p.worst() / 100)
+                            .put("vs_classical_worst_epoch", p.worstEpoch())
+                            .put("train_time_ratio", p.timeRatio());
+                }
+                out.println(o);
             }
         } else {
             out.print(report.markdown());

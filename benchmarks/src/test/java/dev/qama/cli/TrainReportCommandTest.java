@@ -108,6 +108,19 @@ class TrainReportCommandTest {
                 out.contains(
                         "| fashion-mnist | qama v2 selected-keys (sb:steps=10) | 2 | 1 | 50.00 |"),
                 out);
+        // paired on the common seeds 1, 2: +1 and +1 points -> +1.00 ± 0.00; +1 at both
+        // checkpoints (which one is the worst is up to rounding); equal train seconds -> 1.00×
+        assertTrue(
+                out.contains(
+                        "| fashion-mnist | qama v2 selected-keys (sb) | 1, 2 | +1.00 ± 0.00 |"
+                                + " +1.00 ("),
+                out);
+        // seed 1 only: 50 - 86 = -36 at the end, 50 - 80 = -30 at epoch 1
+        assertTrue(
+                out.contains(
+                        "| fashion-mnist | qama v2 selected-keys (sb:steps=10) | 1 | -36.00 ±"
+                                + " 0.00 | -36.00 (2) | 1.00× |"),
+                out);
         assertTrue(out.contains("| 1 | 81.00 ± 1.41 | 81.00 ± 2.00 | 50.00 |"), out);
         assertTrue(out.contains("| 2 | 87.00 ± 1.41 | 87.00 ± 2.00 | 50.00 |"), out);
         assertFalse(out.contains("10.00"), "the interrupted run was counted: " + out);
@@ -121,6 +134,51 @@ class TrainReportCommandTest {
         assertEquals("1,2", g.get("seeds"));
         assertEquals(0.87, ((Number) g.get("test_accuracy_mean")).doubleValue(), 1e-12);
         assertEquals(Math.sqrt(2) / 100, ((Number) g.get("test_accuracy_sd")).doubleValue(), 1e-12);
+        assertFalse(g.containsKey("vs_classical_mean"), "classical is not paired with itself");
+    }
+
+    @Test
+    void pairsWithClassicalSeedBySeed() throws IOException {
+        // classical 80 / 84 at the end, 70 / 76 at epoch 1; qama 79 / 85 and 66 / 75
+        Path c1 = run("c1", "classical", "", 1, 0.80, 0.70, 0.80, false);
+        Path c2 = run("c2", "classical", "", 2, 0.84, 0.76, 0.84, false);
+        Path q1 = run("q1", "qama", "", 1, 0.79, 0.66, 0.79, false);
+        Path q2 = run("q2", "qama", "", 2, 0.85, 0.75, 0.85, false);
+        Path q1json = q1.resolve("result.json");
+        Files.writeString(
+                q1json,
+                Files.readString(q1json).replace("\"train_seconds\":100", "\"train_seconds\":300"));
+        CliRun r =
+                CliRun.of(
+                        "train",
+                        "report",
+                        c1.toString(),
+                        c2.toString(),
+                        q1.toString(),
+                        q2.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        // final: -1, +1 -> 0.00 ± 1.00; epoch 1: -4, -1 -> -2.50; times 3×, 1× -> median 2.00×
+        assertTrue(
+                r.out()
+                        .contains(
+                                "| fashion-mnist | qama v2 selected-keys (sb) | 1, 2 | +0.00 ±"
+                                        + " 1.00 | -2.50 (1) | 2.00× |"),
+                r.out());
+        CliRun j =
+                CliRun.of(
+                        "train",
+                        "report",
+                        "--json",
+                        c1.toString(),
+                        c2.toString(),
+                        q1.toString(),
+                        q2.toString());
+        assertEquals(0, j.exitCode(), j.err());
+        Map<String, Object> g = MiniJson.object(j.out().strip().split("\n")[1]);
+        assertEquals("1,2", g.get("paired_seeds"));
+        assertEquals(-0.025, ((Number) g.get("vs_classical_worst")).doubleValue(), 1e-12);
+        assertEquals(1, ((Number) g.get("vs_classical_worst_epoch")).intValue());
+        assertEquals(2.0, ((Number) g.get("train_time_ratio")).doubleValue(), 1e-12);
     }
 
     @Test

@@ -89,6 +89,26 @@ public final class RunReport {
      */
     public record Group(String label, List<Run> runs) {
         /**
+         * What runs must share to be compared seed by seed with this group's: the configuration
+         * without the attention label (data set, epochs, batch size, learning rate, split sizes,
+         * held-out kind).
+         */
+        List<Object> setting() {
+            List<Object> k = runs.get(0).key();
+            return k.subList(1, k.size());
+        }
+
+        /** The run of {@code seed}, or null. */
+        Run run(long seed) {
+            for (Run r : runs) {
+                if ((long) r.number("seed") == seed) {
+                    return r;
+                }
+            }
+            return null;
+        }
+
+        /**
          * The data set of the group's runs, followed by " (validation)" when they were measured on
          * a validation share of the training split ({@code --validation}).
          */
@@ -428,8 +448,133 @@ public final class RunReport {
     }
 
     /**
+     * One group measured seed by seed against classical attention: the seeds both have, the mean
+     * paired difference of the final held-out accuracy (percentage points) with its standard error,
+     * the most negative mean paired difference over the checkpoints both evaluated (and its epoch),
+     * and the median over those seeds of the ratio of training times.
+     *
+     * @param seeds the seeds both groups ran
+     * @param diff mean of (group − classical) final accuracy, points
+     * @param diffSe its standard error (sd / √n; 0 for one seed)
+     * @param worst the most negative mean paired checkpoint difference, points (the final one when
+     *     there are no common checkpoints)
+     * @param worstEpoch its epoch
+     * @param timeRatio median of train_seconds / classical train_seconds
+     */
+    public record Pairing(
+            List<Long> seeds,
+            double diff,
+            double diffSe,
+            double worst,
+            int worstEpoch,
+            double timeRatio) {}
+
+    /**
+     * {@code g} against the classical group of the same setting (data set, epochs, batch size,
+     * learning rate, splits), over the seeds both have; null when {@code g} is classical, there is
+     * no such group or no common seed.
+     */
+    public Pairing pairing(Group g) {
+        if ("classical".equals(g.label())) {
+            return null;
+        }
+        Group base = null;
+        for (Group o : groups) {
+            if ("classical".equals(o.label()) && o.setting().equals(g.setting())) {
+                base = o;
+            }
+        }
+        if (base == null) {
+            return null;
+        }
+        List<Long> seeds = new ArrayList<>();
+        for (long s : g.seeds()) {
+            if (base.run(s) != null) {
+                seeds.add(s);
+            }
+        }
+        if (seeds.isEmpty()) {
+            return null;
+        }
+        int n = seeds.size();
+        double[] d = new double[n];
+        double[] ratio = new double[n];
+        for (int i = 0; i < n; i++) {
+            Run a = g.run(seeds.get(i));
+            Run c = base.run(seeds.get(i));
+            d[i] = 100 * (a.testAccuracy() - c.testAccuracy());
+            ratio[i] = a.number("train_seconds") / c.number("train_seconds");
+        }
+        double worst = Stats.mean(d);
+        int worstEpoch = g.epochs();
+        Group mine = new Group(g.label(), seeds.stream().map(g::run).toList());
+        final Group cl = base;
+        Group theirs = new Group(base.label(), seeds.stream().map(cl::run).toList());
+        Map<Integer, double[]> ca = mine.checkpoints();
+        Map<Integer, double[]> cc = theirs.checkpoints();
+        for (Map.Entry<Integer, double[]> e : ca.entrySet()) {
+            double[] o = cc.get(e.getKey());
+            if (o == null) {
+                continue;
+            }
+            double[] x = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = e.getValue()[i] - o[i];
+            }
+            double m = Stats.mean(x);
+            if (m < worst) {
+                worst = m;
+                worstEpoch = e.getKey();
+            }
+        }
+        return new Pairing(
+                List.copyOf(seeds),
+                Stats.mean(d),
+                Stats.sd(d) / Math.sqrt(n),
+                worst,
+                worstEpoch,
+                Stats.median(ratio));
+    }
+
+    /**
+     * Markdown: the groups that have a classical group of the same setting, paired seed by seed
+     * with it ({@link #pairing}); "" when none has.
+     */
+    String paired() {
+        StringBuilder b = new StringBuilder();
+        for (Group g : groups) {
+            Pairing p = pairing(g);
+            if (p == null) {
+                continue;
+            }
+            if (b.length() == 0) {
+                b.append(
+                        "\nPaired with classical attention, seed by seed (points; ± standard"
+                                + " error):\n\n"
+                                + "| data set | attention | seeds | − classical, final | worst"
+                                + " checkpoint (epoch) | train time × classical (median) |\n"
+                                + "|---|---|---|---:|---:|---:|\n");
+            }
+            b.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %s | %+.2f ± %.2f | %+.2f (%d) | %.2f× |%n",
+                            g.dataset(),
+                            g.label(),
+                            p.seeds().toString().replace("[", "").replace("]", ""),
+                            p.diff(),
+                            p.diffSe(),
+                            p.worst(),
+                            p.worstEpoch(),
+                            p.timeRatio()));
+        }
+        return b.toString();
+    }
+
+    /**
      * Markdown: one table row per group (final-epoch accuracy, per-seed values, training time,
-     * solver share), then, when the runs measured held-out accuracy along the way, a table of the
+     * solver share), then the groups paired seed by seed with classical attention ({@link
+     * #pairing}), then, when the runs measured held-out accuracy along the way, a table of the
      * checkpoints with one column per group.
      */
     public String markdown() {
@@ -467,6 +612,7 @@ public final class RunReport {
                                     ? String.format(Locale.ROOT, "%.0f %%", 100 * solver / train)
                                     : "–"));
         }
+        b.append(paired());
         Map<String, List<Group>> byDataset = new LinkedHashMap<>();
         Map<Group, Map<Integer, double[]>> checkpoints = new java.util.IdentityHashMap<>();
         for (Group g : groups) {

@@ -126,6 +126,45 @@ final class VectorAttention implements SbStepper {
         this.xs = new float[reps * stride];
         this.ys = new float[reps * stride];
         this.xg = new float[reps * stride];
+        java.util.Arrays.fill(xs, -1f);
+        java.util.Arrays.fill(xg, -1f);
+        this.gg = new float[reps * stride];
+        this.ws = new float[reps * stride];
+        this.cs = new float[reps * np];
+        this.u = new float[reps * kp];
+        this.wread = new float[reps * stride];
+        this.lastRead = ws;
+        this.gsc = new float[2 * np];
+    }
+
+    /** The engine of {@code src}'s problem for {@code reps} replicas, sharing its coupling data. */
+    private VectorAttention(VectorAttention src, int reps) {
+        this.heads = src.heads;
+        this.tokens = src.tokens;
+        this.reps = reps;
+        this.rank = src.rank;
+        this.k2 = src.k2;
+        this.kp = src.kp;
+        this.np = src.np;
+        this.stride = src.stride;
+        this.f = src.f;
+        this.dense = src.dense;
+        this.rows = src.rows;
+        this.ft = src.ft;
+        this.productScale = src.productScale;
+        this.coef = src.coef;
+        this.dw = src.dw;
+        this.cst = src.cst;
+        this.lin = src.lin;
+        this.free = src.free;
+        this.halfRho = src.halfRho;
+        this.penalty = src.penalty;
+        this.offset = src.offset;
+        this.pg = new float[2 * np];
+        this.v = new float[reps * kp];
+        this.xs = new float[reps * stride];
+        this.ys = new float[reps * stride];
+        this.xg = new float[reps * stride];
         this.gg = new float[reps * stride];
         java.util.Arrays.fill(xs, -1f);
         java.util.Arrays.fill(xg, -1f);
@@ -137,14 +176,20 @@ final class VectorAttention implements SbStepper {
         this.gsc = new float[2 * np];
     }
 
+    /** This engine for {@code reps} replicas (shares the coupling data, new workspaces). */
+    VectorAttention withReplicas(int reps) {
+        return new VectorAttention(this, reps);
+    }
+
     /**
      * Whether heads of N tokens and 2d factor columns multiply by their N×N matrix: per head and
      * replica the factored product costs N·⌈2d/L⌉ + 2d·⌈N/L⌉ vector FMAs (u = Fᵀw, then F·v), the
      * dense one N·⌈N/L⌉ (L the vector width); dense is chosen when it needs at most three quarters
-     * of the factored FMAs (the matrix is built once per solve, at the cost of about 2d/⌈2d/L⌉
-     * factored steps per head). With L = 16: the authors' workload (N = 49, d = 32) 196 against
-     * 452, the digits model's heads (N = 16, d = 8) 16 against 32; the paper's vision heads (N =
-     * 49, d = 8) stay factored (113 against 196).
+     * of the factored FMAs (the matrix is built once per problem, N·2d·⌈N/L⌉ FMAs per head: about
+     * 28 factored steps at the authors' sizes, recovered within 50 steps of one replica). With L =
+     * 16: the authors' workload (N = 49, d = 32) 196 against 452, the digits model's heads (N = 16,
+     * d = 8) 16 against 32; the paper's vision heads (N = 49, d = 8) stay factored (113 against
+     * 196).
      */
     static boolean denseForm(int tokens, int k2) {
         long np = (tokens + L - 1) / L;

@@ -243,7 +243,7 @@ public final class SimulatedBifurcation {
         int used = replicasUsed(config, problem, reads, reps, scale);
         if (used != reps) {
             reps = used;
-            sys = SpinSystem.of(problem, reps, mode);
+            sys = sys.withReplicas(reps); // shares the coupling data built above
         }
         int n = sys.size();
         int len = n * reps;
@@ -267,7 +267,7 @@ public final class SimulatedBifurcation {
                 config.steps() > 0
                         ? config.steps()
                         : (int) Math.round(config.stepsFor(problem) * Math.pow(scale, 1.2));
-        int interval = config.evalInterval();
+        int interval = config.evalIntervalFor(problem);
         int patience = config.patience();
         SbStepper stepper = sys.sbStepper();
         ReplicaTracker tracker = new ReplicaTracker(n, reps);

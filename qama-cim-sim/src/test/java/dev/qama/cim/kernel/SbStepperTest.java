@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qama.cim.TestProblems;
@@ -139,6 +140,37 @@ class SbStepperTest {
                     assertEquals(0f, yf[m], 0f, "masked momenta stay at 0 (either sign)");
                 }
             }
+        }
+    }
+
+    @Test
+    void withReplicasSharesTheCouplingDataAndComputesTheSameGradient() {
+        for (int rank : new int[] {3, 16}) { // factored and dense heads
+            Random rnd = new Random(20 + rank);
+            AttentionProblem p = problem(3, 9, rank, rnd);
+            SpinSystem two = SpinSystem.of(p, 2, Kernels.Mode.VECTOR);
+            SpinSystem one = two.withReplicas(1);
+            SpinSystem fresh = SpinSystem.of(p, 1, Kernels.Mode.VECTOR);
+            assertSame(two, two.withReplicas(2));
+            assertEquals(1, one.replicas());
+            assertNotNull(one.sbStepper());
+            assertEquals(fresh.couplingSquares(), one.couplingSquares());
+            assertEquals(fresh.offset(), one.offset());
+            int n = p.numVariables();
+            float[] x = new float[n];
+            for (int v = 0; v < n; v++) {
+                x[v] = one.isFixed(v) ? -1f : (float) (2 * rnd.nextDouble() - 1);
+            }
+            float[] g1 = new float[n];
+            float[] g2 = new float[n];
+            one.gradient(x, g1);
+            fresh.gradient(x, g2);
+            assertArrayEquals(g2, g1, "rank " + rank);
+            // the generic path (no engine) builds anew, with the same result
+            SpinSystem generic = generic(p, 2);
+            float[] g3 = new float[n];
+            generic.withReplicas(1).gradient(x, g3);
+            assertArrayEquals(g2, g3, 1e-4f);
         }
     }
 

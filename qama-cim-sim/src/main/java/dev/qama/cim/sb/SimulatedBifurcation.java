@@ -156,7 +156,7 @@ public final class SimulatedBifurcation {
      * read-out interval 20 ({@code qama bench attention --seed S}, references sb:steps=2000,
      * bsb:steps=2000, sa:sweeps=1000 × 20 reads; docs/benchmarks.md "Issue 15, third pass"): the
      * project's workload with two / one replica 0.627 / 0.855 % (seed 1), 0.683 / 0.896 % (seed 2),
-     * 1.038 / 1.274 % (seed 3), one replica saving 30–40 % of the time.
+     * 1.038 / 1.274 % (seed 3), one replica saving 25–40 % of the time.
      */
     static final double SINGLE_REPLICA_SCALE = 1.5;
 

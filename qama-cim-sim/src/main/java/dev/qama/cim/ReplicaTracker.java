@@ -171,6 +171,9 @@ public final class ReplicaTracker {
         int[] free = system.freeSpins();
         SpinSystem.Groups groups = system.penaltyGroups();
         GroupMove move = groups == null ? null : new GroupMove(groups.size());
+        // a replica without an improving move keeps its state, and so its gradient (replicas are
+        // independent columns): it is not scanned again
+        boolean[] settled = new boolean[r];
         system.gradient(s, g);
         for (int round = 0; round < maxRounds; round++) {
             if (stop.shouldStop()) {
@@ -178,8 +181,13 @@ public final class ReplicaTracker {
             }
             boolean any = false;
             for (int c = 0; c < r; c++) {
+                if (settled[c]) {
+                    continue;
+                }
                 if (move != null) {
-                    any |= move.apply(groups, s, g, r, c);
+                    boolean moved = move.apply(groups, s, g, r, c);
+                    settled[c] = !moved;
+                    any |= moved;
                     continue;
                 }
                 int bestV = -1;
@@ -197,6 +205,8 @@ public final class ReplicaTracker {
                 if (bestV >= 0 && bestGain > 1e-5f * (1f + scale)) {
                     s[bestV * r + c] = -s[bestV * r + c];
                     any = true;
+                } else {
+                    settled[c] = true;
                 }
             }
             if (!any) {

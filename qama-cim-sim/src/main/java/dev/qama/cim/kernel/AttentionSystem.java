@@ -149,6 +149,37 @@ final class AttentionSystem extends SpinSystem {
         }
     }
 
+    /** The system of {@code src}'s problem for {@code reps} replicas, sharing its fused engine. */
+    private AttentionSystem(AttentionSystem src, int reps) {
+        super(src.n, reps);
+        this.heads = src.heads;
+        this.tokens = src.tokens;
+        this.bits = src.bits;
+        this.u = src.u;
+        this.a = src.a;
+        this.b = src.b;
+        this.rho = src.rho;
+        this.vector = src.vector;
+        this.engine = src.engine.withReplicas(reps);
+        this.kernels = new CouplingKernel[heads];
+        this.diag = src.diag;
+        this.lin = src.lin;
+        this.masked = src.masked;
+        this.free = src.free;
+        this.squares = src.squares;
+        this.penaltySquares = src.penaltySquares;
+        this.w = null;
+        this.cw = null;
+        this.omega = null;
+        this.colsum = null;
+    }
+
+    /** With the fused engine, a system sharing it; the per-head kernels are built anew. */
+    @Override
+    protected SpinSystem copyFor(int reps) {
+        return engine == null ? null : new AttentionSystem(this, reps);
+    }
+
     /**
      * Σ_{i&lt;j} C_ij²; for a low-rank coupling from r×r Gram matrices accumulated in float (a
      * heuristic input, and O(n·r²) in the core's double loops was a visible share of a small

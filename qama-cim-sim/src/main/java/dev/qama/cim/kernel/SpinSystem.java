@@ -30,6 +30,8 @@ public abstract class SpinSystem {
     private double[] linear;
     private double offset;
     private int[] runs = new int[0];
+    private Problem problem; // set by of(), for withReplicas
+    private Kernels.Mode mode;
 
     /**
      * @param n spins
@@ -50,13 +52,57 @@ public abstract class SpinSystem {
      *     an {@link AttentionProblem}
      */
     public static SpinSystem of(Problem problem, int reps, Kernels.Mode mode) {
+        SpinSystem sys;
         if (problem instanceof BinaryQuadraticModel m) {
-            return new IsingSystem(m, reps, mode);
+            sys = new IsingSystem(m, reps, mode);
+        } else if (problem instanceof AttentionProblem a) {
+            sys = new AttentionSystem(a, reps, mode);
+        } else {
+            throw unsupported(problem);
         }
-        if (problem instanceof AttentionProblem a) {
-            return new AttentionSystem(a, reps, mode);
+        sys.problem = problem;
+        sys.mode = mode;
+        return sys;
+    }
+
+    /**
+     * The same system for {@code reps} replicas: this one if the count is unchanged; otherwise a
+     * new one, which shares with this one what does not depend on the replica count where the
+     * system supports it (attention systems share their coupling data, scale sums, h and c), and is
+     * built anew by {@link #of} otherwise.
+     *
+     * @throws IllegalArgumentException if reps &lt; 1
+     */
+    public SpinSystem withReplicas(int reps) {
+        if (reps == this.reps) {
+            return this;
         }
-        throw new IllegalArgumentException(
+        if (reps < 1) {
+            throw new IllegalArgumentException("replicas must be >= 1, got " + reps);
+        }
+        SpinSystem sys = copyFor(reps);
+        if (sys == null) {
+            return of(problem, reps, mode);
+        }
+        sys.linear = linear;
+        sys.offset = offset;
+        sys.runs = runs;
+        sys.problem = problem;
+        sys.mode = mode;
+        return sys;
+    }
+
+    /**
+     * A copy of this system for {@code reps} replicas sharing its replica-independent data (h, c
+     * and the free runs are copied by {@link #withReplicas}), or null (the default) to have {@link
+     * #withReplicas} build a new system.
+     */
+    protected SpinSystem copyFor(int reps) {
+        return null;
+    }
+
+    private static IllegalArgumentException unsupported(Problem problem) {
+        return new IllegalArgumentException(
                 "unsupported problem type "
                         + (problem == null ? "null" : problem.getClass().getName())
                         + "; expected a BinaryQuadraticModel or an AttentionProblem");

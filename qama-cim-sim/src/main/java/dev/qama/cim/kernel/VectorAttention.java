@@ -43,7 +43,11 @@ final class VectorAttention implements SbStepper {
     private final int np; // tokens padded to L
     private final int stride; // heads·np, one replica
     private final float[] f; // per head tokens×kp: (A_i, B_i, 0…)
-    private final float[] ft; // per head k2×np: F transposed
+    private final boolean dense; // heads multiply by their N×N matrix instead of the factors
+    private final int rows; // rows of a head's product matrix: k2 (factored) or tokens (dense)
+    // per head rows×np: F transposed (factored), or s_t·(A·Bᵀ + B·Aᵀ) by columns (dense)
+    private final float[] ft;
+    private final float productScale; // 1 (factored: v carries −a·s_t) or −a (dense)
     private final float[] coef; // per head −a·s_t
     private final float[] dw; // heads×np: a·D_i − ρ/2 (penalty) or a·D_i
     private final float[] cst; // heads×np
@@ -82,7 +86,10 @@ final class VectorAttention implements SbStepper {
         this.penalty = heads > 1 && rho != 0f;
         this.halfRho = 0.5f * rho;
         this.f = new float[heads * tokens * kp];
-        this.ft = new float[heads * k2 * np];
+        this.dense = denseForm(tokens, k2);
+        this.rows = dense ? tokens : k2;
+        this.productScale = dense ? -a : 1f;
+        float[] factorsT = new float[heads * k2 * np];
         this.coef = new float[heads];
         this.dw = new float[stride];
         this.cst = new float[stride];
@@ -104,8 +111,8 @@ final class VectorAttention implements SbStepper {
                     float bv = fb[i * rank + k];
                     f[fo + i * kp + k] = av;
                     f[fo + i * kp + rank + k] = bv;
-                    ft[to + k * np + i] = av;
-                    ft[to + (rank + k) * np + i] = bv;
+                    factorsT[to + k * np + i] = av;
+                    factorsT[to + (rank + k) * np + i] = bv;
                 }
                 int m = t * np + i;
                 dw[m] = a * (float) rd[i] - (penalty ? halfRho : 0f);
@@ -113,6 +120,48 @@ final class VectorAttention implements SbStepper {
                 free[m] = p.isMasked(i) ? 0f : 1f;
             }
         }
+        this.pg = new float[2 * np];
+        this.v = new float[reps * kp];
+        this.ft = dense ? denseRows(factorsT, p) : factorsT;
+        this.xs = new float[reps * stride];
+        this.ys = new float[reps * stride];
+        this.xg = new float[reps * stride];
+        java.util.Arrays.fill(xs, -1f);
+        java.util.Arrays.fill(xg, -1f);
+        this.gg = new float[reps * stride];
+        this.ws = new float[reps * stride];
+        this.cs = new float[reps * np];
+        this.u = new float[reps * kp];
+        this.wread = new float[reps * stride];
+        this.lastRead = ws;
+        this.gsc = new float[2 * np];
+    }
+
+    /** The engine of {@code src}'s problem for {@code reps} replicas, sharing its coupling data. */
+    private VectorAttention(VectorAttention src, int reps) {
+        this.heads = src.heads;
+        this.tokens = src.tokens;
+        this.reps = reps;
+        this.rank = src.rank;
+        this.k2 = src.k2;
+        this.kp = src.kp;
+        this.np = src.np;
+        this.stride = src.stride;
+        this.f = src.f;
+        this.dense = src.dense;
+        this.rows = src.rows;
+        this.ft = src.ft;
+        this.productScale = src.productScale;
+        this.coef = src.coef;
+        this.dw = src.dw;
+        this.cst = src.cst;
+        this.lin = src.lin;
+        this.free = src.free;
+        this.halfRho = src.halfRho;
+        this.penalty = src.penalty;
+        this.offset = src.offset;
+        this.pg = new float[2 * np];
+        this.v = new float[reps * kp];
         this.xs = new float[reps * stride];
         this.ys = new float[reps * stride];
         this.xg = new float[reps * stride];
@@ -122,11 +171,57 @@ final class VectorAttention implements SbStepper {
         this.ws = new float[reps * stride];
         this.cs = new float[reps * np];
         this.u = new float[reps * kp];
-        this.v = new float[reps * kp];
-        this.pg = new float[2 * np];
         this.wread = new float[reps * stride];
         this.lastRead = ws;
         this.gsc = new float[2 * np];
+    }
+
+    /** This engine for {@code reps} replicas (shares the coupling data, new workspaces). */
+    VectorAttention withReplicas(int reps) {
+        return new VectorAttention(this, reps);
+    }
+
+    /**
+     * Whether heads of N tokens and 2d factor columns multiply by their N×N matrix: per head and
+     * replica the factored product costs N·⌈2d/L⌉ + 2d·⌈N/L⌉ vector FMAs (u = Fᵀw, then F·v), the
+     * dense one N·⌈N/L⌉ (L the vector width); dense is chosen when it needs at most three quarters
+     * of the factored FMAs (the matrix is built once per problem, N·2d·⌈N/L⌉ FMAs per head: about
+     * 28 factored steps at the authors' sizes, recovered within 50 steps of one replica). With L =
+     * 16: the authors' workload (N = 49, d = 32) 196 against 452, the digits model's heads (N = 16,
+     * d = 8) 16 against 32; the paper's vision heads (N = 49, d = 8) stay factored (113 against
+     * 196).
+     */
+    static boolean denseForm(int tokens, int k2) {
+        long np = (tokens + L - 1) / L;
+        long kv = Math.max(1, (k2 + L - 1) / L);
+        long factored = tokens * kv + k2 * np;
+        long full = tokens * np;
+        return 4 * full <= 3 * factored;
+    }
+
+    /**
+     * The dense product matrices from the transposed factors: for head t, row j (np floats) is
+     * column j of s_t·(A·Bᵀ + B·Aᵀ) (the removed diagonal included, as in the factored product; dw
+     * takes it out again), i.e. Σ_k Fᵀ_k·v_k with v = s_t·(B_j, A_j), the product of {@link
+     * #productOne}; the field multiplies the product by −a.
+     */
+    private float[] denseRows(float[] factorsT, AttentionProblem p) {
+        float[] out = new float[heads * tokens * np];
+        int d = rank;
+        for (int t = 0; t < heads; t++) {
+            int fo = t * tokens * kp;
+            float sc = (float) ((LowRankCoupling) p.coupling(t)).scale();
+            for (int j = 0; j < tokens; j++) {
+                int o = fo + j * kp;
+                for (int m = 0; m < d; m++) {
+                    v[m] = sc * f[o + d + m];
+                    v[d + m] = sc * f[o + m];
+                }
+                productOne(factorsT, t * k2 * np, k2, v, 0);
+                System.arraycopy(pg, 0, out, (t * tokens + j) * np, np);
+            }
+        }
+        return out;
     }
 
     /**
@@ -160,9 +255,23 @@ final class VectorAttention implements SbStepper {
     /**
      * Σ_{i&lt;j} J_ij² of head t's coupling {@code c}, from the 2d×2d Gram matrix FᵀF of its factor
      * rows (each Gram row accumulated in registers over the tokens; the scalar {@link
-     * AttentionSystem#upperSquares} computes the same sums).
+     * AttentionSystem#upperSquares} computes the same sums), or for dense heads from the matrix.
      */
     double upperSquares(int t, LowRankCoupling c) {
+        if (dense) {
+            // Σ_{i<j} C_ij² = ½ Σ_{i≠j} M_ij² from the dense rows (M = C plus its diagonal)
+            double acc = 0;
+            int o = t * tokens * np;
+            for (int j = 0; j < tokens; j++) {
+                for (int i = 0; i < tokens; i++) {
+                    if (i != j) {
+                        double m = ft[o + j * np + i];
+                        acc += m * m;
+                    }
+                }
+            }
+            return 0.5 * acc;
+        }
         int n = tokens;
         int r = rank;
         int fo = t * n * kp;
@@ -373,6 +482,9 @@ final class VectorAttention implements SbStepper {
 
     /** u_c = Σ_i F_i·w_ic for head t and every replica, then v_c = −a·s_t·(u_c halves swapped). */
     private void project(int t) {
+        if (dense) {
+            return; // the product reads the weights themselves
+        }
         float[] w = ws;
         int r = reps;
         int n = tokens;
@@ -468,8 +580,13 @@ final class VectorAttention implements SbStepper {
         int x1 = x0 + stride;
         int c0 = c * np;
         int c1 = c0 + np;
-        productPair(t, c);
+        if (dense) {
+            productPair(ft, t * rows * np, rows, ws, x0, x1);
+        } else {
+            productPair(ft, t * rows * np, rows, v, c * kp, (c + 1) * kp);
+        }
         FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
+        FloatVector ps = FloatVector.broadcast(SPECIES, productScale);
         FloatVector vcx = FloatVector.broadcast(SPECIES, -damp * dt);
         FloatVector vcg = FloatVector.broadcast(SPECIES, -xi * dt);
         FloatVector vcy = FloatVector.broadcast(SPECIES, a0 * dt);
@@ -481,11 +598,11 @@ final class VectorAttention implements SbStepper {
             FloatVector g0 =
                     dwv.fma(
                             FloatVector.fromArray(SPECIES, ws, x0 + j),
-                            base.add(FloatVector.fromArray(SPECIES, pg, j)));
+                            FloatVector.fromArray(SPECIES, pg, j).fma(ps, base));
             FloatVector g1 =
                     dwv.fma(
                             FloatVector.fromArray(SPECIES, ws, x1 + j),
-                            base.add(FloatVector.fromArray(SPECIES, pg, np + j)));
+                            FloatVector.fromArray(SPECIES, pg, np + j).fma(ps, base));
             if (penalty) {
                 g0 = FloatVector.fromArray(SPECIES, cs, c0 + j).fma(kr, g0);
                 g1 = FloatVector.fromArray(SPECIES, cs, c1 + j).fma(kr, g1);
@@ -549,8 +666,13 @@ final class VectorAttention implements SbStepper {
         int ho = t * np;
         int x0 = c * stride + ho;
         int c0 = c * np;
-        productOne(t, c);
+        if (dense) {
+            productOne(ft, t * rows * np, rows, ws, x0);
+        } else {
+            productOne(ft, t * rows * np, rows, v, c * kp);
+        }
         FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
+        FloatVector ps = FloatVector.broadcast(SPECIES, productScale);
         FloatVector vcx = FloatVector.broadcast(SPECIES, -damp * dt);
         FloatVector vcg = FloatVector.broadcast(SPECIES, -xi * dt);
         FloatVector vcy = FloatVector.broadcast(SPECIES, a0 * dt);
@@ -560,8 +682,8 @@ final class VectorAttention implements SbStepper {
             FloatVector g0 =
                     dwv.fma(
                             FloatVector.fromArray(SPECIES, ws, x0 + j),
-                            FloatVector.fromArray(SPECIES, cst, ho + j)
-                                    .add(FloatVector.fromArray(SPECIES, pg, j)));
+                            FloatVector.fromArray(SPECIES, pg, j)
+                                    .fma(ps, FloatVector.fromArray(SPECIES, cst, ho + j)));
             if (penalty) {
                 g0 = FloatVector.fromArray(SPECIES, cs, c0 + j).fma(kr, g0);
             }
@@ -586,14 +708,14 @@ final class VectorAttention implements SbStepper {
     }
 
     /**
-     * pg[0..np) and pg[np..2np) = Σ_k Fᵀ_k·v_k of head t for replicas c and c + 1: four chunks of
-     * tokens per pass, so each broadcast v_k serves four FMAs.
+     * pg[0..np) and pg[np..2np) = Σ_k P_k·v_k over the {@code kk} rows P_k (np floats each) of the
+     * matrix at {@code mat[to..]}, with the coefficients v of two replicas at {@code v0} and {@code
+     * v1} of {@code v}: four chunks of tokens per pass, so each broadcast v_k serves four FMAs.
+     * Factored heads pass Fᵀ and the v of {@link #project}, dense heads their matrix and the
+     * weights.
      */
-    private void productPair(int t, int c) {
-        int kk = k2;
-        int to = t * kk * np;
-        int v0 = c * kp;
-        int v1 = v0 + kp;
+    private void productPair(float[] mat, int to, int kk, float[] v, int v0, int v1) {
+        float[] ft = mat;
         int j = 0;
         for (; j + 4 * L <= np; j += 4 * L) {
             FloatVector a0 = FloatVector.zero(SPECIES);
@@ -643,11 +765,9 @@ final class VectorAttention implements SbStepper {
         }
     }
 
-    /** pg[0..np) = Σ_k Fᵀ_k·v_k of head t for replica c. */
-    private void productOne(int t, int c) {
-        int kk = k2;
-        int to = t * kk * np;
-        int v0 = c * kp;
+    /** pg[0..np) = Σ_k P_k·v_k for one replica (see {@link #productPair}). */
+    private void productOne(float[] mat, int to, int kk, float[] v, int v0) {
+        float[] ft = mat;
         int j = 0;
         for (; j + 4 * L <= np; j += 4 * L) {
             FloatVector a0 = FloatVector.zero(SPECIES);

@@ -16,14 +16,15 @@ import java.util.Set;
  * value). Backend option keys are given in brackets.
  *
  * @param variant [{@code variant}] ballistic, discrete or auto (the default of {@code "sb"}):
- *     discrete for attention problems, ballistic for binary quadratic models. Measured: on 128
- *     paper-v2 problems (H = 8, N = 49) at 100 steps, mean best energy with 2 replicas dSB −588.85
- *     vs bSB −588.75, with 3 replicas −591.18 vs −589.46 (1 replica: −586.65 vs −587.30); on G22
- *     with one read and 1000 steps bSB cuts 13306, dSB 13255 (both 13326–13334 with 32 replicas).
- *     On the CLI's attention workload ({@code qama bench attention}, B = 128) the two are equal
- *     within noise (mean energy dSB / bSB: seed 1 −632.13 / −632.35, seed 2 −633.44 / −633.96, seed
- *     3 −606.25 / −605.93) and dSB costs ~6 % less (no extra product per read-out), so auto stays
- *     discrete for attention problems.
+ *     ballistic, with anytime runs beyond the planned ones alternating discrete and ballistic (see
+ *     {@link SimulatedBifurcation.Variant#AUTO}). Earlier measurements: on 128 paper-v2 problems (H
+ *     = 8, N = 49) at 100 steps, mean best energy with 2 replicas dSB −588.85 vs bSB −588.75, with
+ *     3 replicas −591.18 vs −589.46 (1 replica: −586.65 vs −587.30); on G22 with one read and 1000
+ *     steps bSB cuts 13306, dSB 13255 (both 13326–13334 with 32 replicas). On the CLI's attention
+ *     workload ({@code qama bench attention}, B = 128) the two are equal within noise (mean energy
+ *     dSB / bSB: seed 1 −632.13 / −632.35, seed 2 −633.44 / −633.96, seed 3 −606.25 / −605.93) and
+ *     dSB costs ~6 % less (no extra product per read-out); on the authors' workload dSB at 200
+ *     steps is far worse (1.48 % mean gap against 0.94 %, seed 1).
  * @param steps [{@code steps}] time steps of the pump ramp; 0 (default) means automatic: 1000 (Goto
  *     et al.) for binary quadratic models and {@value #ATTENTION_STEPS} for attention problems,
  *     which sit inside every forward pass. More steps give a slower, more adiabatic bifurcation and
@@ -42,8 +43,16 @@ import java.util.Set;
  * @param initAmplitude [{@code init-amplitude}] initial x and y are uniform in ±this, default 0.1;
  *     it seeds the symmetry breaking of each replica (different replicas, different outcomes).
  * @param evalInterval [{@code eval-interval}] read out sign(x) and record energies every this many
- *     steps (and after the last), default 5. Ballistic SB pays one extra coupling product per
- *     read-out; discrete SB gets it free. Smaller intervals catch more transient good states.
+ *     steps (and after the last); 0 (default) means automatic: {@value #DEFAULT_EVAL_INTERVAL}, and
+ *     {@value #ATTENTION_EVAL_INTERVAL} for attention problems. Ballistic SB pays one extra
+ *     coupling product per read-out; discrete SB gets it free. Smaller intervals catch more
+ *     transient good states, but on attention problems the best read-out is almost always the last
+ *     one (then polished). Mean gap of {@code qama bench attention} (references sb:steps=2000,
+ *     bsb:steps=2000, sa:sweeps=1000, 20 reads) at intervals 5 / 20 / 50: the project's workload (d
+ *     = 8) seed 1 0.629 / 0.627 / 0.627 %, seed 2 0.684 / 0.683 / 0.683 %, seed 3 1.039 / 1.038 /
+ *     1.039 %; the authors' (d = 32) seed 1 0.919 % at all three, seed 2 0.858 / 0.864 / 0.866 %,
+ *     seed 3 0.889 / 0.889 / 0.885 %; at 20 ballistic SB makes 105 instead of 120 passes over the
+ *     couplings per 100 steps.
  * @param patience [{@code patience}] stop early once the best energy over all replicas has not
  *     improved for this many read-outs (status CONVERGED), checked only in the second half of the
  *     pump ramp (before the bifurcation the read-outs barely change: with the check from the start,
@@ -94,6 +103,12 @@ public record SbConfig(
     /** Automatic minimum replica count for attention problems. */
     public static final int ATTENTION_REPLICAS = 2;
 
+    /** Automatic read-out interval for attention problems. */
+    public static final int ATTENTION_EVAL_INTERVAL = 20;
+
+    /** Automatic read-out interval for other problems. */
+    public static final int DEFAULT_EVAL_INTERVAL = 5;
+
     /** Automatic step count for other problems. */
     public static final int DEFAULT_STEPS = 1000;
 
@@ -114,7 +129,12 @@ public record SbConfig(
             OptionSpec.ofPositive(
                     "init-amplitude", 0.1, 1, "initial x and y are uniform in +-this");
     static final OptionSpec EVAL_INTERVAL =
-            OptionSpec.ofInt("eval-interval", 5, 1, 100_000_000, "read out every this many steps");
+            OptionSpec.ofInt(
+                    "eval-interval",
+                    "0 (auto)",
+                    0,
+                    100_000_000,
+                    "read out every this many steps; 0 = 5, or 20 for attention");
     static final OptionSpec PATIENCE =
             OptionSpec.ofInt(
                     "patience",
@@ -147,7 +167,7 @@ public record SbConfig(
                 "variant",
                 def.name().toLowerCase(Locale.ROOT),
                 names,
-                "auto: discrete for attention problems, ballistic otherwise");
+                "auto: ballistic; runs beyond the planned ones alternate with discrete");
     }
 
     /**
@@ -204,7 +224,7 @@ public record SbConfig(
                 A0.doubleValue(BackendOptions.empty()),
                 XI0.doubleValue(BackendOptions.empty()),
                 INIT_AMPLITUDE.doubleValue(BackendOptions.empty()),
-                EVAL_INTERVAL.intValue(BackendOptions.empty()),
+                0,
                 PATIENCE.intValue(BackendOptions.empty()),
                 0,
                 POLISH_ROUNDS.intValue(BackendOptions.empty()),
@@ -223,7 +243,7 @@ public record SbConfig(
                 A0.doubleValue(o),
                 XI0.doubleValue(o),
                 INIT_AMPLITUDE.doubleValue(o),
-                EVAL_INTERVAL.intValue(o),
+                EVAL_INTERVAL.intValue(o, d.evalInterval),
                 PATIENCE.intValue(o),
                 REPLICAS.intValue(o, d.replicas),
                 POLISH_ROUNDS.intValue(o),
@@ -258,6 +278,16 @@ public record SbConfig(
             return steps;
         }
         return problem instanceof AttentionProblem ? ATTENTION_STEPS : DEFAULT_STEPS;
+    }
+
+    /** The read-out interval used for {@code problem} (resolves 0 = automatic). */
+    public int evalIntervalFor(Problem problem) {
+        if (evalInterval > 0) {
+            return evalInterval;
+        }
+        return problem instanceof AttentionProblem
+                ? ATTENTION_EVAL_INTERVAL
+                : DEFAULT_EVAL_INTERVAL;
     }
 
     /** The replica count used for {@code problem} and {@code reads} reads. */

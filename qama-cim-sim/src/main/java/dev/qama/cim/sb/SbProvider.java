@@ -20,8 +20,8 @@ public final class SbProvider implements AnnealerProvider {
 
     @Override
     public String description() {
-        return "simulated bifurcation (Goto et al. 2021): discrete for attention problems, ballistic"
-                + " otherwise; batched replicas, structured attention kernel";
+        return "simulated bifurcation (Goto et al. 2021): ballistic, anytime runs alternating with"
+                + " discrete; batched replicas, structured attention kernel";
     }
 
     @Override

@@ -152,7 +152,11 @@ public final class SimulatedBifurcation {
      * Measured (64 problems each, mean gap with the group polish, 2 replicas / 1 replica): authors'
      * workload d = 32 seed 1 0.940 / 0.940 %, seed 2 1.037 / 1.037 %, d = 16 1.038 / 1.031 %, at
      * about half the time; this project's workload (share 0.40, s = 1) d = 8 0.677 / 0.894 %, d =
-     * 32 1.136 / 1.371 %, so below the threshold two replicas stay.
+     * 32 1.136 / 1.371 %, so below the threshold two replicas stay. Rechecked on the CLI with the
+     * read-out interval 20 ({@code qama bench attention --seed S}, references sb:steps=2000,
+     * bsb:steps=2000, sa:sweeps=1000 × 20 reads; docs/benchmarks.md "Issue 15, third pass"): the
+     * project's workload with two / one replica 0.627 / 0.855 % (seed 1), 0.683 / 0.896 % (seed 2),
+     * 1.038 / 1.274 % (seed 3), one replica saving 25–40 % of the time.
      */
     static final double SINGLE_REPLICA_SCALE = 1.5;
 
@@ -243,7 +247,7 @@ public final class SimulatedBifurcation {
         int used = replicasUsed(config, problem, reads, reps, scale);
         if (used != reps) {
             reps = used;
-            sys = SpinSystem.of(problem, reps, mode);
+            sys = sys.withReplicas(reps); // shares the coupling data built above
         }
         int n = sys.size();
         int len = n * reps;
@@ -267,7 +271,7 @@ public final class SimulatedBifurcation {
                 config.steps() > 0
                         ? config.steps()
                         : (int) Math.round(config.stepsFor(problem) * Math.pow(scale, 1.2));
-        int interval = config.evalInterval();
+        int interval = config.evalIntervalFor(problem);
         int patience = config.patience();
         SbStepper stepper = sys.sbStepper();
         ReplicaTracker tracker = new ReplicaTracker(n, reps);

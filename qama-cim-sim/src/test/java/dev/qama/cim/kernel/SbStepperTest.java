@@ -2,8 +2,11 @@ package dev.qama.cim.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qama.cim.TestProblems;
 import dev.qama.cim.sb.SbConfig;
@@ -20,9 +23,14 @@ class SbStepperTest {
      * One bit, low-rank heads, a diagonal, a masked token, N not a multiple of the vector width.
      */
     private static AttentionProblem problem(int heads, int tokens, Random rnd) {
+        return problem(heads, tokens, 3, rnd);
+    }
+
+    /** As {@link #problem(int, int, Random)} with heads of rank {@code rank}. */
+    private static AttentionProblem problem(int heads, int tokens, int rank, Random rnd) {
         AttentionProblem.Builder b = AttentionProblem.builder(heads, tokens, 1);
         for (int t = 0; t < heads; t++) {
-            b.coupling(t, TestProblems.lowRank(tokens, 3, rnd));
+            b.coupling(t, TestProblems.lowRank(tokens, rank, rnd));
             b.linear(t, TestProblems.gaussian(tokens, 1.0, rnd));
             b.diagonal(t, TestProblems.gaussian(tokens, 0.5, rnd));
         }
@@ -50,6 +58,27 @@ class SbStepperTest {
     void fusedStepEqualsGradientPlusUpdate() {
         Random rnd = new Random(11);
         AttentionProblem p = problem(3, 21, rnd);
+        assertFalse(VectorAttention.denseForm(21, 6), "rank 3 over 21 tokens stays factored");
+        fusedStepEqualsGradientPlusUpdate(p, rnd);
+    }
+
+    /** Wide heads over few tokens (the authors' d = 32 at N = 49) use the dense product. */
+    @Test
+    void denseProductOfWideHeadsEqualsGradientPlusUpdate() {
+        Random rnd = new Random(12);
+        AttentionProblem p = problem(3, 9, 16, rnd);
+        assertTrue(VectorAttention.denseForm(9, 32), "rank 16 over 9 tokens goes dense");
+        assertTrue(VectorAttention.denseForm(49, 64), "the authors' heads go dense");
+        assertFalse(VectorAttention.denseForm(49, 16), "the project's heads stay factored");
+        double squares = generic(p, 2).couplingSquares();
+        assertEquals(
+                squares,
+                SpinSystem.of(p, 2, Kernels.Mode.VECTOR).couplingSquares(),
+                1e-4 * squares);
+        fusedStepEqualsGradientPlusUpdate(p, rnd);
+    }
+
+    private static void fusedStepEqualsGradientPlusUpdate(AttentionProblem p, Random rnd) {
         int reps = 3; // one replica pair and a single one
         SpinSystem fused = SpinSystem.of(p, reps, Kernels.Mode.VECTOR);
         SpinSystem ref = generic(p, reps);
@@ -108,9 +137,40 @@ class SbStepperTest {
                 assertEquals(yr[m], yf[m], 1e-4f, "y " + m + " discrete " + discrete);
                 if (fused.isFixed(m / reps)) {
                     assertEquals(-1f, xf[m], "masked bits stay at -1");
-                    assertEquals(0f, yf[m]);
+                    assertEquals(0f, yf[m], 0f, "masked momenta stay at 0 (either sign)");
                 }
             }
+        }
+    }
+
+    @Test
+    void withReplicasSharesTheCouplingDataAndComputesTheSameGradient() {
+        for (int rank : new int[] {3, 16}) { // factored and dense heads
+            Random rnd = new Random(20 + rank);
+            AttentionProblem p = problem(3, 9, rank, rnd);
+            SpinSystem two = SpinSystem.of(p, 2, Kernels.Mode.VECTOR);
+            SpinSystem one = two.withReplicas(1);
+            SpinSystem fresh = SpinSystem.of(p, 1, Kernels.Mode.VECTOR);
+            assertSame(two, two.withReplicas(2));
+            assertEquals(1, one.replicas());
+            assertNotNull(one.sbStepper());
+            assertEquals(fresh.couplingSquares(), one.couplingSquares());
+            assertEquals(fresh.offset(), one.offset());
+            int n = p.numVariables();
+            float[] x = new float[n];
+            for (int v = 0; v < n; v++) {
+                x[v] = one.isFixed(v) ? -1f : (float) (2 * rnd.nextDouble() - 1);
+            }
+            float[] g1 = new float[n];
+            float[] g2 = new float[n];
+            one.gradient(x, g1);
+            fresh.gradient(x, g2);
+            assertArrayEquals(g2, g1, "rank " + rank);
+            // the generic path (no engine) builds anew, with the same result
+            SpinSystem generic = generic(p, 2);
+            float[] g3 = new float[n];
+            generic.withReplicas(1).gradient(x, g3);
+            assertArrayEquals(g2, g3, 1e-4f);
         }
     }
 

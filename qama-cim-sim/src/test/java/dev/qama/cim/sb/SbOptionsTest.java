@@ -49,4 +49,26 @@ class SbOptionsTest {
                         () -> Annealers.create("simcim", BackendOptions.parse("momentum=1")));
         assertEquals("backend option momentum=1 is out of range [0, 0.999999]", e.getMessage());
     }
+
+    @Test
+    void evalIntervalIsAutomaticByProblemKind() {
+        java.util.Random rnd = new java.util.Random(3);
+        dev.qama.core.model.Problem attention =
+                dev.qama.cim.TestProblems.attention(2, 5, 1, true, null, rnd);
+        dev.qama.core.model.Problem bqm =
+                dev.qama.cim.TestProblems.model(
+                        dev.qama.core.model.Vartype.SPIN,
+                        dev.qama.cim.TestProblems.dense(6, rnd),
+                        1.0,
+                        rnd);
+        SbConfig auto = SbConfig.defaults(SimulatedBifurcation.Variant.AUTO);
+        assertEquals(0, auto.evalInterval());
+        assertEquals(SbConfig.ATTENTION_EVAL_INTERVAL, auto.evalIntervalFor(attention));
+        assertEquals(SbConfig.DEFAULT_EVAL_INTERVAL, auto.evalIntervalFor(bqm));
+        SbConfig three =
+                SbConfig.fromOptions(
+                        SimulatedBifurcation.Variant.AUTO, BackendOptions.parse("eval-interval=3"));
+        assertEquals(3, three.evalIntervalFor(attention));
+        assertEquals(3, three.evalIntervalFor(bqm));
+    }
 }

@@ -792,11 +792,18 @@ public final class QamaAttentionBlock extends AbstractBlock {
 
         float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0);
         NDArray wArr = manager.create(w, new Shape(B, H, N)); // constant: no gradient
-        NDArray tok = p.tokenEnergies(wArr); // (B, H, N)
-
+        // the per-token energies (B, H, N), built when the output mode first asks for them
+        NDArray[] tok = new NDArray[1];
+        java.util.function.Supplier<NDArray> energies =
+                () -> {
+                    if (tok[0] == null) {
+                        tok[0] = p.tokenEnergies(wArr);
+                    }
+                    return tok[0];
+                };
         NDArray heads = // (B, H, N, d)
                 headOutput.heads(
-                        ps, training, in, new HeadOutput.Selection(p, wArr, tok, qh, kh, vh));
+                        ps, training, in, new HeadOutput.Selection(p, wArr, energies, qh, kh, vh));
         NDArray merged = heads.transpose(0, 2, 1, 3).reshape(B, N, (long) embeddingSize);
         return resultProjection.forward(ps, new NDList(merged), training, params);
     }

@@ -795,7 +795,8 @@ public final class QamaAttentionBlock extends AbstractBlock {
         // only the energies' values are needed: the host computes them from the problems and
         // they travel with w
         boolean recorded = GradMode.recording(manager.getEngine());
-        Solution sol = solve(p, in, training ? trainingPasses.incrementAndGet() : 0, !recorded);
+        long pass = training ? trainingPasses.incrementAndGet() : 0;
+        Solution sol = solve(p, in, pass, !recorded && headOutput.usesEnergies());
         Shape bhn = new Shape(B, H, N);
         NDArray wArr; // constant: no gradient
         NDArray[] tok = new NDArray[1];

@@ -2,6 +2,7 @@ package dev.qama.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
+import java.util.function.Supplier;
 
 /**
  * How the heads of a {@link QamaAttentionBlock} turn the annealer's selection into their output (B,
@@ -15,13 +16,35 @@ interface HeadOutput {
      *
      * @param terms the prepared energy terms of the pass
      * @param w the selection weights (B, H, N), a constant
-     * @param tok the per-token energies (B, H, N), differentiable
+     * @param energies the per-token energies (B, H, N), differentiable, computed on the first
+     *     {@link #tok()} only: an output mode that gives them no weight in this pass (VALUES and
+     *     SELECTED_KEYS with r·γ = 0) adds no node for them to the graph
      * @param qh the queries per head (B, H, N, d)
      * @param kh the keys per head (B, H, N, d)
      * @param vh the values per head (B, H, N, d)
      */
     record Selection(
-            HeadTerms.Prepared terms, NDArray w, NDArray tok, NDArray qh, NDArray kh, NDArray vh) {}
+            HeadTerms.Prepared terms,
+            NDArray w,
+            Supplier<NDArray> energies,
+            NDArray qh,
+            NDArray kh,
+            NDArray vh) {
+
+        /** The per-token energies H_{t,i} (B, H, N) at w (the same array on every call). */
+        NDArray tok() {
+            return energies.get();
+        }
+    }
+
+    /**
+     * Whether this pass's output will ask for the energies ({@link Selection#tok()}); when not, the
+     * block does not compute them on the host either. A wrong "true" only costs that host work, a
+     * wrong "false" only the NDArray energies.
+     */
+    default boolean usesEnergies() {
+        return true;
+    }
 
     /** The heads' output (B, H, N, d) of one forward pass. */
     NDArray heads(ParameterStore ps, boolean training, Inputs in, Selection s);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import dev.qama.core.formulation.AttentionInputs;
+import java.nio.FloatBuffer;
 
 /** Small helpers on host (Java) copies of tensors. */
 final class Host {
@@ -43,7 +44,9 @@ final class Host {
     /**
      * The values of {@code arrays} (row-major, detached from autograd, as float32) with one
      * device-to-host copy: they are flattened (a view for contiguous arrays) and concatenated on
-     * the engine side, then copied once. Null entries are skipped.
+     * the engine side, and the concatenation is read in place (a view of the engine's host memory,
+     * valid while the pass's arrays live) by {@link Download#part} and {@link Download#heads},
+     * which copy each value once into the Java array the caller keeps. Null entries are skipped.
      */
     static Download copyOut(NDArray... arrays) {
         NDList flat = new NDList(arrays.length);
@@ -59,20 +62,20 @@ final class Host {
                 flat.add(arrays[i].stopGradient().flatten());
             }
         }
-        float[] all = (flat.size() == 1 ? flat.get(0) : NDArrays.concat(flat)).toFloatArray();
-        return new Download(all, from, size);
+        NDArray all = flat.size() == 1 ? flat.get(0) : NDArrays.concat(flat);
+        return new Download(all.toByteBuffer(true).asFloatBuffer(), from, size);
     }
 
     /**
      * One device-to-host copy: the values of the arrays given to {@link #copyOut}, one after the
-     * other.
+     * other, read from the engine's memory; use it before the pass's arrays are closed.
      */
     static final class Download {
-        private final float[] data;
+        private final FloatBuffer data;
         private final int[] from;
         private final int[] size;
 
-        private Download(float[] data, int[] from, int[] size) {
+        private Download(FloatBuffer data, int[] from, int[] size) {
             this.data = data;
             this.from = from;
             this.size = size;
@@ -80,9 +83,12 @@ final class Host {
 
         /** A copy of the values of array i, or null if it was null. */
         float[] part(int i) {
-            return size[i] < 0
-                    ? null
-                    : java.util.Arrays.copyOfRange(data, from[i], from[i] + size[i]);
+            if (size[i] < 0) {
+                return null;
+            }
+            float[] out = new float[size[i]];
+            data.get(from[i], out, 0, size[i]);
+            return out;
         }
 
         /**
@@ -91,12 +97,17 @@ final class Host {
          */
         float[] heads(int i, int batch, int tokens, int heads, int dim) {
             float[] out = new float[size[i]];
+            int width = heads * dim;
+            float[] row = new float[width]; // one token's H·d values, read in one bulk copy
             int src = from[i];
             for (int b = 0; b < batch; b++) {
                 for (int n = 0; n < tokens; n++) {
+                    data.get(src, row, 0, width);
+                    src += width;
+                    int dst = (b * heads * tokens + n) * dim;
                     for (int t = 0; t < heads; t++) {
-                        System.arraycopy(data, src, out, ((b * heads + t) * tokens + n) * dim, dim);
-                        src += dim;
+                        System.arraycopy(row, t * dim, out, dst, dim);
+                        dst += tokens * dim;
                     }
                 }
             }

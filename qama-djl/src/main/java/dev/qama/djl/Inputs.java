@@ -175,16 +175,17 @@ final class Inputs {
     /**
      * Which (query row, key) pairs the mask allows, as logit offsets 0 (allowed) or −1e9, shape (B,
      * 1, R, N) with R = 1 when every query keeps the same keys ({@link #pairKeep} null) and R = N
-     * otherwise; derived on the device from the mask (no upload). Needs {@link #readMask} first.
+     * otherwise; derived on the device from the mask (no upload). Null without a mask (every offset
+     * would be 0). Needs {@link #readMask} first.
      *
      * @param manager the pass's manager
      */
     NDArray open(NDManager manager) {
+        if (mask == null) {
+            return null;
+        }
         int rows = pairKeep == null ? 1 : tokens;
         Shape shape = new Shape(batch, 1, rows, tokens);
-        if (mask == null) {
-            return manager.zeros(shape);
-        }
         NDArray m = maskTensor(manager);
         NDArray keep; // 1 keep, 0 drop
         if (maskKind == MaskKind.TOKENS) {

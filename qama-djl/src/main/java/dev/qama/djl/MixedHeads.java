@@ -52,13 +52,22 @@ final class MixedHeads implements HeadOutput {
         this.queryKeyScores = queryKeyScores;
     }
 
+    /** Only while r·γ ≠ 0: otherwise {@link #heads} leaves the energies out. */
+    @Override
+    public boolean usesEnergies() {
+        return ramp.getAsDouble() * energyScale != 0;
+    }
+
     @Override
     public NDArray heads(ParameterStore ps, boolean training, Inputs in, Selection s) {
         // the selection's local fields when the selection gradient is on and we train
         NDArray fields = selectionGradient && training ? s.terms().selectionFields(s.w()) : null;
+        double r = ramp.getAsDouble();
+        // with r·γ = 0 the energies have no weight: they are not built (no nodes in the graph)
+        NDArray tok = r * energyScale == 0 ? null : s.tok();
         return queryKeyScores
-                ? mix(ps, training, in, s.w(), s.tok(), s.vh(), s.qh(), s.kh(), fields)
-                : mix(ps, training, in, s.w(), s.tok(), s.vh(), null, null, fields);
+                ? mix(ps, training, in, s.w(), tok, s.vh(), s.qh(), s.kh(), fields, r)
+                : mix(ps, training, in, s.w(), tok, s.vh(), null, null, fields, r);
     }
 
     /**
@@ -77,6 +86,7 @@ final class MixedHeads implements HeadOutput {
      *
      * @param qh the queries per head (B, H, N, d), or null for no query–key scores (VALUES)
      * @param kh the keys per head (B, H, N, d), null exactly when {@code qh} is
+     * @param tok (B, H, N) per-token energies H
      * @param fields (B, H, N) local fields of the selection, or null for the plain gradient
      */
     NDArray mix(
@@ -89,31 +99,54 @@ final class MixedHeads implements HeadOutput {
             NDArray qh,
             NDArray kh,
             NDArray fields) {
+        return mix(ps, training, in, w, tok, vh, qh, kh, fields, ramp.getAsDouble());
+    }
+
+    /**
+     * {@link #mix} at the warm-up share r; {@code tok} may be null when r·γ = 0 (the energy term s
+     * is then 0 and left out of the graph, which changes neither the value nor the gradient).
+     */
+    private NDArray mix(
+            ParameterStore ps,
+            boolean training,
+            Inputs in,
+            NDArray w,
+            NDArray tok,
+            NDArray vh,
+            NDArray qh,
+            NDArray kh,
+            NDArray fields,
+            double r) {
         int B = in.batch;
         int N = in.tokens;
         int R = in.pairKeep == null ? 1 : N; // rows of the key mask that differ
         // which (query row, key) pairs the mask allows, 0 or −1e9, (B, 1, R, N): from the mask
-        // on the device
+        // on the device; null without a mask (nothing to add)
         NDArray open = in.open(vh.getManager());
         boolean emptyRow = in.emptyRow; // a query row that may see no key at all
         boolean dropping = !(unselectedPenalty < 1e9); // a key left out is dropped
-        double r = ramp.getAsDouble(); // the selection warm-up: r·β and r·γ
-        // constants derived on the device from w: log w for the selected keys, −rβ for the others
-        NDArray unselected = w.zerosLike().sub(dropping ? 1e9f : (float) (r * unselectedPenalty));
+        // constants derived on the device from w (the selection warm-up scales β and γ by r): log
+        // w for the selected keys, −rβ (a scalar where() broadcasts) for the others
+        NDArray unselected =
+                w.getManager().create(dropping ? -1e9f : (float) -(r * unselectedPenalty));
         // r·log w: with r = 0 the selection has no say at all (w is a constant: no gradient; the
         // NaN of 0·log 0 is in the branch where() discards)
         NDArray logW = r == 1 ? w.log() : w.log().mul((float) r);
         NDArray selection = NDArrays.where(w.gt(0f), logW, unselected); // (B, H, N)
-        NDArray count = w.sum(new int[] {2}, true).maximum(1f); // n_t = max(1, Σ_j w_{t,j})
-        // s = −rγ·H/n_t (B, H, N): one node in the graph, its factor −rγ/n_t a constant
-        NDArray scores = tok.mul(count.getManager().create((float) (-r * energyScale)).div(count));
+        // s = −rγ·H/n_t (B, H, N), n_t = max(1, Σ_j w_{t,j}): one node in the graph, its factor
+        // −rγ/n_t a constant; null when r·γ = 0 (s = 0: no node at all)
+        NDArray scores = null;
+        if (tok != null && r * energyScale != 0) {
+            NDArray count = w.sum(new int[] {2}, true).maximum(1f);
+            scores = tok.mul(count.getManager().create((float) (-r * energyScale)).div(count));
+        }
         // the per-key terms stay (B, H, 1, N); their constant part (the selection offsets, with
         // the key mask when all rows share it) is summed before it meets the graph; only a
         // per-query mask (R = N) is added at (B, H, N, N)
         NDArray selectionKeys = selection.expandDims(2); // (B, H, 1, N), constant
-        NDArray keyOffsets = R == 1 ? selectionKeys.add(open) : selectionKeys;
+        NDArray keyOffsets = R == 1 && open != null ? selectionKeys.add(open) : selectionKeys;
         NDArray rowMask = R == 1 ? null : open;
-        NDArray keyTerms = scores.expandDims(2).add(keyOffsets);
+        NDArray keyTerms = scores == null ? keyOffsets : scores.expandDims(2).add(keyOffsets);
         NDArray queries = qh == null ? null : Host.scale(qh, 1.0 / Math.sqrt(headSize));
         NDArray base = logits(queries, kh, keyTerms, rowMask);
         NDArray alpha = base.softmax(3);
@@ -129,8 +162,13 @@ final class MixedHeads implements HeadOutput {
         if (fields != null) {
             NDArray tau = fields.stopGradient().abs().mean(new int[] {2}, true).add(1e-6f);
             NDArray logSel = softPlus(fields.neg().div(tau)).neg(); // log σ(f/τ), (B, H, N)
-            NDArray softKeys = scores.add(logSel).expandDims(2);
-            NDArray softBase = logits(queries, kh, R == 1 ? softKeys.add(open) : softKeys, rowMask);
+            NDArray softKeys = (scores == null ? logSel : scores.add(logSel)).expandDims(2);
+            NDArray softBase =
+                    logits(
+                            queries,
+                            kh,
+                            R == 1 && open != null ? softKeys.add(open) : softKeys,
+                            rowMask);
             NDArray soft = softBase.softmax(3);
             // value of the hard mix, gradient of the relaxed one
             alpha = soft.add(alpha.sub(soft).stopGradient());

@@ -90,49 +90,68 @@ final class PaperV1Terms implements HeadTerms {
     @Override
     public Prepared prepare(
             NDArray q, NDArray k, NDArray v, NDArray e, Host.Heads host, boolean[] mask) {
-        int tokens = host.tokens();
-        AttentionInputs in = host.inputs(mask);
-        NDArray pq = q.softmax(3); // (B, H, N, d)
-        NDArray pk = k.softmax(3);
-        NDArray pv = v.softmax(3);
-        // Σ_a p log p (negative entropies, nats): (B, H, N)
-        NDArray nq = pq.mul(q.logSoftmax(3)).sum(new int[] {3});
-        NDArray nk = pk.mul(k.logSoftmax(3)).sum(new int[] {3});
-        NDArray h = Host.scale(pv.mul(v.logSoftmax(3)).sum(new int[] {3}), -1 / LN2);
-        // mixture M_ij = (p_i + p_j)/2: (B, H, N, N, d)
-        NDArray m = Host.scale(pq.expandDims(3).add(pk.expandDims(2)), 0.5);
-        NDArray mlm = m.mul(m.add(1e-30f).log()).sum(new int[] {4}); // (B, H, N, N)
-        // JSD_ij = ½ Σ p log p + ½ Σ r log r − Σ m log m, in bits
-        NDArray jsd =
-                Host.scale(
-                        Host.scale(nq.expandDims(3).add(nk.expandDims(2)), 0.5).sub(mlm), 1 / LN2);
-        NDArray j = f.couplingMode() == V1CouplingMode.SIMILARITY ? jsd.neg().add(1f) : jsd;
-        NDArray far = null;
-        if (f.longRangeWeight() != 0 && tokens > 1) {
-            float[] l = new float[tokens * tokens];
-            for (int i = 0; i < tokens; i++) {
-                for (int c = 0; c < tokens; c++) {
-                    l[i * tokens + c] = (float) (Math.abs(i - c) / (double) (tokens - 1));
-                }
-            }
-            far = q.getManager().create(l, new Shape(tokens, tokens)); // a constant
-        }
-        return new V1(in, j, h, pv, far);
+        return new V1(host.inputs(mask), host.tokens(), q, k, v);
     }
 
+    /**
+     * The terms of one pass; J, h and softmax(V) are built on first use (an inference pass that
+     * takes the energies from the host needs none of them, PAPER's needs softmax(V) only).
+     */
     private final class V1 implements Prepared {
         private final AttentionInputs in;
-        private final NDArray j;
-        private final NDArray h;
-        private final NDArray pv;
-        private final NDArray far;
+        private final int tokens;
+        private final NDArray q;
+        private final NDArray k;
+        private final NDArray v;
+        private NDArray pv;
+        private NDArray j;
+        private NDArray h;
+        private NDArray far;
 
-        V1(AttentionInputs in, NDArray j, NDArray h, NDArray pv, NDArray far) {
+        V1(AttentionInputs in, int tokens, NDArray q, NDArray k, NDArray v) {
             this.in = in;
-            this.j = j;
-            this.h = h;
-            this.pv = pv;
-            this.far = far;
+            this.tokens = tokens;
+            this.q = q;
+            this.k = k;
+            this.v = v;
+        }
+
+        private NDArray pv() {
+            if (pv == null) {
+                pv = v.softmax(3); // (B, H, N, d)
+            }
+            return pv;
+        }
+
+        /** Builds J (B, H, N, N), h (B, H, N) and the long-range constant. */
+        private void build() {
+            if (j != null) {
+                return;
+            }
+            NDArray pq = q.softmax(3); // (B, H, N, d)
+            NDArray pk = k.softmax(3);
+            // Σ_a p log p (negative entropies, nats): (B, H, N)
+            NDArray nq = pq.mul(q.logSoftmax(3)).sum(new int[] {3});
+            NDArray nk = pk.mul(k.logSoftmax(3)).sum(new int[] {3});
+            h = Host.scale(pv().mul(v.logSoftmax(3)).sum(new int[] {3}), -1 / LN2);
+            // mixture M_ij = (p_i + p_j)/2: (B, H, N, N, d)
+            NDArray m = Host.scale(pq.expandDims(3).add(pk.expandDims(2)), 0.5);
+            NDArray mlm = m.mul(m.add(1e-30f).log()).sum(new int[] {4}); // (B, H, N, N)
+            // JSD_ij = ½ Σ p log p + ½ Σ r log r − Σ m log m, in bits
+            NDArray jsd =
+                    Host.scale(
+                            Host.scale(nq.expandDims(3).add(nk.expandDims(2)), 0.5).sub(mlm),
+                            1 / LN2);
+            j = f.couplingMode() == V1CouplingMode.SIMILARITY ? jsd.neg().add(1f) : jsd;
+            if (f.longRangeWeight() != 0 && tokens > 1) {
+                float[] l = new float[tokens * tokens];
+                for (int i = 0; i < tokens; i++) {
+                    for (int c = 0; c < tokens; c++) {
+                        l[i * tokens + c] = (float) (Math.abs(i - c) / (double) (tokens - 1));
+                    }
+                }
+                far = q.getManager().create(l, new Shape(tokens, tokens)); // a constant
+            }
         }
 
         @Override
@@ -147,6 +166,7 @@ final class PaperV1Terms implements HeadTerms {
 
         @Override
         public NDArray tokenEnergies(NDArray w) {
+            build();
             NDArray sym = Host.scale(j.add(j.transpose(0, 1, 3, 2)), 0.5); // (B, H, N, N)
             NDArray w4 = w.expandDims(3);
             NDArray jw = Host.scale(sym.matMul(w4).squeeze(3), f.couplingScale()); // (B, H, N)
@@ -159,7 +179,7 @@ final class PaperV1Terms implements HeadTerms {
 
         @Override
         public NDArray directions() {
-            return pv;
+            return pv();
         }
     }
 }

@@ -103,29 +103,39 @@ final class PaperV2Terms implements HeadTerms {
     @Override
     public Prepared prepare(
             NDArray q, NDArray k, NDArray v, NDArray e, Host.Heads host, boolean[] mask) {
-        int dim = host.dim();
         AttentionInputs in = host.inputs(mask);
         PaperV2Formulation f = template.toBuilder().valueImportance(host.e()).build();
-        // h = (1/d)·V·e: (B, H, N, d) x (d, 1) -> (B, H, N)
-        NDArray h = Host.scale(v.matMul(e.reshape(dim, 1)).squeeze(3), 1.0 / dim);
-        return new V2(f, in, q, k, h, e);
+        return new V2(f, in, q, k, v, e);
     }
 
+    /**
+     * The terms of one pass; h is built on first use (not at all when the host has the energies).
+     */
     private static final class V2 implements Prepared {
         private final PaperV2Formulation f;
         private final AttentionInputs in;
         private final NDArray q;
         private final NDArray k;
-        private final NDArray h;
+        private final NDArray v;
         private final NDArray e;
+        private NDArray h;
 
-        V2(PaperV2Formulation f, AttentionInputs in, NDArray q, NDArray k, NDArray h, NDArray e) {
+        V2(PaperV2Formulation f, AttentionInputs in, NDArray q, NDArray k, NDArray v, NDArray e) {
             this.f = f;
             this.in = in;
             this.q = q;
             this.k = k;
-            this.h = h;
+            this.v = v;
             this.e = e;
+        }
+
+        /** h = (1/d)·V·e: (B, H, N, d) x (d, 1) -> (B, H, N). */
+        private NDArray h() {
+            if (h == null) {
+                int dim = in.dim();
+                h = Host.scale(v.matMul(e.reshape(dim, 1)).squeeze(3), 1.0 / dim);
+            }
+            return h;
         }
 
         @Override
@@ -177,9 +187,10 @@ final class PaperV2Terms implements HeadTerms {
                 same &= b[i] == b[0];
             }
             if (same) {
-                return Host.scale(h, batch == 0 ? 0 : b[0]);
+                return Host.scale(h(), batch == 0 ? 0 : b[0]);
             }
-            return h.mul(h.getManager().create(b, new Shape(batch, 1, 1)));
+            NDArray hv = h();
+            return hv.mul(hv.getManager().create(b, new Shape(batch, 1, 1)));
         }
 
         @Override

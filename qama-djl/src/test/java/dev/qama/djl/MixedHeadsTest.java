@@ -1,5 +1,6 @@
 package dev.qama.djl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
@@ -169,6 +170,62 @@ class MixedHeadsTest {
             for (int p = 0; p < want.length; p++) {
                 assertEquals(want[p], got[p], 1e-5 * (1 + Math.abs(want[p])), "entry " + p);
             }
+        }
+    }
+
+    /**
+     * With r·γ = 0 (a fresh block at the start of the selection warm-up, or γ = 0) the energies
+     * have no weight: {@link MixedHeads#heads} does not build them (no nodes in the graph), and its
+     * output is exactly that of the mix given the energies; otherwise it builds them once.
+     */
+    @ParameterizedTest(name = "{0}, r={1}, gamma={2}")
+    @CsvSource({"none, 0, 0.3", "tokens, 1, 0", "causal, 0, 0.3", "none, 1, 0.3", "tokens, 0.5, 1"})
+    void energiesAreBuiltOnlyWhenTheyWeigh(String mask, double r, double gamma) {
+        boolean[][][] keep = keep(mask);
+        int size = B * H * N * D;
+        Shape s3 = new Shape(B, H, N);
+        Shape s4 = new Shape(B, H, N, D);
+        float[] w = new float[B * H * N];
+        for (int p = 0; p < w.length; p++) {
+            w[p] = p % 3 == 0 ? 0f : 1f;
+        }
+        try (NDManager pass = manager.newSubManager()) {
+            Inputs in = Inputs.parse(inputs(mask, keep), H * D, H);
+            NDArray m = in.maskTensor(pass);
+            in.readMask(m == null ? null : m.toFloatArray());
+            MixedHeads heads =
+                    new MixedHeads(
+                            Dropout.builder().optRate(0f).build(),
+                            H,
+                            D,
+                            1.0,
+                            gamma,
+                            () -> r,
+                            false,
+                            true);
+            NDArray wArr = pass.create(w, s3);
+            NDArray tok = pass.create(random(B * H * N, 4), s3);
+            NDArray q = pass.create(random(size, 1), s4);
+            NDArray k = pass.create(random(size, 2), s4);
+            NDArray v = pass.create(random(size, 3), s4);
+            int[] built = {0};
+            HeadOutput.Selection sel =
+                    new HeadOutput.Selection(
+                            null,
+                            wArr,
+                            () -> {
+                                built[0]++;
+                                return tok;
+                            },
+                            q,
+                            k,
+                            v);
+            ParameterStore ps = new ParameterStore(pass, false);
+            float[] got = heads.heads(ps, false, in, sel).toFloatArray();
+            assertEquals(r * gamma == 0 ? 0 : 1, built[0], "energies built");
+            assertEquals(r * gamma != 0, heads.usesEnergies(), "energies announced");
+            float[] want = heads.mix(ps, false, in, wArr, tok, v, q, k, null).toFloatArray();
+            assertArrayEquals(want, got);
         }
     }
 

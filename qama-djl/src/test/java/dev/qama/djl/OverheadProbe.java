@@ -21,7 +21,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * returns a fixed state (so the figure is the DJL-side overhead of QAMA, without any solver), next
  * to DJL's block. Run with {@code -Dqama.probe=true -Dtest=OverheadProbe}; {@code
  * -Dqama.probe.config=BxNxExH} sets the size (default 16x49x64x8), {@code -Dqama.probe.only=TEXT}
- * keeps the blocks whose name contains TEXT.
+ * keeps the blocks whose name contains TEXT, {@code -Dqama.probe.reps=R} sets the passes (default
+ * 40; the medians are those of the second half).
  */
 @EnabledIfSystemProperty(named = "qama.probe", matches = "true")
 class OverheadProbe {
@@ -74,9 +75,45 @@ class OverheadProbe {
      */
     static dev.qama.core.spi.AnnealerBackend backend() {
         String name = System.getProperty("qama.probe.backend", "");
-        return name.isEmpty()
-                ? new ExactTestBackend(QamaGradientTest::pattern)
-                : dev.qama.core.spi.Annealers.create(name);
+        return name.isEmpty() ? new FixedBackend() : dev.qama.core.spi.Annealers.create(name);
+    }
+
+    /**
+     * Returns {@link QamaGradientTest#pattern} for every problem on the calling thread and keeps
+     * nothing (unlike {@link ExactTestBackend}, which records the problems it saw and so would grow
+     * the heap the garbage collector walks over a long probe).
+     */
+    static final class FixedBackend extends dev.qama.core.spi.AbstractBatchBackend {
+        FixedBackend() {
+            super(1);
+        }
+
+        @Override
+        public String name() {
+            return "probe-fixed";
+        }
+
+        @Override
+        public dev.qama.core.spi.BackendCapabilities capabilities() {
+            return new dev.qama.core.spi.BackendCapabilities(1 << 20, 0, false, true, true);
+        }
+
+        @Override
+        protected dev.qama.core.spi.SolveResult solveProblem(
+                dev.qama.core.model.Problem problem,
+                long seed,
+                int reads,
+                byte[] initial,
+                dev.qama.core.spi.StopCondition stop) {
+            dev.qama.core.attention.AttentionProblem p =
+                    (dev.qama.core.attention.AttentionProblem) problem;
+            byte[][] out = new byte[reads][];
+            for (int r = 0; r < reads; r++) {
+                out[r] = QamaGradientTest.pattern(p);
+            }
+            return dev.qama.core.spi.SolveResult.of(
+                    p, out, dev.qama.core.spi.SolveStatus.COMPLETED, seed);
+        }
     }
 
     static void time(String name, Block block) {
@@ -87,7 +124,7 @@ class OverheadProbe {
             Shape in = new Shape(B, N, E);
             block.initialize(m, DataType.FLOAT32, in);
             ParameterStore ps = new ParameterStore(m, false);
-            int reps = 40;
+            int reps = Integer.getInteger("qama.probe.reps", 40);
             long best = Long.MAX_VALUE;
             long bestForward = Long.MAX_VALUE;
             // CPU time of this thread (the engine runs one intra-op thread, this one): the cost
@@ -96,7 +133,14 @@ class OverheadProbe {
                     java.lang.management.ManagementFactory.getThreadMXBean();
             long cpuForward = Long.MAX_VALUE;
             long cpu = Long.MAX_VALUE;
+            // the second half's CPU times (the first half warms up) and the collector's time
+            long[] halfForward = new long[reps - reps / 2];
+            long[] half = new long[reps - reps / 2];
+            long gc0 = 0;
             for (int r = 0; r < reps; r++) {
+                if (r == reps / 2) {
+                    gc0 = gcMillis();
+                }
                 try (NDManager sub = m.newSubManager()) {
                     NDArray x = sub.randomNormal(in);
                     long c0 = mx.getCurrentThreadCpuTime();
@@ -105,13 +149,20 @@ class OverheadProbe {
                     bestForward = Math.min(bestForward, System.nanoTime() - f0);
                     long c1 = mx.getCurrentThreadCpuTime();
                     cpuForward = Math.min(cpuForward, c1 - c0);
+                    if (r >= reps / 2) {
+                        halfForward[r - reps / 2] = c1 - c0;
+                    }
                     long t0 = System.nanoTime();
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray out = block.forward(ps, new NDList(x), true).head();
                         gc.backward(out.sum());
                     }
                     best = Math.min(best, System.nanoTime() - t0);
-                    cpu = Math.min(cpu, mx.getCurrentThreadCpuTime() - c1);
+                    long c2 = mx.getCurrentThreadCpuTime();
+                    cpu = Math.min(cpu, c2 - c1);
+                    if (r >= reps / 2) {
+                        half[r - reps / 2] = c2 - c1;
+                    }
                 }
             }
             System.out.printf(
@@ -127,6 +178,30 @@ class OverheadProbe {
                     N,
                     E,
                     H);
+            System.out.printf(
+                    "probe %-28s median cpu of the last %d: forward %8.2f ms, forward + backward"
+                            + " %8.2f ms; garbage collection %d ms%n",
+                    name,
+                    half.length,
+                    median(halfForward) / 1e6,
+                    median(half) / 1e6,
+                    gcMillis() - gc0);
         }
+    }
+
+    private static double median(long[] v) {
+        long[] s = v.clone();
+        java.util.Arrays.sort(s);
+        int n = s.length;
+        return n == 0 ? 0 : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+    }
+
+    /** The collection time of all collectors so far, ms. */
+    private static long gcMillis() {
+        long t = 0;
+        for (var g : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            t += Math.max(0, g.getCollectionTime());
+        }
+        return t;
     }
 }

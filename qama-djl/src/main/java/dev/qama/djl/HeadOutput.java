@@ -37,15 +37,6 @@ interface HeadOutput {
         }
     }
 
-    /**
-     * Whether this pass's output will ask for the energies ({@link Selection#tok()}); when not, the
-     * block does not compute them on the host either. A wrong "true" only costs that host work, a
-     * wrong "false" only the NDArray energies.
-     */
-    default boolean usesEnergies() {
-        return true;
-    }
-
     /** The heads' output (B, H, N, d) of one forward pass. */
     NDArray heads(ParameterStore ps, boolean training, Inputs in, Selection s);
 }

@@ -32,8 +32,8 @@ interface HeadTerms {
     /**
      * Builds the terms of one forward pass from the pass's tensors and their host copies (made once
      * per pass, see {@link Host.Heads}). The NDArray work is deferred to the first {@link
-     * Prepared#tokenEnergies}, {@link Prepared#selectionFields} or {@link Prepared#directions}: an
-     * inference pass that takes the energies from the host builds none of it.
+     * Prepared#tokenEnergies}, {@link Prepared#selectionFields} or {@link Prepared#directions}: a
+     * pass whose output mode does not weigh the energies (r·γ = 0) builds none of it.
      *
      * @param q projected queries (B, H, N, d)
      * @param k projected keys (B, H, N, d)

@@ -52,12 +52,6 @@ final class MixedHeads implements HeadOutput {
         this.queryKeyScores = queryKeyScores;
     }
 
-    /** Only while r·γ ≠ 0: otherwise {@link #heads} leaves the energies out. */
-    @Override
-    public boolean usesEnergies() {
-        return ramp.getAsDouble() * energyScale != 0;
-    }
-
     @Override
     public NDArray heads(ParameterStore ps, boolean training, Inputs in, Selection s) {
         // the selection's local fields when the selection gradient is on and we train

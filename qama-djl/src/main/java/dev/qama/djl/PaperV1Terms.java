@@ -94,8 +94,8 @@ final class PaperV1Terms implements HeadTerms {
     }
 
     /**
-     * The terms of one pass; J, h and softmax(V) are built on first use (an inference pass that
-     * takes the energies from the host needs none of them, PAPER's needs softmax(V) only).
+     * The terms of one pass; J, h and softmax(V) are built on first use (a pass that does not weigh
+     * the energies needs none of them, PAPER's needs softmax(V) only).
      */
     private final class V1 implements Prepared {
         private final AttentionInputs in;

@@ -27,7 +27,6 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -791,26 +790,10 @@ public final class QamaAttentionBlock extends AbstractBlock {
                         down.part(3));
         HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, host, in.flatMask());
 
-        // when the engine records nothing for autograd (inference outside a GradientCollector)
-        // only the energies' values are needed: the host computes them from the problems and
-        // they travel with w
-        boolean recorded = GradMode.recording(manager.getEngine());
-        long pass = training ? trainingPasses.incrementAndGet() : 0;
-        Solution sol = solve(p, in, pass, !recorded && headOutput.usesEnergies());
-        Shape bhn = new Shape(B, H, N);
-        NDArray wArr; // constant: no gradient
-        NDArray[] tok = new NDArray[1];
-        if (sol.energies() == null) {
-            wArr = manager.create(sol.w(), bhn);
-        } else {
-            // the pass's one upload: w and the energies, (2, B, H, N)
-            float[] both = Arrays.copyOf(sol.w(), 2 * sol.w().length);
-            System.arraycopy(sol.energies(), 0, both, sol.w().length, sol.w().length);
-            NDArray up = manager.create(both, new Shape(2, B, H, N));
-            wArr = up.get(0);
-            tok[0] = up.get(1);
-        }
+        float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0);
+        NDArray wArr = manager.create(w, new Shape(B, H, N)); // constant: no gradient
         // the per-token energies (B, H, N), built when the output mode first asks for them
+        NDArray[] tok = new NDArray[1];
         java.util.function.Supplier<NDArray> energies =
                 () -> {
                     if (tok[0] == null) {
@@ -838,22 +821,11 @@ public final class QamaAttentionBlock extends AbstractBlock {
     }
 
     /**
-     * The selection of one pass on the host.
-     *
-     * @param w the selection weights (B, H, N) row-major
-     * @param energies the per-token energies H_{t,i} at w (B, H, N) as the problems compute them
-     *     ({@link AttentionProblem#tokenEnergies}), or null when not asked for or when w is a mean
-     *     of several reads
-     */
-    private record Solution(float[] w, float[] energies) {}
-
-    /**
-     * Builds the B problems, solves them in one call and returns w (B, H, N) row-major and, if
-     * {@code withEnergies}, the per-token energies.
+     * Builds the B problems, solves them in one call and returns w (B, H, N) row-major.
      *
      * @param pass 0 for inference, else the number of the training pass (see {@link #elementSeed})
      */
-    private Solution solve(HeadTerms.Prepared p, Inputs in, long pass, boolean withEnergies) {
+    private float[] solve(HeadTerms.Prepared p, Inputs in, long pass) {
         int batch = in.batch;
         int tokens = in.tokens;
         List<AttentionProblem> problems = p.problems();
@@ -881,7 +853,6 @@ public final class QamaAttentionBlock extends AbstractBlock {
                             + " problems");
         }
         float[] w = new float[batch * headCount * tokens];
-        float[] energies = withEnergies ? new float[w.length] : null;
         for (int b = 0; b < batch; b++) {
             AttentionProblem problem = problems.get(b);
             SolveResult r = result.get(b);
@@ -894,16 +865,8 @@ public final class QamaAttentionBlock extends AbstractBlock {
                     w[b * wb.length + k] += (float) (wb[k] / used);
                 }
             }
-            if (energies != null && used == 1) {
-                double[] tb = problem.tokenEnergies(r.state(0));
-                for (int k = 0; k < tb.length; k++) {
-                    energies[b * tb.length + k] = (float) tb[k];
-                }
-            } else {
-                energies = null; // the energies at a mean of reads are the device's to compute
-            }
         }
-        return new Solution(w, energies);
+        return w;
     }
 
     /**

@@ -223,7 +223,6 @@ class MixedHeadsTest {
             ParameterStore ps = new ParameterStore(pass, false);
             float[] got = heads.heads(ps, false, in, sel).toFloatArray();
             assertEquals(r * gamma == 0 ? 0 : 1, built[0], "energies built");
-            assertEquals(r * gamma != 0, heads.usesEnergies(), "energies announced");
             float[] want = heads.mix(ps, false, in, wArr, tok, v, q, k, null).toFloatArray();
             assertArrayEquals(want, got);
         }

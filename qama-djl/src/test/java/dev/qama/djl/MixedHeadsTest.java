@@ -134,14 +134,9 @@ class MixedHeadsTest {
         float[] k = random(size, 2);
         float[] v = random(size, 3);
         float[] tok = random(B * H * N, 4);
-        float[] w = new float[B * H * N];
-        for (int p = 0; p < w.length; p++) {
-            w[p] = p % 3 == 0 ? 0f : 1f;
-        }
+        float[] w = everyThirdLeftOut();
         try (NDManager pass = manager.newSubManager()) {
-            Inputs in = Inputs.parse(inputs(mask, keep), H * D, H);
-            NDArray m = in.maskTensor(pass);
-            in.readMask(m == null ? null : m.toFloatArray());
+            Inputs in = parsed(mask, keep, pass);
             MixedHeads heads =
                     new MixedHeads(
                             Dropout.builder().optRate(0f).build(),
@@ -185,14 +180,9 @@ class MixedHeadsTest {
         int size = B * H * N * D;
         Shape s3 = new Shape(B, H, N);
         Shape s4 = new Shape(B, H, N, D);
-        float[] w = new float[B * H * N];
-        for (int p = 0; p < w.length; p++) {
-            w[p] = p % 3 == 0 ? 0f : 1f;
-        }
+        float[] w = everyThirdLeftOut();
         try (NDManager pass = manager.newSubManager()) {
-            Inputs in = Inputs.parse(inputs(mask, keep), H * D, H);
-            NDArray m = in.maskTensor(pass);
-            in.readMask(m == null ? null : m.toFloatArray());
+            Inputs in = parsed(mask, keep, pass);
             MixedHeads heads =
                     new MixedHeads(
                             Dropout.builder().optRate(0f).build(),
@@ -226,6 +216,23 @@ class MixedHeadsTest {
             float[] want = heads.mix(ps, false, in, wArr, tok, v, q, k, null).toFloatArray();
             assertArrayEquals(want, got);
         }
+    }
+
+    /** A selection w (B, H, N) that leaves out every third key (flat index divisible by 3). */
+    static float[] everyThirdLeftOut() {
+        float[] w = new float[B * H * N];
+        for (int p = 0; p < w.length; p++) {
+            w[p] = p % 3 == 0 ? 0f : 1f;
+        }
+        return w;
+    }
+
+    /** The block's parsed inputs for {@code mask}, with the mask read as a forward pass does. */
+    static Inputs parsed(String mask, boolean[][][] keep, NDManager pass) {
+        Inputs in = Inputs.parse(inputs(mask, keep), H * D, H);
+        NDArray m = in.maskTensor(pass);
+        in.readMask(m == null ? null : m.toFloatArray());
+        return in;
     }
 
     /** The formula of {@link MixedHeads#mix} in plain Java (double precision). */

@@ -97,8 +97,17 @@ public record SbConfig(
         int restarts,
         Kernels.Mode kernel) {
 
-    /** Automatic step count for attention problems. */
+    /**
+     * Automatic step count for attention problems of at least {@link #ATTENTION_FULL_TOKENS}
+     * unmasked tokens (see {@link #attentionSteps}).
+     */
     public static final int ATTENTION_STEPS = 100;
+
+    /** Unmasked tokens from which attention problems get the full {@link #ATTENTION_STEPS}. */
+    public static final int ATTENTION_FULL_TOKENS = 24;
+
+    /** Unmasked tokens up to which attention problems get half of {@link #ATTENTION_STEPS}. */
+    public static final int ATTENTION_HALF_TOKENS = 16;
 
     /** Automatic minimum replica count for attention problems. */
     public static final int ATTENTION_REPLICAS = 2;
@@ -119,7 +128,7 @@ public record SbConfig(
                     "0 (auto)",
                     0,
                     100_000_000,
-                    "pump-ramp time steps; 0 = 1000, or 100 for attention");
+                    "pump-ramp time steps; 0 = 1000, or 50-100 by token count for attention");
 
     static final OptionSpec DT = OptionSpec.ofPositive("dt", 1.0, 100, "time step");
     static final OptionSpec A0 = OptionSpec.ofPositive("a0", 1.0, 1e6, "detuning a0 (final pump)");
@@ -272,12 +281,46 @@ public record SbConfig(
         return restarts == 0 && stop.remaining() != null;
     }
 
-    /** The step count used for {@code problem} (resolves 0 = automatic). */
+    /**
+     * The step count used for {@code problem} (resolves 0 = automatic): {@link #DEFAULT_STEPS} for
+     * binary quadratic models, {@link #attentionSteps} for attention problems.
+     */
     public int stepsFor(Problem problem) {
         if (steps > 0) {
             return steps;
         }
-        return problem instanceof AttentionProblem ? ATTENTION_STEPS : DEFAULT_STEPS;
+        return problem instanceof AttentionProblem a ? attentionSteps(a) : DEFAULT_STEPS;
+    }
+
+    /**
+     * The automatic step count of an attention problem (before {@link
+     * SimulatedBifurcation#attentionScale} stretches it): {@value #ATTENTION_STEPS} from {@value
+     * #ATTENTION_FULL_TOKENS} unmasked tokens up ({@link #freeTokens}), half as many at {@value
+     * #ATTENTION_HALF_TOKENS} and fewer, linear in between (75 steps at N = 20).
+     *
+     * <p>Measured ({@code qama bench attention --tokens N --seed S -s sb -s sb:steps=K}, d = 8,
+     * references sb:steps=2000, bsb:steps=2000, sa:sweeps=1000 × 20 reads; mean gap at 100 / 75 /
+     * 50 steps, seeds 1, 2, 3): N = 16 0.847 / 0.856 / 0.856 %, 0.784 / 0.747 / 0.796 %, 0.700 /
+     * 0.695 / 0.679 %, so half the steps lose nothing there; N = 24 0.717 / 0.829 / 0.878 %, 0.994
+     * / 1.019 / 1.092 %, 1.002 / 1.073 / 1.337 %, and N = 32 0.780 / 0.777 / 0.767 %, 0.840 / 0.949
+     * / 1.139 %, 0.605 / 0.581 / 0.609 %: from 24 tokens on the full ramp is kept.
+     */
+    public static int attentionSteps(AttentionProblem problem) {
+        int span = ATTENTION_FULL_TOKENS - ATTENTION_HALF_TOKENS;
+        int over = Math.min(span, Math.max(0, freeTokens(problem) - ATTENTION_HALF_TOKENS));
+        // 100·(1 + over/span)/2, rounded
+        return (ATTENTION_STEPS * (span + over) + span) / (2 * span);
+    }
+
+    /** The tokens of {@code problem} that are not masked. */
+    public static int freeTokens(AttentionProblem problem) {
+        int free = 0;
+        for (int t = 0; t < problem.tokens(); t++) {
+            if (!problem.isMasked(t)) {
+                free++;
+            }
+        }
+        return free;
     }
 
     /** The read-out interval used for {@code problem} (resolves 0 = automatic). */

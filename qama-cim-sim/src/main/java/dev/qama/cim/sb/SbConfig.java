@@ -26,11 +26,13 @@ import java.util.Set;
  *     dSB costs ~6 % less (no extra product per read-out); on the authors' workload dSB at 200
  *     steps is far worse (1.48 % mean gap against 0.94 %, seed 1).
  * @param steps [{@code steps}] time steps of the pump ramp; 0 (default) means automatic: 1000 (Goto
- *     et al.) for binary quadratic models and {@value #ATTENTION_STEPS} for attention problems,
- *     which sit inside every forward pass. More steps give a slower, more adiabatic bifurcation and
- *     lower energies, at linear cost. Measured on 32 paper-v2 problems (H = 8, N = 49, bSB, mean
- *     best energy): 100 steps −573.3, 200 steps −574.1, 1000 steps −575.3; 2 replicas × 100 steps
- *     −576.4 (so at equal cost, replicas beat steps).
+ *     et al.) for binary quadratic models and, for attention problems, which sit inside every
+ *     forward pass, {@value #ATTENTION_STEPS} from {@value #ATTENTION_FULL_TOKENS} unmasked tokens
+ *     up and half that at {@value #ATTENTION_HALF_TOKENS} and fewer (see {@link #attentionSteps};
+ *     the digits model's N = 16 problems lost nothing at 50 steps). More steps give a slower, more
+ *     adiabatic bifurcation and lower energies, at linear cost. Measured on 32 paper-v2 problems (H
+ *     = 8, N = 49, bSB, mean best energy): 100 steps −573.3, 200 steps −574.1, 1000 steps −575.3; 2
+ *     replicas × 100 steps −576.4 (so at equal cost, replicas beat steps).
  * @param dt [{@code dt}] time step, default 1 (the papers use 0.5–1.25). For binary quadratic
  *     models it is capped where the symplectic update would turn unstable (see {@link
  *     SimulatedBifurcation}: 1.8/√(a0·(a0 + ξ0·ρ(J)))). Larger steps reach the walls sooner with
@@ -65,7 +67,13 @@ import java.util.Set;
  *     a domain wall on a 16-spin ferromagnetic chain in about one run of 20), except that ballistic
  *     SB on attention problems whose own couplings are weak against the cross-head penalty runs one
  *     per read (see {@code SimulatedBifurcation.SINGLE_REPLICA_SCALE}: there the second replica
- *     retraced the first). More replicas than reads keeps the best reads.
+ *     retraced the first). More replicas than reads keeps the best reads. One replica with ξ0 set
+ *     from the spectral radius instead (ξ0 = 1.2/ρ̂(J), ρ̂ by 20 power iterations) reached the
+ *     quality of two on this library's layer (d = 8, N = 49, mean gap two replicas / one at the
+ *     spectral ξ0: 0.627 / 0.795 %, 0.683 / 0.764 %, 1.038 / 0.928 % on seeds 1–3) but the power
+ *     iteration cost what the replica saved (one-thread CPU per batch of 128: 54.4 ms with two
+ *     replicas, 61.6 ms with one and the estimate): not adopted (docs/benchmarks.md "Issue 15,
+ *     fourth pass").
  * @param polishRounds [{@code polish-rounds}] after the run, each replica's best state goes through
  *     a greedy single-flip descent of at most this many flips (one batched product per round),
  *     default 50; 0 disables. It removes the few spins a finite-length run leaves on the wrong side

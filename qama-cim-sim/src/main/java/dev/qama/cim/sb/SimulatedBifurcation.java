@@ -177,64 +177,6 @@ public final class SimulatedBifurcation {
         return reps;
     }
 
-    /** Power iterations of the spectral ξ0's estimate of ρ(J) ({@link #spectralXi0}). */
-    static final int SPECTRAL_ITERATIONS = 20;
-
-    /**
-     * The value of ρ̂·ξ0 (ξ0 the scaled Goto value, ρ̂ the estimate of ρ(J) by {@link
-     * #SPECTRAL_ITERATIONS} power iterations) above which an attention problem gets the spectral ξ0
-     * and one replica per read ({@link #spectralXi0}).
-     */
-    static final double SPECTRAL_THRESHOLD = 1.45;
-
-    /** The ρ̂·ξ0 that the spectral ξ0 sets ({@link #spectralXi0}). */
-    static final double SPECTRAL_TARGET = 1.2;
-
-    /**
-     * Whether an attention problem is a candidate for the spectral ξ0 ({@link #spectralXi0}):
-     * ballistic SB with automatic ξ0 and replicas, fewer reads than replicas, an {@link
-     * #attentionScale} below {@link #SINGLE_REPLICA_SCALE} (two replicas otherwise) and at least
-     * {@link SbConfig#ATTENTION_FULL_TOKENS} unmasked tokens (fewer tokens run half the steps with
-     * two replicas, which measured better than one replica with the spectral ξ0 at the same cost).
-     */
-    static boolean spectralCandidate(
-            SbConfig config, Problem problem, int reads, int reps, double scale) {
-        return problem instanceof dev.qama.core.attention.AttentionProblem a
-                && config.replicas() == 0
-                && config.xi0() == 0
-                && reads < reps
-                && scale < SINGLE_REPLICA_SCALE
-                && SbConfig.freeTokens(a) >= SbConfig.ATTENTION_FULL_TOKENS
-                && config.variant().resolve(problem) == Variant.BALLISTIC;
-    }
-
-    /**
-     * The spectral ξ0 of an attention problem, or 0 to keep {@code gotoXi} and the replicas: with
-     * ρ̂ the estimate of ρ(J) by {@link #SPECTRAL_ITERATIONS} power iterations ({@link
-     * SpinSystem#spectralRadius}, from a fixed start: deterministic), {@link #SPECTRAL_TARGET}/ρ̂
-     * when ρ̂·gotoXi exceeds {@link #SPECTRAL_THRESHOLD}; the solve then runs one replica per read.
-     *
-     * <p>Why: Goto's ξ0 = 0.5·√(n−1)/‖J‖_F assumes ΣJ² spread over n modes. The heads of this
-     * library's layer have rank 2d (16 of 49 tokens at d = 8), so ΣJ² sits in few modes and ρ̂·ξ0
-     * is large (mean over 128 problems of {@code qama bench attention}, d = 8: 1.34 at N = 16, 1.44
-     * at N = 24, 1.51 at N = 32, 1.59 at N = 49, 1.70 at N = 64, 2.12 at N = 128; 1.34 at N = 49, d
-     * = 32): the top modes bifurcate early, and a single replica freezes into poor states (N = 49:
-     * mean gap 0.855 / 0.896 / 1.274 % on seeds 1–3, max 13 %; two replicas 0.627 / 0.683 / 1.038
-     * %). With ξ0 = {@value #SPECTRAL_TARGET}/ρ̂ one replica reaches 0.795 / 0.764 / 0.931 % (max
-     * 10.0 / 4.5 / 5.7 %) at about 60 % of the two replicas' time (docs/benchmarks.md "Issue 15,
-     * fourth pass"). Problems whose ρ̂·ξ0 is near the target (d = 32: one replica with a smaller ξ0
-     * measured worse) keep Goto's ξ0 and two replicas.
-     *
-     * @param one the problem's spin system with one replica per read
-     * @param gotoXi the automatic ξ0 otherwise used ({@link #attentionScale} × {@link #autoXi0})
-     * @param v workspace of the size of {@code one}'s states (overwritten)
-     * @param g workspace of the same size (overwritten)
-     */
-    static double spectralXi0(SpinSystem one, double gotoXi, float[] v, float[] g) {
-        double rho = one.spectralRadius(v, g, SPECTRAL_ITERATIONS);
-        return rho * gotoXi > SPECTRAL_THRESHOLD ? SPECTRAL_TARGET / rho : 0;
-    }
-
     /** Power iterations of the step-size cap. */
     private static final int POWER_ITERATIONS = 30;
 
@@ -303,21 +245,9 @@ public final class SimulatedBifurcation {
         boolean attention = problem instanceof dev.qama.core.attention.AttentionProblem;
         double scale = attention ? attentionScale(sys) : 1.0;
         int used = replicasUsed(config, problem, reads, reps, scale);
-        double spectralXi = 0;
-        if (used == reps && spectralCandidate(config, problem, reads, reps, scale)) {
-            SpinSystem one = sys.withReplicas(reads);
-            float[] v = new float[one.size() * reads];
-            spectralXi = spectralXi0(one, scale * autoXi0(sys), v, new float[v.length]);
-            if (spectralXi > 0) {
-                used = reads;
-                sys = one;
-            }
-        }
         if (used != reps) {
             reps = used;
-            if (sys.replicas() != reps) {
-                sys = sys.withReplicas(reps); // shares the coupling data built above
-            }
+            sys = sys.withReplicas(reps); // shares the coupling data built above
         }
         int n = sys.size();
         int len = n * reps;
@@ -331,11 +261,7 @@ public final class SimulatedBifurcation {
         SplittableRandom rng = new SplittableRandom(seed);
         float amp = (float) config.initAmplitude();
         // coupling scale ξ0
-        float xi =
-                (float)
-                        (config.xi0() > 0
-                                ? config.xi0()
-                                : spectralXi > 0 ? spectralXi : scale * autoXi0(sys));
+        float xi = (float) (config.xi0() > 0 ? config.xi0() : scale * autoXi0(sys));
         float a0 = (float) config.a0();
         float dt = (float) stableDt(problem, sys, xi, x, g);
         boolean resolved = config.variant().resolve(problem) == Variant.DISCRETE;

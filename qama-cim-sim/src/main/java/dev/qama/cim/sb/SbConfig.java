@@ -26,11 +26,13 @@ import java.util.Set;
  *     dSB costs ~6 % less (no extra product per read-out); on the authors' workload dSB at 200
  *     steps is far worse (1.48 % mean gap against 0.94 %, seed 1).
  * @param steps [{@code steps}] time steps of the pump ramp; 0 (default) means automatic: 1000 (Goto
- *     et al.) for binary quadratic models and {@value #ATTENTION_STEPS} for attention problems,
- *     which sit inside every forward pass. More steps give a slower, more adiabatic bifurcation and
- *     lower energies, at linear cost. Measured on 32 paper-v2 problems (H = 8, N = 49, bSB, mean
- *     best energy): 100 steps −573.3, 200 steps −574.1, 1000 steps −575.3; 2 replicas × 100 steps
- *     −576.4 (so at equal cost, replicas beat steps).
+ *     et al.) for binary quadratic models and, for attention problems, which sit inside every
+ *     forward pass, {@value #ATTENTION_STEPS} from {@value #ATTENTION_FULL_TOKENS} unmasked tokens
+ *     up and half that at {@value #ATTENTION_HALF_TOKENS} and fewer (see {@link #attentionSteps};
+ *     the digits model's N = 16 problems lost nothing at 50 steps). More steps give a slower, more
+ *     adiabatic bifurcation and lower energies, at linear cost. Measured on 32 paper-v2 problems (H
+ *     = 8, N = 49, bSB, mean best energy): 100 steps −573.3, 200 steps −574.1, 1000 steps −575.3; 2
+ *     replicas × 100 steps −576.4 (so at equal cost, replicas beat steps).
  * @param dt [{@code dt}] time step, default 1 (the papers use 0.5–1.25). For binary quadratic
  *     models it is capped where the symplectic update would turn unstable (see {@link
  *     SimulatedBifurcation}: 1.8/√(a0·(a0 + ξ0·ρ(J)))). Larger steps reach the walls sooner with
@@ -65,7 +67,13 @@ import java.util.Set;
  *     a domain wall on a 16-spin ferromagnetic chain in about one run of 20), except that ballistic
  *     SB on attention problems whose own couplings are weak against the cross-head penalty runs one
  *     per read (see {@code SimulatedBifurcation.SINGLE_REPLICA_SCALE}: there the second replica
- *     retraced the first). More replicas than reads keeps the best reads.
+ *     retraced the first). More replicas than reads keeps the best reads. One replica with ξ0 set
+ *     from the spectral radius instead (ξ0 = 1.2/ρ̂(J), ρ̂ by 20 power iterations) reached the
+ *     quality of two on this library's layer (d = 8, N = 49, mean gap two replicas / one at the
+ *     spectral ξ0: 0.627 / 0.795 %, 0.683 / 0.787 %, 1.038 / 0.928 % on seeds 1–3) but the power
+ *     iteration cost what the replica saved (one-thread CPU per batch of 128: 54.4 ms with two
+ *     replicas, 61.6 ms with one and the estimate): not adopted (docs/benchmarks.md "Issue 15,
+ *     fourth pass").
  * @param polishRounds [{@code polish-rounds}] after the run, each replica's best state goes through
  *     a greedy single-flip descent of at most this many flips (one batched product per round),
  *     default 50; 0 disables. It removes the few spins a finite-length run leaves on the wrong side
@@ -97,8 +105,17 @@ public record SbConfig(
         int restarts,
         Kernels.Mode kernel) {
 
-    /** Automatic step count for attention problems. */
+    /**
+     * Automatic step count for attention problems of at least {@link #ATTENTION_FULL_TOKENS}
+     * unmasked tokens (see {@link #attentionSteps}).
+     */
     public static final int ATTENTION_STEPS = 100;
+
+    /** Unmasked tokens from which attention problems get the full {@link #ATTENTION_STEPS}. */
+    public static final int ATTENTION_FULL_TOKENS = 24;
+
+    /** Unmasked tokens up to which attention problems get half of {@link #ATTENTION_STEPS}. */
+    public static final int ATTENTION_HALF_TOKENS = 16;
 
     /** Automatic minimum replica count for attention problems. */
     public static final int ATTENTION_REPLICAS = 2;
@@ -119,7 +136,7 @@ public record SbConfig(
                     "0 (auto)",
                     0,
                     100_000_000,
-                    "pump-ramp time steps; 0 = 1000, or 100 for attention");
+                    "pump-ramp time steps; 0 = 1000, or 50-100 by token count for attention");
 
     static final OptionSpec DT = OptionSpec.ofPositive("dt", 1.0, 100, "time step");
     static final OptionSpec A0 = OptionSpec.ofPositive("a0", 1.0, 1e6, "detuning a0 (final pump)");
@@ -272,12 +289,49 @@ public record SbConfig(
         return restarts == 0 && stop.remaining() != null;
     }
 
-    /** The step count used for {@code problem} (resolves 0 = automatic). */
+    /**
+     * The step count used for {@code problem} (resolves 0 = automatic): {@link #DEFAULT_STEPS} for
+     * binary quadratic models, {@link #attentionSteps} for attention problems.
+     */
     public int stepsFor(Problem problem) {
         if (steps > 0) {
             return steps;
         }
-        return problem instanceof AttentionProblem ? ATTENTION_STEPS : DEFAULT_STEPS;
+        return problem instanceof AttentionProblem a ? attentionSteps(a) : DEFAULT_STEPS;
+    }
+
+    /**
+     * The automatic step count of an attention problem (before {@link
+     * SimulatedBifurcation#attentionScale} stretches it): {@value #ATTENTION_STEPS} from {@value
+     * #ATTENTION_FULL_TOKENS} unmasked tokens up ({@link #freeTokens}), half as many at {@value
+     * #ATTENTION_HALF_TOKENS} and fewer, linear in between (75 steps at N = 20).
+     *
+     * <p>Measured ({@code qama bench attention --tokens N --seed S -s sb -s sb:steps=K}, d = 8,
+     * references sb:steps=2000, bsb:steps=2000, sa:sweeps=1000 × 20 reads; mean gap at 100 / 75 /
+     * 50 steps, seeds 1, 2, 3): N = 16 0.847 / 0.856 / 0.856 %, 0.784 / 0.747 / 0.796 %, 0.700 /
+     * 0.695 / 0.679 %, so half the steps lose nothing there; N = 24 0.717 / 0.829 / 0.878 %, 0.994
+     * / 1.019 / 1.092 %, 1.002 / 1.073 / 1.337 %, and N = 32 0.780 / 0.777 / 0.767 %, 0.840 / 0.949
+     * / 1.139 %, 0.605 / 0.581 / 0.609 %: from 24 tokens on the full ramp is kept. N = 20 at 75 /
+     * 100 steps: 0.953 / 0.968 %, 0.810 / 0.771 %, 1.068 / 1.088 %. At N = 16 the 50 steps cut the
+     * one-thread CPU time of a batch of 128 problems by 26–28 % (23.2 → 16.8 ms median; building
+     * the spin systems and the polish make the rest).
+     */
+    public static int attentionSteps(AttentionProblem problem) {
+        int span = ATTENTION_FULL_TOKENS - ATTENTION_HALF_TOKENS;
+        int over = Math.min(span, Math.max(0, freeTokens(problem) - ATTENTION_HALF_TOKENS));
+        // 100·(1 + over/span)/2, rounded
+        return (ATTENTION_STEPS * (span + over) + span) / (2 * span);
+    }
+
+    /** The tokens of {@code problem} that are not masked. */
+    public static int freeTokens(AttentionProblem problem) {
+        int free = 0;
+        for (int t = 0; t < problem.tokens(); t++) {
+            if (!problem.isMasked(t)) {
+                free++;
+            }
+        }
+        return free;
     }
 
     /** The read-out interval used for {@code problem} (resolves 0 = automatic). */

@@ -200,9 +200,18 @@ final class TrainRun {
                     .put("selection_gradient", ts.qubo().selectionGradient())
                     .put("reads", ts.qubo().reads())
                     .put("average_reads", ts.qubo().averageReads())
-                    .put("unselected_penalty", ts.qubo().unselectedPenalty())
-                    .put("energy_scale", ts.qubo().energyScale())
-                    // the value in effect, so that `qama infer` rebuilds the same ramp
+                    // β, γ and the warm-up in effect (not only when given), so that `qama
+                    // infer` rebuilds the same mix after a change of the defaults
+                    .put(
+                            "unselected_penalty",
+                            ts.qubo().unselectedPenalty() != null
+                                    ? ts.qubo().unselectedPenalty()
+                                    : dev.qama.djl.QamaAttentionBlock.DEFAULT_UNSELECTED_PENALTY)
+                    .put(
+                            "energy_scale",
+                            ts.qubo().energyScale() != null
+                                    ? ts.qubo().energyScale()
+                                    : dev.qama.djl.QamaAttentionBlock.DEFAULT_ENERGY_SCALE)
                     .put(
                             "selection_warmup",
                             ts.qubo().selectionWarmup() != null

@@ -123,6 +123,14 @@ class TrainCommandTest {
                 (double) dev.qama.djl.QamaAttentionBlock.DEFAULT_SELECTION_WARMUP,
                 ((Number) a.get("selection_warmup")).doubleValue(),
                 "the warm-up in effect is written, for qama infer");
+        assertEquals(
+                dev.qama.djl.QamaAttentionBlock.DEFAULT_UNSELECTED_PENALTY,
+                ((Number) a.get("unselected_penalty")).doubleValue(),
+                "β in effect is written, for qama infer");
+        assertEquals(
+                dev.qama.djl.QamaAttentionBlock.DEFAULT_ENERGY_SCALE,
+                ((Number) a.get("energy_scale")).doubleValue(),
+                "γ in effect is written, for qama infer");
         assertTrue(((Number) a.get("solver_seconds")).doubleValue() > 0);
         Map<String, Object> b = json(digits(tmp.resolve("q2"), q));
         assertEquals(numbers(a), numbers(b));

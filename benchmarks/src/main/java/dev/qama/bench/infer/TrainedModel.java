@@ -175,7 +175,7 @@ public final class TrainedModel implements AutoCloseable {
                         (Boolean) r.get("selection_gradient"),
                         optInteger(r, "reads"),
                         (Boolean) r.get("average_reads"),
-                        optDouble(r, "unselected_penalty"),
+                        dev.qama.bench.train.RunReport.unselectedPenalty(r),
                         optDouble(r, "energy_scale"),
                         r.get("selection_warmup") instanceof Number n ? n.longValue() : null);
         return new TrainSpec(

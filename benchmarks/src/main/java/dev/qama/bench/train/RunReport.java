@@ -269,8 +269,14 @@ public final class RunReport {
                 + given(result, "coupling_scale", "coupling×")
                 + given(result, "linear_scale", "linear×")
                 + given(result, "penalty_scale", "penalty×")
-                + given(result, "unselected_penalty", "β=")
-                + given(result, "energy_scale", "γ=")
+                + unlessDefault(
+                        unselectedPenalty(result),
+                        dev.qama.djl.QamaAttentionBlock.DEFAULT_UNSELECTED_PENALTY,
+                        "β=")
+                + unlessDefault(
+                        result.get("energy_scale") instanceof Number g ? g.doubleValue() : null,
+                        dev.qama.djl.QamaAttentionBlock.DEFAULT_ENERGY_SCALE,
+                        "γ=")
                 + (result.get("selection_warmup") instanceof Number w
                                 && w.longValue()
                                         != dev.qama.djl.QamaAttentionBlock.DEFAULT_SELECTION_WARMUP
@@ -281,6 +287,30 @@ public final class RunReport {
                 + (Boolean.TRUE.equals(result.get("selection_gradient"))
                         ? " selection-gradient"
                         : "");
+    }
+
+    /**
+     * The unselected-key penalty β a run's {@code result.json} trained with. Files written since β
+     * = 1 became the default record the value in effect; older ones recorded it only when it was
+     * given on the command line, and those that record a selection warm-up (all runs since the
+     * warm-up existed) then used the default of that time, {@value #LEGACY_UNSELECTED_PENALTY}.
+     * Null when the file says nothing about it (not a QAMA run, or older still).
+     */
+    public static Double unselectedPenalty(Map<String, Object> result) {
+        if (result.get("unselected_penalty") instanceof Number b) {
+            return b.doubleValue();
+        }
+        return result.get("selection_warmup") instanceof Number ? LEGACY_UNSELECTED_PENALTY : null;
+    }
+
+    /** The default β before β = 1 (over 300 passes) became the default. */
+    public static final double LEGACY_UNSELECTED_PENALTY = 0.5;
+
+    /** " β=0.5": {@code prefix} and the value, "" when it is null or the default. */
+    private static String unlessDefault(Double value, double byDefault, String prefix) {
+        return value == null || value == byDefault
+                ? ""
+                : " " + prefix + BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     /**

@@ -45,7 +45,7 @@ class FormulationLabelTest {
                                 "output_mode", "paper",
                                 "solver", "sb")));
         assertEquals(
-                "qama v2 selected-keys (sb) β=1 γ=0.1 warm-up 0 reads=4 averaged",
+                "qama v2 selected-keys (sb) β=2 γ=0.3 warm-up 0 reads=4 averaged",
                 RunReport.label(
                         Map.of(
                                 "attention",
@@ -57,9 +57,9 @@ class FormulationLabelTest {
                                 "solver",
                                 "sb",
                                 "unselected_penalty",
-                                1.0,
+                                2.0,
                                 "energy_scale",
-                                0.1,
+                                0.3,
                                 "selection_warmup",
                                 0,
                                 "reads",
@@ -78,9 +78,33 @@ class FormulationLabelTest {
                                 "selected-keys",
                                 "solver",
                                 "sb",
+                                "unselected_penalty",
+                                dev.qama.djl.QamaAttentionBlock.DEFAULT_UNSELECTED_PENALTY,
+                                "energy_scale",
+                                dev.qama.djl.QamaAttentionBlock.DEFAULT_ENERGY_SCALE,
                                 "selection_warmup",
                                 dev.qama.djl.QamaAttentionBlock.DEFAULT_SELECTION_WARMUP)),
-                "the default warm-up is not named");
+                "β, γ and the warm-up in effect are not named when they are the defaults");
+    }
+
+    @Test
+    void olderResultFilesWithoutBetaUsedTheDefaultOfTheirTime() {
+        Map<String, Object> older =
+                Map.of(
+                        "attention",
+                        "qama",
+                        "formulation",
+                        "paper-v2",
+                        "output_mode",
+                        "selected-keys",
+                        "solver",
+                        "sb",
+                        "selection_warmup",
+                        150);
+        assertEquals(0.5, RunReport.unselectedPenalty(older));
+        assertEquals("qama v2 selected-keys (sb) β=0.5 warm-up 150", RunReport.label(older));
+        assertEquals(null, RunReport.unselectedPenalty(Map.of("attention", "classical")));
+        assertEquals(2.0, RunReport.unselectedPenalty(Map.of("unselected_penalty", 2)));
     }
 
     @Test

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * to DJL's block. Run with {@code -Dqama.probe=true -Dtest=OverheadProbe}; {@code
  * -Dqama.probe.config=BxNxExH} sets the size (default 16x49x64x8), {@code -Dqama.probe.only=TEXT}
  * keeps the blocks whose name contains TEXT, {@code -Dqama.probe.reps=R} sets the passes (default
- * 40; the medians are those of the second half).
+ * 40; the medians are those of the second half), {@code -Dqama.probe.warmup=P} the QAMA blocks'
+ * selection warm-up in passes (default: the block's; 0 puts the energy terms in every pass, as in
+ * training once the warm-up is over), {@code -Dqama.probe.profile=DIR} writes PyTorch profiler
+ * traces of one forward and one forward + backward pass of each block to DIR (op counts).
  */
 @EnabledIfSystemProperty(named = "qama.probe", matches = "true")
 class OverheadProbe {
@@ -63,6 +66,10 @@ class OverheadProbe {
                                     .optOutputMode(m)
                                     .optCouplingForm(c)
                                     .optBackend(backend())
+                                    .optSelectionWarmup(
+                                            Long.getLong(
+                                                    "qama.probe.warmup",
+                                                    QamaAttentionBlock.DEFAULT_SELECTION_WARMUP))
                                     .build());
                 }
             }
@@ -165,6 +172,10 @@ class OverheadProbe {
                     }
                 }
             }
+            String profile = System.getProperty("qama.probe.profile", "");
+            if (!profile.isEmpty()) {
+                profile(m, ps, block, in, java.nio.file.Path.of(profile), name);
+            }
             System.out.printf(
                     "probe %-28s forward %8.2f ms (cpu %8.2f), forward + backward %8.2f ms (cpu"
                             + " %8.2f) (best of %d, B=%d N=%d E=%d H=%d)%n",
@@ -186,6 +197,35 @@ class OverheadProbe {
                     median(halfForward) / 1e6,
                     median(half) / 1e6,
                     gcMillis() - gc0);
+        }
+    }
+
+    /**
+     * Writes the PyTorch profiler's traces (chrome trace JSON, one event per operator, backward
+     * operators included) of one forward pass and one forward + backward pass to DIR.
+     */
+    private static void profile(
+            NDManager m,
+            ParameterStore ps,
+            Block block,
+            Shape in,
+            java.nio.file.Path dir,
+            String name) {
+        String file = name.replace('/', '-');
+        try (NDManager sub = m.newSubManager()) {
+            NDArray x = sub.randomNormal(in);
+            java.nio.file.Files.createDirectories(dir);
+            ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+            block.forward(ps, new NDList(x), false).head().toFloatArray();
+            ai.djl.pytorch.jni.JniUtils.stopProfile(dir.resolve(file + "-forward.json").toString());
+            ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray out = block.forward(ps, new NDList(x), true).head();
+                gc.backward(out.sum());
+            }
+            ai.djl.pytorch.jni.JniUtils.stopProfile(dir.resolve(file + "-train.json").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

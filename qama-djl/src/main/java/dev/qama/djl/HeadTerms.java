@@ -102,6 +102,14 @@ interface HeadTerms {
             return HeadTerms.keyTerms(tokenEnergies(w.get()), factor, offset);
         }
 
+        /**
+         * Hands over Q, K, V also in the (B, N, H, d) layout, as views of the block's (B, N, E)
+         * projections, for terms that compute in that layout (paper-v2): their gradient then meets
+         * the projections' without going through the (B, H, N, d) transposes. The default ignores
+         * them; without them such terms transpose the arrays of {@link #prepare}.
+         */
+        default void tokenMajor(NDArray qn, NDArray kn, NDArray vn) {}
+
         /** The learned value direction of the PAPER output, broadcastable to (B, H, N, d). */
         NDArray directions();
 

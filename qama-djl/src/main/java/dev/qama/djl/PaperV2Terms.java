@@ -121,6 +121,9 @@ final class PaperV2Terms implements HeadTerms {
         private final NDArray k;
         private final NDArray v;
         private final NDArray e;
+        private NDArray qn; // (B, N, H, d), see tokenMajor
+        private NDArray kn;
+        private NDArray vn;
 
         V2(PaperV2Formulation f, AttentionInputs in, NDArray q, NDArray k, NDArray v, NDArray e) {
             this.f = f;
@@ -169,9 +172,10 @@ final class PaperV2Terms implements HeadTerms {
             int heads = in.heads();
             int tokens = in.tokens();
             int dim = in.dim();
-            NDArray qn = q.transpose(0, 2, 1, 3); // (B, N, H, d)
-            NDArray kn = k.transpose(0, 2, 1, 3);
-            NDArray vn = v.transpose(0, 2, 1, 3);
+            if (qn == null) {
+                tokenMajor(
+                        q.transpose(0, 2, 1, 3), k.transpose(0, 2, 1, 3), v.transpose(0, 2, 1, 3));
+            }
             NDArray kTa = kn.mul(a).sum(new int[] {1}, true); // (B, 1, H, d)
             NDArray qTa = qn.mul(a).sum(new int[] {1}, true); // (B, 1, H, d)
             NDArray s = qn.mul(kTa.sub(kn.mul(c))).add(kn.mul(qTa)).add(vn.mul(linearFactor()));
@@ -179,6 +183,13 @@ final class PaperV2Terms implements HeadTerms {
             return s.reshape((long) batch * tokens * heads, dim)
                     .matMul(ones)
                     .reshape(batch, tokens, heads, 1);
+        }
+
+        @Override
+        public void tokenMajor(NDArray qn, NDArray kn, NDArray vn) {
+            this.qn = qn;
+            this.kn = kn;
+            this.vn = vn;
         }
 
         /** α = (coupling weight)/√d. */

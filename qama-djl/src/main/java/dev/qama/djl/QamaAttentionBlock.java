@@ -789,6 +789,8 @@ public final class QamaAttentionBlock extends AbstractBlock {
                         down.heads(2, b, n, headCount, headSize),
                         down.part(3));
         HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, host, in.flatMask());
+        p.tokenMajor(
+                queries.reshape(B, N, H, d), keys.reshape(B, N, H, d), values.reshape(B, N, H, d));
 
         float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0);
         // w as a constant NDArray and the per-token energies (B, H, N), built when the output mode

@@ -207,6 +207,12 @@ class QamaGradientTest {
                         }
                         HeadTerms.Prepared p =
                                 prepare(t, heads[0], heads[1], heads[2], leaves[3], mask);
+                        if (views && fused == 1) { // as the block hands them over
+                            p.tokenMajor(
+                                    leaves[0].reshape(B, N, H, D),
+                                    leaves[1].reshape(B, N, H, D),
+                                    leaves[2].reshape(B, N, H, D));
+                        }
                         w = new float[B * H * N];
                         for (int b = 0; b < B; b++) {
                             AttentionProblem problem = p.problem(b);

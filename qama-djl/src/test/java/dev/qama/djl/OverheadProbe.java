@@ -143,6 +143,11 @@ class OverheadProbe {
             // the second half's CPU times (the first half warms up) and the collector's time
             long[] halfForward = new long[reps - reps / 2];
             long[] half = new long[reps - reps / 2];
+            // the process's CPU time (all threads: the solver's too) of forward + backward
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean)
+                            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long[] halfProcess = new long[reps - reps / 2];
             long gc0 = 0;
             for (int r = 0; r < reps; r++) {
                 if (r == reps / 2) {
@@ -160,6 +165,7 @@ class OverheadProbe {
                         halfForward[r - reps / 2] = c1 - c0;
                     }
                     long t0 = System.nanoTime();
+                    long p0 = os.getProcessCpuTime();
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray out = block.forward(ps, new NDList(x), true).head();
                         gc.backward(out.sum());
@@ -169,6 +175,7 @@ class OverheadProbe {
                     cpu = Math.min(cpu, c2 - c1);
                     if (r >= reps / 2) {
                         half[r - reps / 2] = c2 - c1;
+                        halfProcess[r - reps / 2] = os.getProcessCpuTime() - p0;
                     }
                 }
             }
@@ -191,11 +198,13 @@ class OverheadProbe {
                     H);
             System.out.printf(
                     "probe %-28s median cpu of the last %d: forward %8.2f ms, forward + backward"
-                            + " %8.2f ms; garbage collection %d ms%n",
+                            + " %8.2f ms (process, all threads, mean: %8.2f ms); garbage collection %d"
+                            + " ms%n",
                     name,
                     half.length,
                     median(halfForward) / 1e6,
                     median(half) / 1e6,
+                    java.util.Arrays.stream(halfProcess).average().orElse(0) / 1e6,
                     gcMillis() - gc0);
         }
     }

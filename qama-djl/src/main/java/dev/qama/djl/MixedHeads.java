@@ -139,8 +139,8 @@ final class MixedHeads implements HeadOutput {
         NDManager manager = vh.getManager();
         boolean dropping = !(unselectedPenalty < 1e9); // a key left out is dropped
         // per key: r·log w for a selected key, −rβ (or −1e9: dropped) for the others, plus the
-        // key mask's −1e9 when all query rows share the mask (R = 1); the same float operations
-        // as on the device (log in double, rounded once)
+        // key mask's −1e9 when all query rows share the mask (R = 1); float sums and products as
+        // on the device, the log in double rounded once (the device's may differ in the last bit)
         float unselected = dropping ? -1e9f : (float) -(r * unselectedPenalty);
         float rf = (float) r;
         int heads = headCount;

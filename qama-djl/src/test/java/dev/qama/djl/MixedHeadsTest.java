@@ -17,9 +17,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The value mixing of VALUES and SELECTED_KEYS ({@link MixedHeads#mix}) equals its formula computed
- * in plain Java, for every mask form the block accepts (the key mask's logit offsets are computed on
- * the host from the mask read with the download when all query rows share it, else derived on the
- * device from the mask tensor; the query–key scores and the per-key terms come out of one product).
+ * in plain Java, for every mask form the block accepts (the key mask's logit offsets are computed
+ * on the host from the mask read with the download when all query rows share it, else derived on
+ * the device from the mask tensor; the query–key scores and the per-key terms come out of one
+ * product).
  */
 class MixedHeadsTest {
     static final int B = 2;

@@ -15,7 +15,9 @@ interface HeadOutput {
      * What one forward pass hands to the output mode.
      *
      * @param terms the prepared energy terms of the pass
-     * @param w the selection weights (B, H, N), a constant
+     * @param weights the selection weights w (B·H·N), row-major, on the host
+     * @param device w (B, H, N) as a constant NDArray, uploaded on the first call only (an output
+     *     mode that computes its constants on the host never asks for it)
      * @param energies the per-token energies (B, H, N), differentiable, computed on the first
      *     {@link #tok()} only: an output mode that gives them no weight in this pass (VALUES and
      *     SELECTED_KEYS with r·γ = 0) adds no node for them to the graph
@@ -25,11 +27,17 @@ interface HeadOutput {
      */
     record Selection(
             HeadTerms.Prepared terms,
-            NDArray w,
+            float[] weights,
+            Supplier<NDArray> device,
             Supplier<NDArray> energies,
             NDArray qh,
             NDArray kh,
             NDArray vh) {
+
+        /** w (B, H, N) as a constant NDArray (the same array on every call). */
+        NDArray w() {
+            return device.get();
+        }
 
         /** The per-token energies H_{t,i} (B, H, N) at w (the same array on every call). */
         NDArray tok() {

@@ -1,10 +1,13 @@
 package dev.qama.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.qama.core.attention.AttentionProblem;
 import dev.qama.core.formulation.AttentionInputs;
 import dev.qama.core.formulation.Formulation;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The formulation-specific part of a QAMA forward pass. The QUBOs are built by qama-core's {@link
@@ -45,6 +48,17 @@ interface HeadTerms {
      */
     Prepared prepare(NDArray q, NDArray k, NDArray v, NDArray e, Host.Heads host, boolean[] mask);
 
+    /**
+     * offset + factor · tok, (B, H, 1, N), for per-token energies {@code tok} (B, H, N) and host
+     * constants factor (B·H) and offset (B·H·N): see {@link Prepared#keyTerms}.
+     */
+    static NDArray keyTerms(NDArray tok, float[] factor, float[] offset) {
+        Shape s = tok.getShape();
+        NDManager m = tok.getManager();
+        NDArray f = m.create(factor, new Shape(s.get(0), s.get(1), 1));
+        return tok.mul(f).add(m.create(offset, s)).expandDims(2);
+    }
+
     /** The terms of one forward pass. */
     interface Prepared {
         /** The formulation of this pass (paper-v2: with the layer's current e). */
@@ -70,6 +84,31 @@ interface HeadTerms {
          * its multi-head penalty.
          */
         NDArray tokenEnergies(NDArray w);
+
+        /**
+         * The per-key logit terms of the selection w, (B, H, 1, N): offset_{t,i} + factor_t ·
+         * H_{t,i}, with H the {@link #tokenEnergies} at w, differentiable through H only (factor
+         * and offset are constants). This default builds H from the device copy of w and adds the
+         * constants with {@link HeadTerms#keyTerms}; a formulation may fold the constants into its
+         * own energy graph instead (paper-v2), which gives the same values up to float rounding.
+         *
+         * @param w the device copy of w (B, H, N), a constant, asked for only if needed
+         * @param hostW w (B·H·N), row-major
+         * @param factor factor_t (B·H), row-major
+         * @param offset offset_{t,i} (B·H·N), row-major
+         */
+        default NDArray keyTerms(
+                Supplier<NDArray> w, float[] hostW, float[] factor, float[] offset) {
+            return HeadTerms.keyTerms(tokenEnergies(w.get()), factor, offset);
+        }
+
+        /**
+         * Hands over Q, K, V also in the (B, N, H, d) layout, as views of the block's (B, N, E)
+         * projections, for terms that compute in that layout (paper-v2): their gradient then meets
+         * the projections' without going through the (B, H, N, d) transposes. The default ignores
+         * them; without them such terms transpose the arrays of {@link #prepare}.
+         */
+        default void tokenMajor(NDArray qn, NDArray kn, NDArray vn) {}
 
         /** The learned value direction of the PAPER output, broadcastable to (B, H, N, d). */
         NDArray directions();

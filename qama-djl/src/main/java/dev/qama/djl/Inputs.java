@@ -248,6 +248,11 @@ final class Inputs {
         return new Inputs(k, q, v, batch, tokens, mask, kind);
     }
 
+    /** Whether the pass has an attention mask. */
+    boolean hasMask() {
+        return mask != null;
+    }
+
     /** Hash of the masked tokens of one element: 0 when none is masked. */
     private static long tokenHash(boolean[] masked) {
         long h = 0;

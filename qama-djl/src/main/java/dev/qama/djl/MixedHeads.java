@@ -3,7 +3,7 @@ package dev.qama.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
@@ -56,12 +56,21 @@ final class MixedHeads implements HeadOutput {
     public NDArray heads(ParameterStore ps, boolean training, Inputs in, Selection s) {
         // the selection's local fields when the selection gradient is on and we train
         NDArray fields = selectionGradient && training ? s.terms().selectionFields(s.w()) : null;
-        double r = ramp.getAsDouble();
         // with r·γ = 0 the energies have no weight: they are not built (no nodes in the graph)
-        NDArray tok = r * energyScale == 0 ? null : s.tok();
+        KeyTerms energies =
+                (factor, offset) -> s.terms().keyTerms(s::w, s.weights(), factor, offset);
         return queryKeyScores
-                ? mix(ps, training, in, s.w(), tok, s.vh(), s.qh(), s.kh(), fields, r)
-                : mix(ps, training, in, s.w(), tok, s.vh(), null, null, fields, r);
+                ? mix(ps, training, in, s.weights(), energies, s.vh(), s.qh(), s.kh(), fields)
+                : mix(ps, training, in, s.weights(), energies, s.vh(), null, null, fields);
+    }
+
+    /**
+     * The per-key logit terms offset_{t,j} + factor_t·H_{t,j} (B, H, 1, N) of the energies H, for
+     * host constants factor (B·H) and offset (B·H·N): {@link HeadTerms.Prepared#keyTerms}.
+     */
+    @FunctionalInterface
+    interface KeyTerms {
+        NDArray of(float[] factor, float[] offset);
     }
 
     /**
@@ -78,6 +87,7 @@ final class MixedHeads implements HeadOutput {
      * element (a straight-through estimator): keys the annealer left out get a gradient, and so do
      * the QUBO's coefficients through f.
      *
+     * @param w the selection (B·H·N), row-major, on the host
      * @param qh the queries per head (B, H, N, d), or null for no query–key scores (VALUES)
      * @param kh the keys per head (B, H, N, d), null exactly when {@code qh} is
      * @param tok (B, H, N) per-token energies H
@@ -87,81 +97,112 @@ final class MixedHeads implements HeadOutput {
             ParameterStore ps,
             boolean training,
             Inputs in,
-            NDArray w,
+            float[] w,
             NDArray tok,
             NDArray vh,
             NDArray qh,
             NDArray kh,
             NDArray fields) {
-        return mix(ps, training, in, w, tok, vh, qh, kh, fields, ramp.getAsDouble());
+        return mix(
+                ps,
+                training,
+                in,
+                w,
+                (factor, offset) -> HeadTerms.keyTerms(tok, factor, offset),
+                vh,
+                qh,
+                kh,
+                fields);
     }
 
     /**
-     * {@link #mix} at the warm-up share r; {@code tok} may be null when r·γ = 0 (the energy term s
-     * is then 0 and left out of the graph, which changes neither the value nor the gradient).
+     * {@link #mix} with the energy terms from {@code energies}, asked for only when r·γ ≠ 0 (the
+     * energy term s is otherwise 0 and left out of the graph, which changes neither the value nor
+     * the gradient). The constants — the selection offsets r·log w or −rβ, the key mask's offsets
+     * when all query rows share it, the energy factor −rγ/n_t and which rows see a key at all — are
+     * computed on the host from w and the mask read with the download, and uploaded once.
      */
     private NDArray mix(
             ParameterStore ps,
             boolean training,
             Inputs in,
-            NDArray w,
-            NDArray tok,
+            float[] w,
+            KeyTerms energies,
             NDArray vh,
             NDArray qh,
             NDArray kh,
-            NDArray fields,
-            double r) {
+            NDArray fields) {
+        double r = ramp.getAsDouble();
         int B = in.batch;
         int N = in.tokens;
         int R = in.pairKeep == null ? 1 : N; // rows of the key mask that differ
-        // which (query row, key) pairs the mask allows, 0 or −1e9, (B, 1, R, N): from the mask
-        // on the device; null without a mask (nothing to add)
-        NDArray open = in.open(vh.getManager());
-        boolean emptyRow = in.emptyRow; // a query row that may see no key at all
+        NDManager manager = vh.getManager();
         boolean dropping = !(unselectedPenalty < 1e9); // a key left out is dropped
-        // constants derived on the device from w (the selection warm-up scales β and γ by r): log
-        // w for the selected keys, −rβ (a scalar where() broadcasts) for the others
-        NDArray unselected =
-                w.getManager().create(dropping ? -1e9f : (float) -(r * unselectedPenalty));
-        // r·log w: with r = 0 the selection has no say at all (w is a constant: no gradient; the
-        // NaN of 0·log 0 is in the branch where() discards)
-        NDArray logW = r == 1 ? w.log() : w.log().mul((float) r);
-        NDArray selection = NDArrays.where(w.gt(0f), logW, unselected); // (B, H, N)
-        // s = −rγ·H/n_t (B, H, N), n_t = max(1, Σ_j w_{t,j}): one node in the graph, its factor
-        // −rγ/n_t a constant; null when r·γ = 0 (s = 0: no node at all)
-        NDArray scores = null;
-        if (tok != null && r * energyScale != 0) {
-            NDArray count = w.sum(new int[] {2}, true).maximum(1f);
-            scores = tok.mul(count.getManager().create((float) (-r * energyScale)).div(count));
+        // per key: r·log w for a selected key, −rβ (or −1e9: dropped) for the others, plus the
+        // key mask's −1e9 when all query rows share the mask (R = 1); float sums and products as
+        // on the device, the log in double rounded once (the device's may differ in the last bit)
+        float unselected = dropping ? -1e9f : (float) -(r * unselectedPenalty);
+        float rf = (float) r;
+        int heads = headCount;
+        float[] selection = new float[w.length]; // (B, H, N)
+        boolean keyMask = R == 1 && in.hasMask();
+        float[] offsets = keyMask ? new float[w.length] : selection; // with the key mask
+        for (int p = 0; p < w.length; p++) {
+            float logW = (float) Math.log(w[p]);
+            float sel = w[p] > 0f ? (r == 1 ? logW : logW * rf) : unselected;
+            selection[p] = sel;
+            if (keyMask) {
+                offsets[p] = in.maskedTokens[p / (heads * N)][p % N] ? sel + -1e9f : sel;
+            }
         }
-        // the per-key terms stay (B, H, 1, N); their constant part (the selection offsets, with
-        // the key mask when all rows share it) is summed before it meets the graph; only a
-        // per-query mask (R = N) is added at (B, H, N, N)
-        NDArray selectionKeys = selection.expandDims(2); // (B, H, 1, N), constant
-        NDArray keyOffsets = R == 1 && open != null ? selectionKeys.add(open) : selectionKeys;
-        NDArray rowMask = R == 1 ? null : open;
-        NDArray keyTerms = scores == null ? keyOffsets : scores.expandDims(2).add(keyOffsets);
+        // s = −rγ·H/n_t, n_t = max(1, Σ_j w_{t,j}): the factor −rγ/n_t is a constant; no energy
+        // node at all when r·γ = 0
+        boolean weighed = r * energyScale != 0;
+        NDArray keyTerms; // (B, H, 1, N)
+        NDArray scores = null; // s alone (B, H, 1, N), for the selection gradient
+        Shape keys = new Shape(B, heads, 1, N);
+        if (weighed) {
+            float[] factor = new float[B * heads];
+            for (int bt = 0; bt < factor.length; bt++) {
+                double count = 0;
+                for (int j = 0; j < N; j++) {
+                    count += w[bt * N + j];
+                }
+                factor[bt] = (float) (-r * energyScale / Math.max(1, count));
+            }
+            if (fields == null) {
+                keyTerms = energies.of(factor, offsets);
+            } else {
+                scores = energies.of(factor, new float[w.length]);
+                keyTerms = scores.add(manager.create(offsets, keys));
+            }
+        } else {
+            keyTerms = manager.create(offsets, keys);
+        }
+        // a per-query mask (R = N) is added at (B, H, N, N), from the mask tensor on the device
+        NDArray rowMask = R == 1 ? null : in.open(manager);
         NDArray queries = qh == null ? null : Host.scale(qh, 1.0 / Math.sqrt(headSize));
         NDArray base = logits(queries, kh, keyTerms, rowMask);
         NDArray alpha = base.softmax(3);
-        if (emptyRow || dropping) {
+        if (in.emptyRow || dropping) {
             // rows with no key to attend to output 0 (a softmax of −1e9 everywhere is uniform)
-            NDArray offsets = R == 1 ? keyOffsets : selectionKeys.add(open);
             alpha =
                     alpha.mul(
-                            offsets.max(new int[] {3}, true)
-                                    .gt(-1e8f)
-                                    .toType(DataType.FLOAT32, false));
+                            manager.create(
+                                    rowsSeeingAKey(in, selection), new Shape(B, heads, R, 1)));
         }
         if (fields != null) {
             NDArray tau = fields.stopGradient().abs().mean(new int[] {2}, true).add(1e-6f);
             NDArray logSel = softPlus(fields.neg().div(tau)).neg(); // log σ(f/τ), (B, H, N)
-            NDArray softKeys = (scores == null ? logSel : scores.add(logSel)).expandDims(2);
+            NDArray softKeys =
+                    scores == null ? logSel.expandDims(2) : scores.add(logSel.expandDims(2));
             NDArray softBase =
                     logits(
                             queries,
                             kh,
-                            R == 1 && open != null ? softKeys.add(open) : softKeys,
+                            R == 1 && in.hasMask()
+                                    ? softKeys.add(maskOffsets(in, manager))
+                                    : softKeys,
                             rowMask);
             NDArray soft = softBase.softmax(3);
             // value of the hard mix, gradient of the relaxed one
@@ -170,6 +211,44 @@ final class MixedHeads implements HeadOutput {
         alpha = dropout.forward(ps, new NDList(alpha), training).singletonOrThrow();
         NDArray mixed = alpha.matMul(vh); // (B, H, N or R, d)
         return mixed.getShape().get(2) == N ? mixed : mixed.broadcast(B, headCount, N, headSize);
+    }
+
+    /**
+     * 1 where query row i of head t of element b (i = 0 only when all rows share the mask) keeps
+     * some key j whose offset is above −1e8 (not dropped by β = ∞ and not masked), else 0: (B, H,
+     * R, 1) row-major.
+     */
+    private float[] rowsSeeingAKey(Inputs in, float[] selection) {
+        int B = in.batch;
+        int N = in.tokens;
+        int R = in.pairKeep == null ? 1 : N;
+        float[] rows = new float[B * headCount * R];
+        for (int b = 0; b < B; b++) {
+            for (int t = 0; t < headCount; t++) {
+                int bt = b * headCount + t;
+                for (int i = 0; i < R; i++) {
+                    boolean any = false;
+                    for (int j = 0; j < N && !any; j++) {
+                        boolean kept =
+                                R == 1 ? !in.maskedTokens[b][j] : in.pairKeep[(b * N + i) * N + j];
+                        any = kept && selection[bt * N + j] > -1e8f;
+                    }
+                    rows[bt * R + i] = any ? 1f : 0f;
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** The key mask's offsets (B, 1, 1, N) when all rows share it: 0 keep, −1e9 masked. */
+    private static NDArray maskOffsets(Inputs in, NDManager manager) {
+        float[] m = new float[in.batch * in.tokens];
+        for (int b = 0; b < in.batch; b++) {
+            for (int j = 0; j < in.tokens; j++) {
+                m[b * in.tokens + j] = in.maskedTokens[b][j] ? -1e9f : 0f;
+            }
+        }
+        return manager.create(m, new Shape(in.batch, 1, 1, in.tokens));
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.qama.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.qama.core.formulation.AttentionInputs;
 import dev.qama.core.formulation.PaperV2Formulation;
@@ -16,7 +18,8 @@ import dev.qama.core.formulation.V1CouplingMode;
  *
  * <p>J has rank ≤ 2d, so the energy is computed from the factors: (J·w)_i = (Q_i·(Kᵀw) +
  * K_i·(Qᵀw))/(2√d) − S_ii·w_i, in O(N·d) memory, whatever form the solver gets the couplings in
- * ({@link PaperV2Formulation#couplingForm()}).
+ * ({@link PaperV2Formulation#couplingForm()}), with elementwise products and sums only (see {@code
+ * bracket}).
  */
 final class PaperV2Terms implements HeadTerms {
 
@@ -109,7 +112,7 @@ final class PaperV2Terms implements HeadTerms {
     }
 
     /**
-     * The terms of one pass; h is built on first use (not at all when the host has the energies).
+     * The terms of one pass; the NDArray work is done when the energies or fields are asked for.
      */
     private static final class V2 implements Prepared {
         private final PaperV2Formulation f;
@@ -118,7 +121,9 @@ final class PaperV2Terms implements HeadTerms {
         private final NDArray k;
         private final NDArray v;
         private final NDArray e;
-        private NDArray h;
+        private NDArray qn; // (B, N, H, d), see tokenMajor
+        private NDArray kn;
+        private NDArray vn;
 
         V2(PaperV2Formulation f, AttentionInputs in, NDArray q, NDArray k, NDArray v, NDArray e) {
             this.f = f;
@@ -129,13 +134,67 @@ final class PaperV2Terms implements HeadTerms {
             this.e = e;
         }
 
-        /** h = (1/d)·V·e: (B, H, N, d) x (d, 1) -> (B, H, N). */
-        private NDArray h() {
-            if (h == null) {
-                int dim = in.dim();
-                h = Host.scale(v.matMul(e.reshape(dim, 1)).squeeze(3), 1.0 / dim);
+        /**
+         * e·b/d, broadcastable to (B, H, N, d): the linear term's factor per channel, with b of
+         * each batch element as the problem it was solved in (b = c_l·N, N the element's unmasked
+         * tokens: one scalar unless the masks leave different numbers of tokens).
+         */
+        private NDArray linearFactor() {
+            int batch = in.batch();
+            int dim = in.dim();
+            float[] b = new float[batch];
+            boolean same = true;
+            for (int i = 0; i < batch; i++) {
+                b[i] = (float) (f.linearWeight(in, i) / dim);
+                same &= b[i] == b[0];
             }
-            return h;
+            NDManager m = e.getManager();
+            return same
+                    ? e.mul(m.create(batch == 0 ? 0f : b[0]))
+                    : e.mul(m.create(b, new Shape(batch, 1, 1, 1)));
+        }
+
+        /**
+         * F_{t,i} = Σ_c q_{t,i,c}·(K_tᵀa)_c − q_{t,i,c}·k_{t,i,c}·c_{t,i} + k_{t,i,c}·(Q_tᵀa)_c +
+         * v_{t,i,c}·e_c·b/d for constants a and c given (B, N, H, 1); returned (B, N, H, 1). With a
+         * = (α/2)·w and c = α·w, α = (coupling weight)/√d, F = a_c·(J w) + b·h, the bracket of the
+         * energy (J = (S + Sᵀ)/2 without its diagonal, S = Q·Kᵀ/√d, h = V·e/d); with a and c twice
+         * that, the local fields.
+         *
+         * <p>It works in the (B, N, H, d) layout, in which the block's Q, K, V are its contiguous
+         * (B, N, E) projections (the transposes are views): elementwise products, sums over the
+         * tokens, and one matrix product with a column of ones for the sums over the d channels. No
+         * batched products of the B·H tiny matrices (each costs about a microsecond per matrix,
+         * forward and backward) and no strided reduction over d.
+         */
+        private NDArray bracket(NDArray a, NDArray c) {
+            int batch = in.batch();
+            int heads = in.heads();
+            int tokens = in.tokens();
+            int dim = in.dim();
+            if (qn == null) {
+                tokenMajor(
+                        q.transpose(0, 2, 1, 3), k.transpose(0, 2, 1, 3), v.transpose(0, 2, 1, 3));
+            }
+            NDArray kTa = kn.mul(a).sum(new int[] {1}, true); // (B, 1, H, d)
+            NDArray qTa = qn.mul(a).sum(new int[] {1}, true); // (B, 1, H, d)
+            NDArray s = qn.mul(kTa.sub(kn.mul(c))).add(kn.mul(qTa)).add(vn.mul(linearFactor()));
+            NDArray ones = s.getManager().ones(new Shape(dim, 1));
+            return s.reshape((long) batch * tokens * heads, dim)
+                    .matMul(ones)
+                    .reshape(batch, tokens, heads, 1);
+        }
+
+        @Override
+        public void tokenMajor(NDArray qn, NDArray kn, NDArray vn) {
+            this.qn = qn;
+            this.kn = kn;
+            this.vn = vn;
+        }
+
+        /** α = (coupling weight)/√d. */
+        private double alpha() {
+            return f.couplingWeight() / Math.sqrt(in.dim());
         }
 
         @Override
@@ -148,49 +207,65 @@ final class PaperV2Terms implements HeadTerms {
             return in;
         }
 
-        /**
-         * c·(J w)_{t,i} = c·Σ_j J_{t,ij} w_{t,j} (B, H, N), J without its diagonal; the factor c is
-         * folded into the scalars and the constant w, so that the graph gets no node for it.
-         */
-        private NDArray coupled(NDArray w, double c) {
-            double scale = c / Math.sqrt(in.dim());
-            NDArray w4 = w.expandDims(3); // (B, H, N, 1)
-            NDArray kTw = k.transpose(0, 1, 3, 2).matMul(w4); // (B, H, d, 1)
-            NDArray qTw = q.transpose(0, 1, 3, 2).matMul(w4); // (B, H, d, 1)
-            NDArray full = q.matMul(kTw).add(k.matMul(qTw)).squeeze(3); // (B, H, N)
-            NDArray diag = q.mul(k).sum(new int[] {3}); // S_ii·√d: (B, H, N)
-            // w is a constant: c·w/√d costs no node
-            NDArray wScaled = w.mul(w.getManager().create((float) scale));
-            return Host.scale(full, scale / 2).sub(diag.mul(wScaled));
-        }
-
         @Override
         public NDArray tokenEnergies(NDArray w) {
             // H_{t,i} = −w_i (a (J w)_i + b h_i), b = c_l·N with N the unmasked tokens of each
-            // batch element (the same for all without a mask); −w is a constant
-            return w.neg().mul(coupled(w, f.couplingWeight()).add(linear()));
+            // batch element (the same for all without a mask); w is a constant
+            NDArray wn = w.transpose(0, 2, 1).expandDims(3); // (B, N, H, 1)
+            double alpha = alpha();
+            return bracket(Host.scale(wn, alpha / 2), Host.scale(wn, alpha))
+                    .squeeze(3)
+                    .transpose(0, 2, 1)
+                    .mul(w.neg());
+        }
+
+        /**
+         * The per-key terms offset + factor·H with one upload of the constants (a, c, −factor·w,
+         * offset) in the (B, N, H, 4) layout of {@link #bracket}, split into views: the energy
+         * graph gets no node for w, −w, the factor or the offsets.
+         */
+        @Override
+        public NDArray keyTerms(
+                java.util.function.Supplier<NDArray> w,
+                float[] hostW,
+                float[] factor,
+                float[] offset) {
+            int batch = in.batch();
+            int heads = in.heads();
+            int tokens = in.tokens();
+            float alpha = (float) alpha();
+            float half = (float) (alpha() / 2);
+            float[] packed = new float[4 * hostW.length];
+            for (int b = 0; b < batch; b++) {
+                for (int t = 0; t < heads; t++) {
+                    int bt = b * heads + t;
+                    for (int i = 0; i < tokens; i++) {
+                        int from = bt * tokens + i; // (B, H, N)
+                        int to = 4 * ((b * tokens + i) * heads + t); // (B, N, H, 4)
+                        float wp = hostW[from];
+                        packed[to] = half * wp;
+                        packed[to + 1] = alpha * wp;
+                        packed[to + 2] = -wp * factor[bt];
+                        packed[to + 3] = offset[from];
+                    }
+                }
+            }
+            NDArray all = q.getManager().create(packed, new Shape(batch, tokens, heads, 4));
+            NDList c = all.split(4, 3); // four (B, N, H, 1) views
+            return bracket(c.get(0), c.get(1))
+                    .mul(c.get(2))
+                    .add(c.get(3))
+                    .transpose(0, 2, 3, 1); // (B, H, 1, N)
         }
 
         @Override
         public NDArray selectionFields(NDArray w) {
             // −∂E/∂w_i = 2a (J w)_i + b h_i (J symmetric, zero diagonal; penalty left out)
-            return coupled(w, 2 * f.couplingWeight()).add(linear());
-        }
-
-        /** b·h (B, H, N), with b of each batch element as the problem it was solved in. */
-        private NDArray linear() {
-            int batch = in.batch();
-            float[] b = new float[batch];
-            boolean same = true;
-            for (int i = 0; i < batch; i++) {
-                b[i] = (float) f.linearWeight(in, i);
-                same &= b[i] == b[0];
-            }
-            if (same) {
-                return Host.scale(h(), batch == 0 ? 0 : b[0]);
-            }
-            NDArray hv = h();
-            return hv.mul(hv.getManager().create(b, new Shape(batch, 1, 1)));
+            NDArray wn = w.transpose(0, 2, 1).expandDims(3); // (B, N, H, 1)
+            double alpha = alpha();
+            return bracket(Host.scale(wn, alpha), Host.scale(wn, 2 * alpha))
+                    .squeeze(3)
+                    .transpose(0, 2, 1);
         }
 
         @Override

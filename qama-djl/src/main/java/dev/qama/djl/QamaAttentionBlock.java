@@ -791,21 +791,34 @@ public final class QamaAttentionBlock extends AbstractBlock {
                         down.heads(2, b, n, headCount, headSize),
                         down.part(3));
         HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, host, in.flatMask());
+        p.tokenMajor(
+                queries.reshape(B, N, H, d), keys.reshape(B, N, H, d), values.reshape(B, N, H, d));
 
         float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0);
-        NDArray wArr = manager.create(w, new Shape(B, H, N)); // constant: no gradient
-        // the per-token energies (B, H, N), built when the output mode first asks for them
+        // w as a constant NDArray and the per-token energies (B, H, N), built when the output mode
+        // first asks for them (SELECTED_KEYS and VALUES take their constants from the host w)
+        NDArray[] wArr = new NDArray[1];
+        java.util.function.Supplier<NDArray> device =
+                () -> {
+                    if (wArr[0] == null) {
+                        wArr[0] = manager.create(w, new Shape(B, H, N)); // constant: no gradient
+                    }
+                    return wArr[0];
+                };
         NDArray[] tok = new NDArray[1];
         java.util.function.Supplier<NDArray> energies =
                 () -> {
                     if (tok[0] == null) {
-                        tok[0] = p.tokenEnergies(wArr);
+                        tok[0] = p.tokenEnergies(device.get());
                     }
                     return tok[0];
                 };
         NDArray heads = // (B, H, N, d)
                 headOutput.heads(
-                        ps, training, in, new HeadOutput.Selection(p, wArr, energies, qh, kh, vh));
+                        ps,
+                        training,
+                        in,
+                        new HeadOutput.Selection(p, w, device, energies, qh, kh, vh));
         NDArray merged = heads.transpose(0, 2, 1, 3).reshape(B, N, (long) embeddingSize);
         return resultProjection.forward(ps, new NDList(merged), training, params);
     }
@@ -881,7 +894,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
             ParameterStore ps,
             boolean training,
             Inputs in,
-            NDArray w,
+            float[] w,
             NDArray tok,
             NDArray vh,
             NDArray fields) {

@@ -17,8 +17,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The value mixing of VALUES and SELECTED_KEYS ({@link MixedHeads#mix}) equals its formula computed
- * in plain Java, for every mask form the block accepts (the mask's logit offsets are derived on the
- * device from the mask tensor, the query–key scores and the per-key terms come out of one product).
+ * in plain Java, for every mask form the block accepts (the key mask's logit offsets are computed
+ * on the host from the mask read with the download when all query rows share it, else derived on
+ * the device from the mask tensor; the query–key scores and the per-key terms come out of one
+ * product).
  */
 class MixedHeadsTest {
     static final int B = 2;
@@ -153,7 +155,7 @@ class MixedHeadsTest {
                             new ParameterStore(pass, false),
                             false,
                             in,
-                            pass.create(w, new Shape(B, H, N)),
+                            w,
                             pass.create(tok, new Shape(B, H, N)),
                             pass.create(v, s4),
                             queryKeyScores ? pass.create(q, s4) : null,
@@ -199,13 +201,36 @@ class MixedHeadsTest {
             NDArray k = pass.create(random(size, 2), s4);
             NDArray v = pass.create(random(size, 3), s4);
             int[] built = {0};
+            HeadTerms.Prepared terms =
+                    new HeadTerms.Prepared() {
+                        @Override
+                        public dev.qama.core.formulation.Formulation formulation() {
+                            throw new UnsupportedOperationException();
+                        }
+
+                        @Override
+                        public dev.qama.core.formulation.AttentionInputs inputs() {
+                            throw new UnsupportedOperationException();
+                        }
+
+                        @Override
+                        public NDArray tokenEnergies(NDArray at) {
+                            built[0]++;
+                            return tok;
+                        }
+
+                        @Override
+                        public NDArray directions() {
+                            throw new UnsupportedOperationException();
+                        }
+                    };
             HeadOutput.Selection sel =
                     new HeadOutput.Selection(
-                            null,
-                            wArr,
+                            terms,
+                            w,
+                            () -> wArr,
                             () -> {
-                                built[0]++;
-                                return tok;
+                                throw new AssertionError("the mix asks for the energies' keys");
                             },
                             q,
                             k,
@@ -213,7 +238,7 @@ class MixedHeadsTest {
             ParameterStore ps = new ParameterStore(pass, false);
             float[] got = heads.heads(ps, false, in, sel).toFloatArray();
             assertEquals(r * gamma == 0 ? 0 : 1, built[0], "energies built");
-            float[] want = heads.mix(ps, false, in, wArr, tok, v, q, k, null).toFloatArray();
+            float[] want = heads.mix(ps, false, in, w, tok, v, q, k, null).toFloatArray();
             assertArrayEquals(want, got);
         }
     }

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * to DJL's block. Run with {@code -Dqama.probe=true -Dtest=OverheadProbe}; {@code
  * -Dqama.probe.config=BxNxExH} sets the size (default 16x49x64x8), {@code -Dqama.probe.only=TEXT}
  * keeps the blocks whose name contains TEXT, {@code -Dqama.probe.reps=R} sets the passes (default
- * 40; the medians are those of the second half).
+ * 40; the medians are those of the second half), {@code -Dqama.probe.warmup=P} the QAMA blocks'
+ * selection warm-up in passes (default: the block's; 0 puts the energy terms in every pass, as in
+ * training once the warm-up is over), {@code -Dqama.probe.profile=DIR} writes PyTorch profiler
+ * traces of one forward and one forward + backward pass of each block to DIR (op counts).
  */
 @EnabledIfSystemProperty(named = "qama.probe", matches = "true")
 class OverheadProbe {
@@ -63,6 +66,10 @@ class OverheadProbe {
                                     .optOutputMode(m)
                                     .optCouplingForm(c)
                                     .optBackend(backend())
+                                    .optSelectionWarmup(
+                                            Long.getLong(
+                                                    "qama.probe.warmup",
+                                                    QamaAttentionBlock.DEFAULT_SELECTION_WARMUP))
                                     .build());
                 }
             }
@@ -136,6 +143,11 @@ class OverheadProbe {
             // the second half's CPU times (the first half warms up) and the collector's time
             long[] halfForward = new long[reps - reps / 2];
             long[] half = new long[reps - reps / 2];
+            // the process's CPU time (all threads: the solver's too) of forward + backward
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean)
+                            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long[] halfProcess = new long[reps - reps / 2];
             long gc0 = 0;
             for (int r = 0; r < reps; r++) {
                 if (r == reps / 2) {
@@ -153,6 +165,7 @@ class OverheadProbe {
                         halfForward[r - reps / 2] = c1 - c0;
                     }
                     long t0 = System.nanoTime();
+                    long p0 = os.getProcessCpuTime();
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray out = block.forward(ps, new NDList(x), true).head();
                         gc.backward(out.sum());
@@ -162,8 +175,13 @@ class OverheadProbe {
                     cpu = Math.min(cpu, c2 - c1);
                     if (r >= reps / 2) {
                         half[r - reps / 2] = c2 - c1;
+                        halfProcess[r - reps / 2] = os.getProcessCpuTime() - p0;
                     }
                 }
+            }
+            String profile = System.getProperty("qama.probe.profile", "");
+            if (!profile.isEmpty()) {
+                profile(m, ps, block, in, java.nio.file.Path.of(profile), name);
             }
             System.out.printf(
                     "probe %-28s forward %8.2f ms (cpu %8.2f), forward + backward %8.2f ms (cpu"
@@ -180,12 +198,43 @@ class OverheadProbe {
                     H);
             System.out.printf(
                     "probe %-28s median cpu of the last %d: forward %8.2f ms, forward + backward"
-                            + " %8.2f ms; garbage collection %d ms%n",
+                            + " %8.2f ms (process, all threads, mean: %8.2f ms); garbage collection %d"
+                            + " ms%n",
                     name,
                     half.length,
                     median(halfForward) / 1e6,
                     median(half) / 1e6,
+                    java.util.Arrays.stream(halfProcess).average().orElse(0) / 1e6,
                     gcMillis() - gc0);
+        }
+    }
+
+    /**
+     * Writes the PyTorch profiler's traces (chrome trace JSON, one event per operator, backward
+     * operators included) of one forward pass and one forward + backward pass to DIR.
+     */
+    private static void profile(
+            NDManager m,
+            ParameterStore ps,
+            Block block,
+            Shape in,
+            java.nio.file.Path dir,
+            String name) {
+        String file = name.replace('/', '-');
+        try (NDManager sub = m.newSubManager()) {
+            NDArray x = sub.randomNormal(in);
+            java.nio.file.Files.createDirectories(dir);
+            ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+            block.forward(ps, new NDList(x), false).head().toFloatArray();
+            ai.djl.pytorch.jni.JniUtils.stopProfile(dir.resolve(file + "-forward.json").toString());
+            ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray out = block.forward(ps, new NDList(x), true).head();
+                gc.backward(out.sum());
+            }
+            ai.djl.pytorch.jni.JniUtils.stopProfile(dir.resolve(file + "-train.json").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

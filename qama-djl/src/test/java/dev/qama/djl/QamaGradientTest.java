@@ -163,6 +163,99 @@ class QamaGradientTest {
         }
     }
 
+    /**
+     * Paper-v2's key terms (one upload of host constants, {@link HeadTerms.Prepared#keyTerms})
+     * equal offset + factor·H computed from the per-token energies ({@link HeadTerms#keyTerms}), in
+     * value and in the gradient of Q, K, V and e, with and without a mask (with it the linear
+     * weight differs between the batch elements), for inputs laid out as the block's (views of (B,
+     * N, E) projections) and as plain (B, H, N, d) arrays.
+     */
+    @ParameterizedTest
+    @CsvSource({"1, false", "1, true", "2, false", "2, true"})
+    void fusedKeyTermsEqualTheEnergiesTimesTheFactorPlusTheOffsets(int bits, boolean views) {
+        HeadTerms t = terms(Formulation.PAPER_V2, bits, CouplingForm.LOW_RANK, null);
+        int size = B * H * N * D;
+        float[] e = random(D, 4, 1);
+        float[] factor = random(B * H, 5, 1);
+        float[] offset = random(B * H * N, 6, 1);
+        float[] cot = random(B * H * N, 7, 1);
+        for (boolean[] mask : new boolean[][] {null, MASK}) {
+            float[][][] got = new float[2][][];
+            for (int fused = 0; fused < 2; fused++) {
+                try (NDManager sub = manager.newSubManager()) {
+                    NDArray[] leaves = new NDArray[4];
+                    for (int i = 0; i < 3; i++) {
+                        float[] x = random(size, 1 + i, 1);
+                        leaves[i] =
+                                views
+                                        ? sub.create(x, new Shape(B, N, H * D))
+                                        : sub.create(x, new Shape(B, H, N, D));
+                    }
+                    leaves[3] = sub.create(e, new Shape(D));
+                    float[] w;
+                    NDArray keys;
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        for (NDArray a : leaves) {
+                            a.setRequiresGradient(true);
+                        }
+                        NDArray[] heads = new NDArray[3];
+                        for (int i = 0; i < 3; i++) {
+                            heads[i] =
+                                    views
+                                            ? leaves[i].reshape(B, N, H, D).transpose(0, 2, 1, 3)
+                                            : leaves[i];
+                        }
+                        HeadTerms.Prepared p =
+                                prepare(t, heads[0], heads[1], heads[2], leaves[3], mask);
+                        if (views && fused == 1) { // as the block hands them over
+                            p.tokenMajor(
+                                    leaves[0].reshape(B, N, H, D),
+                                    leaves[1].reshape(B, N, H, D),
+                                    leaves[2].reshape(B, N, H, D));
+                        }
+                        w = new float[B * H * N];
+                        for (int b = 0; b < B; b++) {
+                            AttentionProblem problem = p.problem(b);
+                            double[] wb = problem.weights(pattern(problem));
+                            for (int i = 0; i < wb.length; i++) {
+                                w[b * wb.length + i] = (float) wb[i];
+                            }
+                        }
+                        float[] hostW = w;
+                        NDArray wArr = sub.create(w, new Shape(B, H, N));
+                        keys =
+                                fused == 1
+                                        ? p.keyTerms(
+                                                () -> {
+                                                    throw new AssertionError("w uploaded");
+                                                },
+                                                hostW,
+                                                factor,
+                                                offset)
+                                        : HeadTerms.keyTerms(p.tokenEnergies(wArr), factor, offset);
+                        assertEquals(new Shape(B, H, 1, N), keys.getShape());
+                        gc.backward(keys.mul(sub.create(cot, new Shape(B, H, 1, N))).sum());
+                    }
+                    got[fused] = new float[5][];
+                    got[fused][0] = keys.toFloatArray();
+                    for (int i = 0; i < 4; i++) {
+                        got[fused][1 + i] = leaves[i].getGradient().toFloatArray();
+                    }
+                }
+            }
+            for (int part = 0; part < 5; part++) {
+                for (int i = 0; i < got[0][part].length; i++) {
+                    float want = got[0][part][i];
+                    assertEquals(
+                            want,
+                            got[1][part][i],
+                            1e-5 * (1 + Math.abs(want)),
+                            "part " + part + " entry " + i + " mask=" + (mask != null));
+                }
+            }
+        }
+    }
+
     static void check(
             Formulation f,
             HeadTerms t,
@@ -410,7 +503,7 @@ class QamaGradientTest {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray tokLeaf = arr(tokValues, B, H, N);
             tokLeaf.setRequiresGradient(true);
-            NDArray mixed = block.mixValues(ps, false, in, wArr, tokLeaf, arr(v, B, H, N, D), null);
+            NDArray mixed = block.mixValues(ps, false, in, w, tokLeaf, arr(v, B, H, N, D), null);
             gc.backward(mixed.mul(arr(cot, B, H, N, D)).sum());
             g = tokLeaf.getGradient().toFloatArray();
         }
@@ -431,7 +524,7 @@ class QamaGradientTest {
             }
             p = prepare(t, qa, ka, va, ea, in.flatMask());
             NDArray tok = p.tokenEnergies(wArr);
-            NDArray mixed = block.mixValues(ps, false, in, wArr, tok, va, null);
+            NDArray mixed = block.mixValues(ps, false, in, w, tok, va, null);
             churnDirectMemory();
             gc.backward(mixed.mul(arr(cot, B, H, N, D)).sum());
             gq = qa.getGradient().toFloatArray();

@@ -1,0 +1,152 @@
+package dev.qama.djl;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.transformer.ScaledDotProductAttentionBlock;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.qama.core.spi.AnnealerBackend;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Not a test: an A/B of the QAMA block's cost outside the solver in one JVM. The classes of {@code
+ * dev.qama.djl} compiled from another checkout ({@code -Dqama.probe.base=DIR}, that checkout's
+ * qama-djl/target/classes) are loaded child-first next to this build's; DJL, qama-core and the
+ * fixed-state backend of {@link OverheadProbe} are shared. The two blocks (paper-v2, SELECTED_KEYS,
+ * selection warm-up 0 so that every pass builds the energy terms) and DJL's block take turns pass
+ * by pass, so that the load of the machine falls on all of them alike; the calling thread's CPU
+ * time of a forward pass and of a forward + backward pass are printed, medians and best. Run with
+ * {@code -Dqama.probe=true -Dtest=BlockAbProbe -Dqama.probe.base=DIR}; {@code
+ * -Dqama.probe.config=BxNxExH}, {@code -Dqama.probe.reps=R} (default 200).
+ */
+@EnabledIfSystemProperty(named = "qama.probe.base", matches = ".+")
+class BlockAbProbe {
+
+    /** Loads {@code dev.qama.djl.*} from the other checkout first, everything else from ours. */
+    static final class ChildFirst extends URLClassLoader {
+        ChildFirst(URL url, ClassLoader parent) {
+            super(new URL[] {url}, parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null && name.startsWith("dev.qama.djl.") && !name.contains("Probe")) {
+                    try {
+                        c = findClass(name);
+                    } catch (ClassNotFoundException e) {
+                        c = null;
+                    }
+                }
+                if (c == null) {
+                    return super.loadClass(name, resolve);
+                }
+                if (resolve) {
+                    resolveClass(c);
+                }
+                return c;
+            }
+        }
+    }
+
+    static Block qama(ClassLoader loader, AnnealerBackend backend, int e, int h) throws Exception {
+        Class<?> block = Class.forName("dev.qama.djl.QamaAttentionBlock", true, loader);
+        Object b = block.getMethod("builder").invoke(null);
+        Class<?> bc = b.getClass();
+        bc.getMethod("setEmbeddingSize", int.class).invoke(b, e);
+        bc.getMethod("setHeadCount", int.class).invoke(b, h);
+        bc.getMethod("optBackend", AnnealerBackend.class).invoke(b, backend);
+        bc.getMethod("optSelectionWarmup", long.class)
+                .invoke(b, Long.getLong("qama.probe.warmup", 0));
+        return (Block) bc.getMethod("build").invoke(b);
+    }
+
+    @Test
+    void ab() throws Exception {
+        int[] size = OverheadProbe.SIZE;
+        int batch = size[0];
+        int n = size[1];
+        int e = size[2];
+        int h = size[3];
+        int reps = Integer.getInteger("qama.probe.reps", 200);
+        URL base = Path.of(System.getProperty("qama.probe.base")).toUri().toURL();
+        try (ChildFirst other = new ChildFirst(base, getClass().getClassLoader());
+                NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Block[] blocks = {
+                ScaledDotProductAttentionBlock.builder()
+                        .setEmbeddingSize(e)
+                        .setHeadCount(h)
+                        .build(),
+                qama(other, new OverheadProbe.FixedBackend(), e, h),
+                qama(getClass().getClassLoader(), new OverheadProbe.FixedBackend(), e, h)
+            };
+            String[] names = {"classical", "QAMA base", "QAMA this build"};
+            if (blocks[1].getClass() == blocks[2].getClass()) {
+                throw new IllegalStateException("the base classes were not loaded apart");
+            }
+            Shape in = new Shape(batch, n, e);
+            for (Block b : blocks) {
+                b.initialize(m, DataType.FLOAT32, in);
+            }
+            ParameterStore ps = new ParameterStore(m, false);
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            long[][] fwd = new long[3][reps];
+            long[][] train = new long[3][reps];
+            for (int r = 0; r < reps; r++) {
+                for (int i = 0; i < 3; i++) {
+                    int which = (r + i) % 3; // rotate the order
+                    try (NDManager sub = m.newSubManager()) {
+                        NDArray x = sub.randomNormal(in);
+                        long c0 = mx.getCurrentThreadCpuTime();
+                        blocks[which].forward(ps, new NDList(x), false).head().toFloatArray();
+                        long c1 = mx.getCurrentThreadCpuTime();
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray out = blocks[which].forward(ps, new NDList(x), true).head();
+                            gc.backward(out.sum());
+                        }
+                        long c2 = mx.getCurrentThreadCpuTime();
+                        fwd[which][r] = c1 - c0;
+                        train[which][r] = c2 - c1;
+                    }
+                }
+            }
+            for (int i = 0; i < 3; i++) {
+                System.out.printf(
+                        "probe ab %-16s forward cpu median %6.2f ms (best %6.2f), forward +"
+                                + " backward median %6.2f ms (best %6.2f) (last %d of %d passes,"
+                                + " B=%d N=%d E=%d H=%d)%n",
+                        names[i],
+                        median(fwd[i], reps) / 1e6,
+                        Arrays.stream(fwd[i]).min().getAsLong() / 1e6,
+                        median(train[i], reps) / 1e6,
+                        Arrays.stream(train[i]).min().getAsLong() / 1e6,
+                        reps - reps / 4,
+                        reps,
+                        batch,
+                        n,
+                        e,
+                        h);
+            }
+        }
+    }
+
+    /** The median of the last three quarters (the first quarter warms up). */
+    static double median(long[] v, int reps) {
+        long[] s = Arrays.copyOfRange(v, reps / 4, reps);
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
+    }
+}

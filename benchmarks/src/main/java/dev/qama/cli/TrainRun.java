@@ -238,13 +238,15 @@ final class TrainRun {
                                     ? null
                                     : r.model().getFileName().toString());
         }
-        j.put("train_size", (long) data.train.count());
+        // the caps asked for (null = all): runs of one setting share them, while the split sizes
+        // of a data set split by groups (sotu-party: by address) vary with the seed
+        j.put("max_train", opts.maxTrain).put("train_size", (long) data.train.count());
         if (data.validation()) {
             j.put("validation_accuracy", r == null ? null : r.testAccuracy())
                     .put("validation_size", (long) data.test.count())
                     .put("test_size", (Integer) null); // the test split is not used
         } else {
-            j.put("test_size", (long) data.test.count());
+            j.put("max_test", opts.maxTest).put("test_size", (long) data.test.count());
         }
         j.put("batch_size", (long) ts.batchSize())
                 .put("lr", Double.parseDouble(Float.toString(ts.learningRate())))

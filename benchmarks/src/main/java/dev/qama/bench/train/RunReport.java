@@ -55,6 +55,12 @@ public final class RunReport {
             return v == null ? "?" : v.toString();
         }
 
+        /** The value of {@code key} as a count, 0 when absent. */
+        private long sum(String key) {
+            Object v = result.get(key);
+            return v instanceof Number n ? n.longValue() : 0;
+        }
+
         double number(String key) {
             Object v = result.get(key);
             return v instanceof Number n ? n.doubleValue() : Double.NaN;
@@ -71,11 +77,13 @@ public final class RunReport {
                             "planned_epochs",
                             "batch_size",
                             "lr",
-                            "train_size",
-                            "test_size",
-                            "validation_size")) {
-                k.add(result.get(f));
+                            "max_train",
+                            "max_test")) {
+                k.add(number(f)); // NaN when absent (older files), equal to itself in a key
             }
+            // the examples used in all (not the split sizes, which vary with the seed where a
+            // data set is split by groups, e.g. sotu-party by address)
+            k.add(sum("train_size") + sum("test_size") + sum("validation_size"));
             k.add(validation()); // results written before held_out existed are test runs
             return k;
         }
@@ -90,8 +98,8 @@ public final class RunReport {
     public record Group(String label, List<Run> runs) {
         /**
          * What runs must share to be compared seed by seed with this group's: the configuration
-         * without the attention label (data set, epochs, batch size, learning rate, split sizes,
-         * held-out kind).
+         * without the attention label (data set, epochs, batch size, learning rate, the caps asked
+         * for and the number of examples used, held-out kind).
          */
         List<Object> setting() {
             List<Object> k = runs.get(0).key();

@@ -6,6 +6,7 @@ import dev.qama.bench.train.Plots;
 import dev.qama.bench.train.RunReport;
 import dev.qama.bench.train.TrainSpec;
 import dev.qama.bench.train.Training;
+import dev.qama.djl.QamaAttentionBlock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -204,19 +206,19 @@ final class TrainRun {
                     // infer` rebuilds the same mix after a change of the defaults
                     .put(
                             "unselected_penalty",
-                            ts.qubo().unselectedPenalty() != null
-                                    ? ts.qubo().unselectedPenalty()
-                                    : dev.qama.djl.QamaAttentionBlock.DEFAULT_UNSELECTED_PENALTY)
+                            Objects.requireNonNullElse(
+                                    ts.qubo().unselectedPenalty(),
+                                    QamaAttentionBlock.DEFAULT_UNSELECTED_PENALTY))
                     .put(
                             "energy_scale",
-                            ts.qubo().energyScale() != null
-                                    ? ts.qubo().energyScale()
-                                    : dev.qama.djl.QamaAttentionBlock.DEFAULT_ENERGY_SCALE)
+                            Objects.requireNonNullElse(
+                                    ts.qubo().energyScale(),
+                                    QamaAttentionBlock.DEFAULT_ENERGY_SCALE))
                     .put(
                             "selection_warmup",
-                            ts.qubo().selectionWarmup() != null
-                                    ? ts.qubo().selectionWarmup()
-                                    : dev.qama.djl.QamaAttentionBlock.DEFAULT_SELECTION_WARMUP)
+                            Objects.requireNonNullElse(
+                                    ts.qubo().selectionWarmup(),
+                                    QamaAttentionBlock.DEFAULT_SELECTION_WARMUP))
                     .put(
                             "solver",
                             r != null

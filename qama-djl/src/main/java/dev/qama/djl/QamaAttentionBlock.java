@@ -114,9 +114,9 @@ public final class QamaAttentionBlock extends AbstractBlock {
      * The default of {@link Builder#optUnselectedPenalty}: a key the annealer left out stays in the
      * softmax with its logit lowered by 1 (weight × e^−1 ≈ 0.37), reached gradually over the
      * selection warm-up ({@link #DEFAULT_SELECTION_WARMUP}). Chosen on validation splits (digits,
-     * 10 seeds; full Fashion-MNIST, 2 seeds; docs/results.md, "β = 1 over 300 passes, the new
+     * 10 seeds; full Fashion-MNIST, 2 seeds; docs/results.md, "β = 1 over 300 passes: the new
      * default"): level with classical attention at every checkpoint, and random selections in place
-     * of the annealer's end clearly below it (on the digits and MNIST test splits by 3.5 and 2.4
+     * of the annealer's end clearly below it (on the digits and MNIST test splits by 3.6 and 2.4
      * points). The previous default, β = 0.5 over 150 passes, kept parity too, but at full size the
      * model learned to live with any selection (random selections ended level with it). Dropping
      * left-out keys outright (∞, the first releases) learned 5 points more slowly.
@@ -140,6 +140,18 @@ public final class QamaAttentionBlock extends AbstractBlock {
      * clearly below the annealer's.
      */
     public static final long DEFAULT_SELECTION_WARMUP = 300;
+
+    /** {@code make}'s array, made on the first call only (the same array on every call). */
+    private static java.util.function.Supplier<NDArray> once(
+            java.util.function.Supplier<NDArray> make) {
+        NDArray[] made = new NDArray[1];
+        return () -> {
+            if (made[0] == null) {
+                made[0] = make.get();
+            }
+            return made[0];
+        };
+    }
 
     /**
      * The QUBO formulation of the heads. Each constant delegates to its formulation's one
@@ -797,22 +809,9 @@ public final class QamaAttentionBlock extends AbstractBlock {
         float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0);
         // w as a constant NDArray and the per-token energies (B, H, N), built when the output mode
         // first asks for them (SELECTED_KEYS and VALUES take their constants from the host w)
-        NDArray[] wArr = new NDArray[1];
         java.util.function.Supplier<NDArray> device =
-                () -> {
-                    if (wArr[0] == null) {
-                        wArr[0] = manager.create(w, new Shape(B, H, N)); // constant: no gradient
-                    }
-                    return wArr[0];
-                };
-        NDArray[] tok = new NDArray[1];
-        java.util.function.Supplier<NDArray> energies =
-                () -> {
-                    if (tok[0] == null) {
-                        tok[0] = p.tokenEnergies(device.get());
-                    }
-                    return tok[0];
-                };
+                once(() -> manager.create(w, new Shape(B, H, N))); // constant: no gradient
+        java.util.function.Supplier<NDArray> energies = once(() -> p.tokenEnergies(device.get()));
         NDArray heads = // (B, H, N, d)
                 headOutput.heads(
                         ps,

@@ -250,32 +250,35 @@ public final class SimulatedBifurcation {
             sys = sys.withReplicas(reps); // shares the coupling data built above
         }
         int n = sys.size();
-        int len = n * reps;
-        float[] x = new float[len];
-        float[] y = new float[len];
-        float[] g = new float[len];
-        float[] s = new float[len];
-        double[] e = new double[reps];
-        int[] free = sys.freeSpins();
-        int[] runs = sys.freeRuns();
-        SplittableRandom rng = new SplittableRandom(seed);
-        float amp = (float) config.initAmplitude();
+        float[] scratch = new float[n * reps];
+        float[] scratch2 = new float[n * reps];
         // coupling scale ξ0
         float xi = (float) (config.xi0() > 0 ? config.xi0() : scale * autoXi0(sys));
-        float a0 = (float) config.a0();
-        float dt = (float) stableDt(problem, sys, xi, x, g);
-        boolean resolved = config.variant().resolve(problem) == Variant.DISCRETE;
-        boolean discrete = resolved;
-        boolean vector = Updates.useVector(mode);
+        float dt = (float) stableDt(problem, sys, xi, scratch, scratch2);
         int steps =
                 config.steps() > 0
                         ? config.steps()
                         : (int) Math.round(config.stepsFor(problem) * Math.pow(scale, 1.2));
-        int interval = config.evalIntervalFor(problem);
-        int patience = config.patience();
-        SbStepper stepper = sys.sbStepper();
-        ReplicaTracker tracker = new ReplicaTracker(n, reps);
-        float[] warm = initial == null ? null : tracker.warmStart(sys, initial, s, g, e);
+        Dynamics dyn =
+                new Dynamics(
+                        sys,
+                        reps,
+                        scratch,
+                        scratch2,
+                        (float) config.a0(),
+                        xi,
+                        dt,
+                        steps,
+                        config.evalIntervalFor(problem),
+                        config.patience(),
+                        Updates.useVector(mode));
+        ReplicaTracker tracker = dyn.tracker;
+        float[] warm =
+                initial == null ? null : tracker.warmStart(sys, initial, dyn.s, dyn.g, dyn.e);
+        SplittableRandom rng = new SplittableRandom(seed);
+        float amp = (float) config.initAmplitude();
+        boolean resolved = config.variant().resolve(problem) == Variant.DISCRETE;
+        boolean discrete = resolved;
         SolveStatus status = SolveStatus.COMPLETED;
         boolean anytime = config.anytime(stop);
         int planned = config.runsPlanned();
@@ -283,54 +286,183 @@ public final class SimulatedBifurcation {
             if (run > 0 && stop.shouldStop()) {
                 break;
             }
-            status = SolveStatus.COMPLETED;
             if (anytime && run >= planned && config.variant() == Variant.AUTO) {
                 // anytime runs beyond the planned ones alternate the two variants: a portfolio
                 // (on generated sparse graphs dSB cut more, on dense random ones bSB as much)
                 discrete = ((run - planned) % 2 == 0) != resolved;
             }
+            dyn.start(rng, amp, run == 0 ? warm : null);
+            status = dyn.run(discrete, stop);
+            if (status == SolveStatus.TIME_LIMIT || status == SolveStatus.INTERRUPTED) {
+                break;
+            }
+            if (anytime && config.polishRounds() > 0) {
+                // polish every completed run while there is time: after the deadline the final
+                // polish below would be skipped, and the first run alone then returns what a
+                // solve without a limit returns
+                dyn.polish(config.polishRounds(), stop);
+            }
+        }
+        SolveStatus reason = stop.reason();
+        if (reason != null) {
+            status = status.worst(reason);
+        }
+        if (!anytime && config.polishRounds() > 0) {
+            dyn.polish(config.polishRounds(), stop);
+        }
+        return SolveResult.of(problem, tracker.states(sys, reads), status, seed);
+    }
+
+    /**
+     * The SB dynamics of one solve: the amplitudes x, momenta y and workspaces (n×R, row-major),
+     * the schedule, and the tracker of the best read-outs.
+     *
+     * <p>Why a class of its own: the step loops are the code the JIT must compile well, and they
+     * live here in small methods (one per step engine), apart from the set-up and result code of
+     * {@link #solve}. Compiled inside one large solve method (1 228 bytes of bytecode, 6 kB more
+     * inlined), every compilation of the loop (on-stack replacement, then the normal one, then a
+     * recompilation whenever a profile of the set-up or read-out code changed) also recompiled all
+     * of that code: four C2 compilations of 1.6–2.7 s each in one {@code qama train} run.
+     */
+    private static final class Dynamics {
+        final SpinSystem sys;
+        final SbStepper stepper; // null: the generic gradient + update path
+        final ReplicaTracker tracker;
+        final float[] x;
+        final float[] y;
+        final float[] g;
+        final float[] s;
+        final double[] e;
+        final int[] free;
+        final int[] runs;
+        final int reps;
+        final int len;
+        final float a0;
+        final float xi;
+        final float dt;
+        final int steps;
+        final int interval;
+        final int patience;
+        final boolean vector;
+
+        /**
+         * @param x n×R workspace that becomes the amplitudes
+         * @param g n×R workspace that becomes the gradient
+         */
+        Dynamics(
+                SpinSystem sys,
+                int reps,
+                float[] x,
+                float[] g,
+                float a0,
+                float xi,
+                float dt,
+                int steps,
+                int interval,
+                int patience,
+                boolean vector) {
+            this.sys = sys;
+            this.stepper = sys.sbStepper();
+            this.reps = reps;
+            this.len = sys.size() * reps;
+            this.tracker = new ReplicaTracker(sys.size(), reps);
+            this.x = x;
+            this.y = new float[len];
+            this.g = g;
+            this.s = new float[len];
+            this.e = new double[reps];
+            this.free = sys.freeSpins();
+            this.runs = sys.freeRuns();
+            this.a0 = a0;
+            this.xi = xi;
+            this.dt = dt;
+            this.steps = steps;
+            this.interval = interval;
+            this.patience = patience;
+            this.vector = vector;
+        }
+
+        /**
+         * Random initial amplitudes and momenta in [−amp, amp] for the free spins (fixed ones at x
+         * = −1, y = 0); with {@code warm}, read 0 starts along it.
+         */
+        void start(SplittableRandom rng, float amp, float[] warm) {
+            int r = reps;
             java.util.Arrays.fill(x, -1f);
             java.util.Arrays.fill(y, 0f);
             for (int v : free) {
-                int o = v * reps;
-                for (int c = 0; c < reps; c++) {
+                int o = v * r;
+                for (int c = 0; c < r; c++) {
                     x[o + c] = (float) ((2 * rng.nextDouble() - 1) * amp);
                     y[o + c] = (float) ((2 * rng.nextDouble() - 1) * amp);
                 }
-                if (warm != null && run == 0) {
+                if (warm != null) {
                     x[o] = warm[v] * amp;
                 }
             }
             if (stepper != null) {
                 stepper.load(x, y);
             }
+        }
+
+        /**
+         * One run of the pump schedule from the amplitudes of {@link #start}, then the read-out of
+         * the final signs; returns COMPLETED, CONVERGED (early stop) or the stop's reason.
+         */
+        SolveStatus run(boolean discrete, StopCondition stop) {
+            SolveStatus status;
+            if (stepper != null) {
+                status = fusedSteps(discrete, stop);
+                stepper.store(x, y);
+            } else {
+                status = genericSteps(discrete, stop);
+            }
+            Updates.sign(vector, x, s, len);
+            sys.gradient(s, g);
+            sys.energies(s, g, e);
+            tracker.update(s, e);
+            return status;
+        }
+
+        /** The step loop with the system's fused step engine. */
+        private SolveStatus fusedSteps(boolean discrete, StopCondition stop) {
             for (int step = 0; step < steps; step++) {
                 SolveStatus reason = stop.reason();
                 if (reason != null) {
-                    status = reason;
-                    break;
+                    return reason;
                 }
                 boolean eval = step % interval == 0;
-                if (stepper != null) {
-                    // fused: read-out (if eval) at the signs before the step, then the step (in
-                    // the same pass, so an early stop below comes after that step; the final
-                    // read-out then sees its result)
-                    float pump = a0 * (step + 1) / steps;
-                    stepper.step(discrete, eval, a0 - pump, xi, dt, a0, e);
-                    if (eval) {
-                        // the state is only read where some replica improved (update reads s
-                        // only for those replicas)
-                        if (tracker.improves(e)) {
-                            stepper.readOut(s);
-                        }
-                        tracker.update(s, e);
-                        if (converged(tracker, patience, step, steps)) {
-                            status = SolveStatus.CONVERGED;
-                            break;
-                        }
-                    }
-                    continue;
+                // fused: read-out (if eval) at the signs before the step, then the step (in the
+                // same pass, so an early stop below comes after that step; the final read-out
+                // then sees its result)
+                float pump = a0 * (step + 1) / steps;
+                stepper.step(discrete, eval, a0 - pump, xi, dt, a0, e);
+                if (eval && fusedReadOut(step)) {
+                    return SolveStatus.CONVERGED;
                 }
+            }
+            return SolveStatus.COMPLETED;
+        }
+
+        /** Records the read-out of a fused step; true if the run has converged. */
+        private boolean fusedReadOut(int step) {
+            // the state is only read where some replica improved (update reads s only for those
+            // replicas)
+            if (tracker.improves(e)) {
+                stepper.readOut(s);
+            }
+            tracker.update(s, e);
+            return converged(tracker, patience, step, steps);
+        }
+
+        /** The step loop with {@link SpinSystem#gradient} and {@link Updates#ballistic}. */
+        private SolveStatus genericSteps(boolean discrete, StopCondition stop) {
+            for (int step = 0; step < steps; step++) {
+                SolveStatus reason = stop.reason();
+                if (reason != null) {
+                    return reason;
+                }
+                boolean eval = step % interval == 0;
                 if (discrete || eval) {
                     Updates.sign(vector, x, s, len);
                     sys.gradient(s, g);
@@ -338,8 +470,7 @@ public final class SimulatedBifurcation {
                         sys.energies(s, g, e);
                         tracker.update(s, e);
                         if (converged(tracker, patience, step, steps)) {
-                            status = SolveStatus.CONVERGED;
-                            break;
+                            return SolveStatus.CONVERGED;
                         }
                     }
                 }
@@ -353,33 +484,14 @@ public final class SimulatedBifurcation {
                             vector, x, y, g, runs[k] * reps, runs[k + 1] * reps, damp, xi, dt, a0);
                 }
             }
-            if (stepper != null) {
-                stepper.store(x, y);
-            }
-            Updates.sign(vector, x, s, len);
-            sys.gradient(s, g);
-            sys.energies(s, g, e);
-            tracker.update(s, e);
-            if (status == SolveStatus.TIME_LIMIT || status == SolveStatus.INTERRUPTED) {
-                break;
-            }
-            if (anytime && config.polishRounds() > 0) {
-                // polish every completed run while there is time: after the deadline the final
-                // polish below would be skipped, and the first run alone then returns what a
-                // solve without a limit returns
-                tracker.loadBest(s);
-                tracker.descend(sys, s, g, e, config.polishRounds(), stop);
-            }
+            return SolveStatus.COMPLETED;
         }
-        SolveStatus reason = stop.reason();
-        if (reason != null) {
-            status = status.worst(reason);
-        }
-        if (!anytime && config.polishRounds() > 0) {
+
+        /** The greedy descent of each replica's best state (see {@link ReplicaTracker#descend}). */
+        void polish(int rounds, StopCondition stop) {
             tracker.loadBest(s);
-            tracker.descend(sys, s, g, e, config.polishRounds(), stop);
+            tracker.descend(sys, s, g, e, rounds, stop);
         }
-        return SolveResult.of(problem, tracker.states(sys, reads), status, seed);
     }
 
     /**

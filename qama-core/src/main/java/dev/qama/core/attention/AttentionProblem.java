@@ -481,8 +481,8 @@ public final class AttentionProblem implements Problem {
 
         /** Sets the diagonal D_t (length N, finite; copied) of head t. */
         public Builder diagonal(int head, float[] d) {
-            Checks.length(d.length, tokens, "diagonal of head " + head);
-            Checks.allFinite(d, "diagonal of head " + head);
+            Checks.length(d.length, tokens, () -> "diagonal of head " + head);
+            Checks.allFinite(d, () -> "diagonal of head " + head);
             diagonal[head(head)] = d.clone();
             return this;
         }
@@ -492,8 +492,8 @@ public final class AttentionProblem implements Problem {
             if (h == null) {
                 throw new IllegalArgumentException("linear terms of head " + head + " are null");
             }
-            Checks.length(h.length, tokens, "linear terms of head " + head);
-            Checks.allFinite(h, "linear terms of head " + head);
+            Checks.length(h.length, tokens, () -> "linear terms of head " + head);
+            Checks.allFinite(h, () -> "linear terms of head " + head);
             linear[head(head)] = h.clone();
             return this;
         }

@@ -79,7 +79,7 @@ public final class BinaryQuadraticModel implements Problem {
         if (q == null) {
             throw new IllegalArgumentException("QUBO matrix is null");
         }
-        Checks.length(q.length, (long) n * n, "QUBO matrix (n = " + n + ")");
+        Checks.length(q.length, (long) n * n, () -> "QUBO matrix (n = " + n + ")");
         Checks.allFinite(q, "QUBO matrix");
         float[] h = new float[n];
         float[] j = new float[n * n];

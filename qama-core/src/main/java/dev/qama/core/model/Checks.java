@@ -1,6 +1,15 @@
 package dev.qama.core.model;
 
-/** Argument checks shared by the models: every message names the value and where it came from. */
+import java.util.function.Supplier;
+
+/**
+ * Argument checks shared by the models: every message names the value and where it came from.
+ *
+ * <p>Where the name is composed ("linear terms of head " + t), pass it as a {@link Supplier}: the
+ * text is then only made when the check fails. A composed String argument is built on every call,
+ * and the JIT compiles the string concatenation into every hot caller (in {@code qama train} with
+ * QAMA attention, most of the C2 compilation of the per-problem formulation code).
+ */
 public final class Checks {
     private Checks() {}
 
@@ -10,6 +19,27 @@ public final class Checks {
             throw new IllegalArgumentException(what + " must be finite, got " + value);
         }
         return value;
+    }
+
+    /** {@link #finite(double, String)} with the name made only on failure. */
+    public static double finite(double value, Supplier<String> what) {
+        if (!Double.isFinite(value)) {
+            finite(value, what.get());
+        }
+        return value;
+    }
+
+    /** {@link #allFinite(float[], String)} with the name made only on failure. */
+    public static float[] allFinite(float[] values, Supplier<String> what) {
+        if (values == null) {
+            return allFinite(values, what.get());
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                return allFinite(values, what.get());
+            }
+        }
+        return values;
     }
 
     /** Requires every entry of {@code values} to be finite. */
@@ -47,6 +77,13 @@ public final class Checks {
         if (actual != expected) {
             throw new IllegalArgumentException(
                     what + " has length " + actual + " but " + expected + " was expected");
+        }
+    }
+
+    /** {@link #length(int, long, String)} with the name made only on failure. */
+    public static void length(int actual, long expected, Supplier<String> what) {
+        if (actual != expected) {
+            length(actual, expected, what.get());
         }
     }
 }

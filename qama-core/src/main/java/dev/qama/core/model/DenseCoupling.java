@@ -31,7 +31,7 @@ public final class DenseCoupling implements Coupling {
         if (matrix == null) {
             throw new IllegalArgumentException("coupling matrix is null");
         }
-        Checks.length(matrix.length, (long) n * n, "coupling matrix (n = " + n + ")");
+        Checks.length(matrix.length, (long) n * n, () -> "coupling matrix (n = " + n + ")");
         float max = 0;
         for (int k = 0; k < matrix.length; k++) {
             float v = matrix[k];
@@ -89,7 +89,7 @@ public final class DenseCoupling implements Coupling {
         if (matrix == null) {
             throw new IllegalArgumentException("coupling matrix is null");
         }
-        Checks.length(matrix.length, (long) n * n, "coupling matrix (n = " + n + ")");
+        Checks.length(matrix.length, (long) n * n, () -> "coupling matrix (n = " + n + ")");
         Checks.allFinite(matrix, "coupling matrix");
         float[] copy = new float[n * n];
         for (int i = 0; i < n; i++) {

@@ -77,8 +77,8 @@ public final class LowRankCoupling implements Coupling {
         if (a == null || b == null) {
             throw new IllegalArgumentException("low-rank factors must not be null");
         }
-        Checks.length(a.length, (long) n * r, "factor A (n = " + n + ", r = " + r + ")");
-        Checks.length(b.length, (long) n * r, "factor B (n = " + n + ", r = " + r + ")");
+        Checks.length(a.length, (long) n * r, () -> "factor A (n = " + n + ", r = " + r + ")");
+        Checks.length(b.length, (long) n * r, () -> "factor B (n = " + n + ", r = " + r + ")");
     }
 
     /** The rank r (columns of the factors). */

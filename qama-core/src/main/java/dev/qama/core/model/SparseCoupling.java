@@ -221,7 +221,7 @@ public final class SparseCoupling implements Coupling {
                 throw new IllegalArgumentException(
                         "pair (" + i + ", " + i + ") is a diagonal entry; couplings need i != j");
             }
-            Checks.finite(value, "coupling of pair (" + i + ", " + j + ")");
+            Checks.finite(value, () -> "coupling of pair (" + i + ", " + j + ")");
             if (count == is.length) {
                 is = Arrays.copyOf(is, count * 2);
                 js = Arrays.copyOf(js, count * 2);

@@ -83,9 +83,7 @@ public abstract class AbstractBatchBackend implements AnnealerBackend {
     public final BatchResult solve(SolveRequest request) {
         long t0 = System.nanoTime();
         List<Problem> problems = request.problems();
-        for (int k = 0; k < problems.size(); k++) {
-            checkCapable(problems.get(k), k);
-        }
+        checkAllCapable(problems);
         StopCondition stop = request.startClock();
         DoubleAdder solveSeconds = new DoubleAdder();
         SolveResult[] out = new SolveResult[problems.size()];
@@ -94,42 +92,59 @@ public abstract class AbstractBatchBackend implements AnnealerBackend {
                 out[k] = timed(request, k, stop, solveSeconds);
             }
         } else {
-            ExecutorService ex = pool();
-            List<Future<SolveResult>> futures = new ArrayList<>(problems.size());
-            for (int k = 0; k < problems.size(); k++) {
-                final int idx = k;
-                futures.add(ex.submit(() -> timed(request, idx, stop, solveSeconds)));
-            }
-            boolean interrupted = false;
-            for (int k = 0; k < futures.size(); k++) {
-                while (true) {
-                    try {
-                        out[k] = futures.get(k).get();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                        stop.forceStop();
-                    } catch (ExecutionException e) {
-                        stop.forceStop();
-                        Throwable c = e.getCause();
-                        if (c instanceof RuntimeException re) {
-                            throw re;
-                        }
-                        if (c instanceof Error err) {
-                            throw err;
-                        }
-                        throw new SolverException("backend '" + name() + "' failed", c);
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            solveInPool(request, stop, solveSeconds, out);
         }
         Map<String, Double> timing = new LinkedHashMap<>();
         timing.put(BatchResult.TOTAL_SECONDS, (System.nanoTime() - t0) * 1e-9);
         timing.put(BatchResult.SOLVE_SECONDS, solveSeconds.sum());
         return new BatchResult(name(), request.seed(), List.of(out), timing);
+    }
+
+    /**
+     * Checks every problem of a batch (in a method of its own: a loop over a large batch gets an
+     * on-stack-replacement compilation, which should not take the whole of {@link #solve} along).
+     */
+    private void checkAllCapable(List<Problem> problems) {
+        for (int k = 0; k < problems.size(); k++) {
+            checkCapable(problems.get(k), k);
+        }
+    }
+
+    /** Solves the problems of {@code request} on the worker pool into {@code out}. */
+    private void solveInPool(
+            SolveRequest request, StopCondition stop, DoubleAdder solveSeconds, SolveResult[] out) {
+        ExecutorService ex = pool();
+        int count = out.length;
+        List<Future<SolveResult>> futures = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            final int idx = k;
+            futures.add(ex.submit(() -> timed(request, idx, stop, solveSeconds)));
+        }
+        boolean interrupted = false;
+        for (int k = 0; k < futures.size(); k++) {
+            while (true) {
+                try {
+                    out[k] = futures.get(k).get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    stop.forceStop();
+                } catch (ExecutionException e) {
+                    stop.forceStop();
+                    Throwable c = e.getCause();
+                    if (c instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (c instanceof Error err) {
+                        throw err;
+                    }
+                    throw new SolverException("backend '" + name() + "' failed", c);
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private SolveResult timed(SolveRequest request, int k, StopCondition stop, DoubleAdder acc) {

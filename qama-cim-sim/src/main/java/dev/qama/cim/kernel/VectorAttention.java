@@ -96,29 +96,7 @@ final class VectorAttention implements SbStepper {
         this.lin = new float[stride];
         this.free = new float[stride];
         for (int t = 0; t < heads; t++) {
-            LowRankCoupling c = (LowRankCoupling) p.coupling(t);
-            float[] fa = c.factorA();
-            float[] fb = c.factorB();
-            double[] rd = c.removedDiagonal();
-            coef[t] = -a * (float) c.scale();
-            int fo = t * tokens * kp;
-            int to = t * k2 * np;
-            float[] d = p.diagonal(t);
-            float[] h = p.linear(t);
-            for (int i = 0; i < tokens; i++) {
-                for (int k = 0; k < rank; k++) {
-                    float av = fa[i * rank + k];
-                    float bv = fb[i * rank + k];
-                    f[fo + i * kp + k] = av;
-                    f[fo + i * kp + rank + k] = bv;
-                    factorsT[to + k * np + i] = av;
-                    factorsT[to + (rank + k) * np + i] = bv;
-                }
-                int m = t * np + i;
-                dw[m] = a * (float) rd[i] - (penalty ? halfRho : 0f);
-                cst[m] = -0.5f * b * h[i] - (d == null ? 0f : 0.5f * a * d[i]);
-                free[m] = p.isMasked(i) ? 0f : 1f;
-            }
+            loadHead(p, t, a, b, factorsT);
         }
         this.pg = new float[2 * np];
         this.v = new float[reps * kp];
@@ -135,6 +113,38 @@ final class VectorAttention implements SbStepper {
         this.wread = new float[reps * stride];
         this.lastRead = ws;
         this.gsc = new float[2 * np];
+    }
+
+    /**
+     * Head t's factors (into f and the transposed factorsT), coefficient, diagonal, constant field
+     * and mask. A method of its own, so that the JIT compiles this loop over the tokens without the
+     * rest of the constructor (with every loop in the constructor, each got an on-stack-replacement
+     * compilation of all of it).
+     */
+    private void loadHead(AttentionProblem p, int t, float a, float b, float[] factorsT) {
+        LowRankCoupling c = (LowRankCoupling) p.coupling(t);
+        float[] fa = c.factorA();
+        float[] fb = c.factorB();
+        double[] rd = c.removedDiagonal();
+        coef[t] = -a * (float) c.scale();
+        int fo = t * tokens * kp;
+        int to = t * k2 * np;
+        float[] d = p.diagonal(t);
+        float[] h = p.linear(t);
+        for (int i = 0; i < tokens; i++) {
+            for (int k = 0; k < rank; k++) {
+                float av = fa[i * rank + k];
+                float bv = fb[i * rank + k];
+                f[fo + i * kp + k] = av;
+                f[fo + i * kp + rank + k] = bv;
+                factorsT[to + k * np + i] = av;
+                factorsT[to + (rank + k) * np + i] = bv;
+            }
+            int m = t * np + i;
+            dw[m] = a * (float) rd[i] - (penalty ? halfRho : 0f);
+            cst[m] = -0.5f * b * h[i] - (d == null ? 0f : 0.5f * a * d[i]);
+            free[m] = p.isMasked(i) ? 0f : 1f;
+        }
     }
 
     /** The engine of {@code src}'s problem for {@code reps} replicas, sharing its coupling data. */

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * {@code -Dqama.probe=true -Dtest=BlockAbProbe -Dqama.probe.base=DIR}; {@code
  * -Dqama.probe.config=BxNxExH}, {@code -Dqama.probe.reps=R} (default 200); {@code
  * -Dqama.probe.backend=NAME} solves with that backend instead of the fixed state (the wall-clock
- * medians, printed too, then include the solve).
+ * medians, printed too, then include the solve; so does the calling thread's CPU, since the calling
+ * thread solves a share of the batch).
  */
 @EnabledIfSystemProperty(named = "qama.probe.base", matches = ".+")
 class BlockAbProbe {

@@ -72,9 +72,14 @@ interface HeadTerms {
             return formulation().build(inputs(), b);
         }
 
-        /** The QUBOs of all batch elements, in order. */
+        /**
+         * The QUBOs of all batch elements, in order: {@link #problem} for each, built in parallel
+         * ({@link Host#forEach}; the formulation's {@code build} reads its inputs only).
+         */
         default List<AttentionProblem> problems() {
-            return formulation().buildAll(inputs());
+            AttentionProblem[] out = new AttentionProblem[inputs().batch()];
+            Host.forEach(out.length, b -> out[b] = problem(b));
+            return java.util.Arrays.asList(out);
         }
 
         /**

@@ -93,25 +93,50 @@ final class Host {
 
         /**
          * Array i, of shape (B, N, H·d) row-major, rearranged into (B, H, N, d): the layout of
-         * {@link AttentionInputs}, in the one host copy the formulation reads.
+         * {@link AttentionInputs}, in the one host copy the formulation reads. The batch elements
+         * are rearranged in parallel ({@link Host#forEach}); each reads its own (N, H·d) rows in
+         * one bulk copy.
          */
         float[] heads(int i, int batch, int tokens, int heads, int dim) {
             float[] out = new float[size[i]];
             int width = heads * dim;
-            float[] row = new float[width]; // one token's H·d values, read in one bulk copy
-            int src = from[i];
-            for (int b = 0; b < batch; b++) {
-                for (int n = 0; n < tokens; n++) {
-                    data.get(src, row, 0, width);
-                    src += width;
-                    int dst = (b * heads * tokens + n) * dim;
-                    for (int t = 0; t < heads; t++) {
-                        System.arraycopy(row, t * dim, out, dst, dim);
-                        dst += tokens * dim;
-                    }
-                }
-            }
+            int element = tokens * width; // one batch element, in either layout
+            forEach(
+                    batch,
+                    b -> {
+                        float[] rows = new float[element]; // (N, H·d) of element b
+                        data.get(from[i] + b * element, rows, 0, element);
+                        int base = b * element;
+                        for (int n = 0; n < tokens; n++) {
+                            int src = n * width;
+                            int dst = base + n * dim;
+                            for (int t = 0; t < heads; t++) {
+                                for (int a = 0; a < dim; a++) {
+                                    out[dst + a] = rows[src + a];
+                                }
+                                src += dim;
+                                dst += tokens * dim;
+                            }
+                        }
+                    });
             return out;
+        }
+    }
+
+    /**
+     * Runs {@code body} for 0 ≤ b &lt; n, on the calling thread and the common fork-join pool when
+     * n &gt; 1: for the host work of a forward pass on independent batch elements (rearranging the
+     * download, building the problems, reading the selections), which would otherwise leave the
+     * second core idle while the engine's one thread waits. Each b must write only its own slots,
+     * so the result does not depend on the threads; an exception of one b is rethrown.
+     */
+    static void forEach(int n, java.util.function.IntConsumer body) {
+        if (n <= 1) {
+            for (int b = 0; b < n; b++) {
+                body.accept(b);
+            }
+        } else {
+            java.util.stream.IntStream.range(0, n).parallel().forEach(body);
         }
     }
 

@@ -867,19 +867,21 @@ public final class QamaAttentionBlock extends AbstractBlock {
                             + " problems");
         }
         float[] w = new float[batch * headCount * tokens];
-        for (int b = 0; b < batch; b++) {
-            AttentionProblem problem = problems.get(b);
-            SolveResult r = result.get(b);
-            int used = averageReads ? r.size() : 1; // reads come best first
-            for (int read = 0; read < used; read++) {
-                byte[] x = r.state(read);
-                problem.checkState(x); // a backend that selects a masked token is a bug
-                double[] wb = problem.weights(x);
-                for (int k = 0; k < wb.length; k++) {
-                    w[b * wb.length + k] += (float) (wb[k] / used);
-                }
-            }
-        }
+        Host.forEach( // each element writes its own (H, N) slice of w
+                batch,
+                b -> {
+                    AttentionProblem problem = problems.get(b);
+                    SolveResult r = result.get(b);
+                    int used = averageReads ? r.size() : 1; // reads come best first
+                    for (int read = 0; read < used; read++) {
+                        byte[] x = r.state(read);
+                        problem.checkState(x); // a backend that selects a masked token is a bug
+                        double[] wb = problem.weights(x);
+                        for (int k = 0; k < wb.length; k++) {
+                            w[b * wb.length + k] += (float) (wb[k] / used);
+                        }
+                    }
+                });
         return w;
     }
 

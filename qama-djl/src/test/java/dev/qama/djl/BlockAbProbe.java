@@ -29,7 +29,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * by pass, so that the load of the machine falls on all of them alike; the calling thread's CPU
  * time of a forward pass and of a forward + backward pass are printed, medians and best. Run with
  * {@code -Dqama.probe=true -Dtest=BlockAbProbe -Dqama.probe.base=DIR}; {@code
- * -Dqama.probe.config=BxNxExH}, {@code -Dqama.probe.reps=R} (default 200).
+ * -Dqama.probe.config=BxNxExH}, {@code -Dqama.probe.reps=R} (default 200); {@code
+ * -Dqama.probe.backend=NAME} solves with that backend instead of the fixed state (the wall-clock
+ * medians, printed too, then include the solve; so does the calling thread's CPU, since the calling
+ * thread solves a share of the batch).
  */
 @EnabledIfSystemProperty(named = "qama.probe.base", matches = ".+")
 class BlockAbProbe {
@@ -90,8 +93,8 @@ class BlockAbProbe {
                         .setEmbeddingSize(e)
                         .setHeadCount(h)
                         .build(),
-                qama(other, new OverheadProbe.FixedBackend(), e, h),
-                qama(getClass().getClassLoader(), new OverheadProbe.FixedBackend(), e, h)
+                qama(other, OverheadProbe.backend(), e, h),
+                qama(getClass().getClassLoader(), OverheadProbe.backend(), e, h)
             };
             String[] names = {"classical", "QAMA base", "QAMA this build"};
             if (blocks[1].getClass() == blocks[2].getClass()) {
@@ -105,19 +108,25 @@ class BlockAbProbe {
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             long[][] fwd = new long[3][reps];
             long[][] train = new long[3][reps];
+            long[][] fwdWall = new long[3][reps];
+            long[][] trainWall = new long[3][reps];
             for (int r = 0; r < reps; r++) {
                 for (int i = 0; i < 3; i++) {
                     int which = (r + i) % 3; // rotate the order
                     try (NDManager sub = m.newSubManager()) {
                         NDArray x = sub.randomNormal(in);
+                        long w0 = System.nanoTime();
                         long c0 = mx.getCurrentThreadCpuTime();
                         blocks[which].forward(ps, new NDList(x), false).head().toFloatArray();
                         long c1 = mx.getCurrentThreadCpuTime();
+                        long w1 = System.nanoTime();
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             NDArray out = blocks[which].forward(ps, new NDList(x), true).head();
                             gc.backward(out.sum());
                         }
                         long c2 = mx.getCurrentThreadCpuTime();
+                        fwdWall[which][r] = w1 - w0;
+                        trainWall[which][r] = System.nanoTime() - w1;
                         fwd[which][r] = c1 - c0;
                         train[which][r] = c2 - c1;
                     }
@@ -139,6 +148,10 @@ class BlockAbProbe {
                         n,
                         e,
                         h);
+                System.out.printf(
+                        "probe ab %-16s forward wall median %6.2f ms, forward + backward wall"
+                                + " median %6.2f ms%n",
+                        names[i], median(fwdWall[i], reps) / 1e6, median(trainWall[i], reps) / 1e6);
             }
         }
     }

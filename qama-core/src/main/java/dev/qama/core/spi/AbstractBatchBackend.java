@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * A base for local backends that solve the problems of a batch independently: it validates the
- * batch, spreads the problems over a pool of {@code threads} worker threads, gives problem k the
- * seed {@code request.problemSeed(k)} (so results do not depend on the thread count), honours the
- * caller's interrupt and collects timings.
+ * batch, spreads the problems over {@code threads} threads (the calling thread and a pool of {@code
+ * threads − 1} workers, which take the problems in index order), gives problem k the seed {@code
+ * request.problemSeed(k)} (so results do not depend on the thread count), honours the caller's
+ * interrupt and collects timings.
  *
  * <p>Subclasses implement {@link #solveProblem}, which must be thread-safe (no per-call state in
  * fields).
@@ -29,7 +30,8 @@ public abstract class AbstractBatchBackend implements AnnealerBackend {
     private ExecutorService pool;
 
     /**
-     * @param threads worker threads, ≥ 1 (problems of one batch run in parallel)
+     * @param threads threads that solve one batch's problems in parallel, ≥ 1: the calling thread
+     *     and {@code threads − 1} pool workers
      */
     protected AbstractBatchBackend(int threads) {
         if (threads < 1) {
@@ -43,7 +45,7 @@ public abstract class AbstractBatchBackend implements AnnealerBackend {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    /** The worker thread count. */
+    /** The number of threads that solve a batch (the calling thread included). */
     public int threads() {
         return threads;
     }
@@ -110,21 +112,62 @@ public abstract class AbstractBatchBackend implements AnnealerBackend {
         }
     }
 
-    /** Solves the problems of {@code request} on the worker pool into {@code out}. */
+    /**
+     * Solves the problems of {@code request} on the calling thread and the pool into {@code out}.
+     */
     private void solveInPool(
             SolveRequest request, StopCondition stop, DoubleAdder solveSeconds, SolveResult[] out) {
+        // threads − 1 pool workers and the calling thread take the problems in index order
+        // from one counter: one hand-over per worker and batch instead of one per problem,
+        // and the caller works instead of waking up for each problem's result
+        AtomicInteger next = new AtomicInteger();
+        Runnable work =
+                () -> {
+                    for (int k = next.getAndIncrement();
+                            k < out.length;
+                            k = next.getAndIncrement()) {
+                        out[k] = timed(request, k, stop, solveSeconds);
+                    }
+                };
         ExecutorService ex = pool();
-        int count = out.length;
-        List<Future<SolveResult>> futures = new ArrayList<>(count);
-        for (int k = 0; k < count; k++) {
-            final int idx = k;
-            futures.add(ex.submit(() -> timed(request, idx, stop, solveSeconds)));
+        int helpers = Math.min(threads, out.length) - 1;
+        List<Future<?>> futures = new ArrayList<>(helpers);
+        for (int h = 0; h < helpers; h++) {
+            futures.add(ex.submit(work));
         }
+        RuntimeException failure = null;
+        try {
+            work.run();
+        } catch (RuntimeException | Error e) {
+            stop.forceStop(); // the helpers stop too; rethrown once they have
+            failure = e instanceof RuntimeException re ? re : null;
+            if (e instanceof Error err) {
+                drain(futures, stop);
+                throw err;
+            }
+        }
+        RuntimeException helperFailure = drain(futures, stop);
+        if (failure != null) {
+            throw failure;
+        }
+        if (helperFailure != null) {
+            throw helperFailure;
+        }
+    }
+
+    /**
+     * Waits for the helpers of one batch (an interrupt of the caller stops the solve and is
+     * restored afterwards); returns the first helper's failure as a runtime exception, or null.
+     *
+     * @throws Error a helper's error
+     */
+    private RuntimeException drain(List<Future<?>> futures, StopCondition stop) {
         boolean interrupted = false;
-        for (int k = 0; k < futures.size(); k++) {
+        RuntimeException failure = null;
+        for (Future<?> f : futures) {
             while (true) {
                 try {
-                    out[k] = futures.get(k).get();
+                    f.get();
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
@@ -132,19 +175,23 @@ public abstract class AbstractBatchBackend implements AnnealerBackend {
                 } catch (ExecutionException e) {
                     stop.forceStop();
                     Throwable c = e.getCause();
-                    if (c instanceof RuntimeException re) {
-                        throw re;
-                    }
                     if (c instanceof Error err) {
                         throw err;
                     }
-                    throw new SolverException("backend '" + name() + "' failed", c);
+                    if (failure == null) {
+                        failure =
+                                c instanceof RuntimeException re
+                                        ? re
+                                        : new SolverException("backend '" + name() + "' failed", c);
+                    }
+                    break;
                 }
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        return failure;
     }
 
     private SolveResult timed(SolveRequest request, int k, StopCondition stop, DoubleAdder acc) {
@@ -180,7 +227,7 @@ public abstract class AbstractBatchBackend implements AnnealerBackend {
                             t.setDaemon(true);
                             return t;
                         };
-                pool = Executors.newFixedThreadPool(threads, tf);
+                pool = Executors.newFixedThreadPool(threads - 1, tf); // and the caller
             }
             return pool;
         }

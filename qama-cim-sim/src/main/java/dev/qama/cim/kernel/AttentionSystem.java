@@ -129,24 +129,38 @@ final class AttentionSystem extends SpinSystem {
         this.omega = generic ? new float[tokens * reps] : null;
         this.colsum = generic && heads > 1 && rho != 0f ? new float[tokens * bits * reps] : null;
 
-        // spin-form h = g(0) and c = ½ Σ (h + g(−1)), from replica 0
-        float[] x = new float[n * reps];
-        float[] g = new float[n * reps];
-        gradient(x, g);
+        // spin-form h = g(0) and c = ½ Σ (h + g(−1)), from replica 0 (the fused engine computes
+        // replica 0 alone)
+        int gr = engine != null ? 1 : reps;
+        float[] g = new float[n * gr];
+        gradientOfAll(0f, g);
         double[] h = new double[n];
         for (int v = 0; v < n; v++) {
-            h[v] = g[v * reps];
+            h[v] = g[v * gr];
         }
-        java.util.Arrays.fill(x, -1f);
-        gradient(x, g);
+        gradientOfAll(-1f, g);
         double c = 0;
         for (int v = 0; v < n; v++) {
-            c += h[v] + g[v * reps];
+            c += h[v] + g[v * gr];
         }
         setLinearAndOffset(h, 0.5 * c);
         if (engine != null) {
             engine.setLinearAndOffset(h, 0.5 * c);
         }
+    }
+
+    /**
+     * g = the gradient at amplitudes {@code x0} for every spin and replica: with the fused engine
+     * replica 0 alone (n values), otherwise n×R.
+     */
+    private void gradientOfAll(float x0, float[] g) {
+        if (engine != null) {
+            engine.gradientAt(x0, g);
+            return;
+        }
+        float[] x = new float[n * reps];
+        java.util.Arrays.fill(x, x0);
+        gradient(x, g);
     }
 
     /** The system of {@code src}'s problem for {@code reps} replicas, sharing its fused engine. */

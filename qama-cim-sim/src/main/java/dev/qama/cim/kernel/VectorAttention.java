@@ -42,7 +42,7 @@ final class VectorAttention implements SbStepper {
     private final int kp; // 2d padded to L
     private final int np; // tokens padded to L
     private final int stride; // heads·np, one replica
-    private final float[] f; // per head tokens×kp: (A_i, B_i, 0…)
+    private final float[] f; // per head tokens×kp: (A_i, B_i, 0…); null for dense heads
     private final boolean dense; // heads multiply by their N×N matrix instead of the factors
     private final int rows; // rows of a head's product matrix: k2 (factored) or tokens (dense)
     // per head rows×np: F transposed (factored), or s_t·(A·Bᵀ + B·Aᵀ) by columns (dense)
@@ -85,8 +85,8 @@ final class VectorAttention implements SbStepper {
         float rho = (float) p.penaltyWeight();
         this.penalty = heads > 1 && rho != 0f;
         this.halfRho = 0.5f * rho;
-        this.f = new float[heads * tokens * kp];
         this.dense = denseForm(tokens, k2);
+        this.f = dense ? null : new float[heads * tokens * kp];
         this.rows = dense ? tokens : k2;
         this.productScale = dense ? -a : 1f;
         float[] factorsT = new float[heads * k2 * np];
@@ -116,10 +116,11 @@ final class VectorAttention implements SbStepper {
     }
 
     /**
-     * Head t's factors (into f and the transposed factorsT), coefficient, diagonal, constant field
-     * and mask. A method of its own, so that the JIT compiles this loop over the tokens without the
-     * rest of the constructor (with every loop in the constructor, each got an on-stack-replacement
-     * compilation of all of it).
+     * Head t's factors (into the transposed factorsT, and into f unless the heads are dense: their
+     * product reads the matrix, which {@link #denseRows} builds from the problem's factors),
+     * coefficient, diagonal, constant field and mask. A method of its own, so that the JIT compiles
+     * this loop over the tokens without the rest of the constructor (with every loop in the
+     * constructor, each got an on-stack-replacement compilation of all of it).
      */
     private void loadHead(AttentionProblem p, int t, float a, float b, float[] factorsT) {
         LowRankCoupling c = (LowRankCoupling) p.coupling(t);
@@ -131,15 +132,21 @@ final class VectorAttention implements SbStepper {
         int to = t * k2 * np;
         float[] d = p.diagonal(t);
         float[] h = p.linear(t);
-        for (int i = 0; i < tokens; i++) {
-            for (int k = 0; k < rank; k++) {
-                float av = fa[i * rank + k];
-                float bv = fb[i * rank + k];
-                f[fo + i * kp + k] = av;
-                f[fo + i * kp + rank + k] = bv;
-                factorsT[to + k * np + i] = av;
-                factorsT[to + (rank + k) * np + i] = bv;
+        if (f != null) {
+            for (int i = 0; i < tokens; i++) {
+                System.arraycopy(fa, i * rank, f, fo + i * kp, rank);
+                System.arraycopy(fb, i * rank, f, fo + i * kp + rank, rank);
             }
+        }
+        for (int k = 0; k < rank; k++) {
+            int ra = to + k * np;
+            int rb = to + (rank + k) * np;
+            for (int i = 0; i < tokens; i++) {
+                factorsT[ra + i] = fa[i * rank + k];
+                factorsT[rb + i] = fb[i * rank + k];
+            }
+        }
+        for (int i = 0; i < tokens; i++) {
             int m = t * np + i;
             dw[m] = a * (float) rd[i] - (penalty ? halfRho : 0f);
             cst[m] = -0.5f * b * h[i] - (d == null ? 0f : 0.5f * a * d[i]);
@@ -212,20 +219,23 @@ final class VectorAttention implements SbStepper {
     /**
      * The dense product matrices from the transposed factors: for head t, row j (np floats) is
      * column j of s_t·(A·Bᵀ + B·Aᵀ) (the removed diagonal included, as in the factored product; dw
-     * takes it out again), i.e. Σ_k Fᵀ_k·v_k with v = s_t·(B_j, A_j), the product of {@link
-     * #productOne}; the field multiplies the product by −a.
+     * takes it out again), i.e. Σ_k Fᵀ_k·v_k with v = s_t·(B_j, A_j) (A_j, B_j read from the
+     * problem's factors), the product of {@link #productOne}; the field multiplies the product by
+     * −a.
      */
     private float[] denseRows(float[] factorsT, AttentionProblem p) {
         float[] out = new float[heads * tokens * np];
         int d = rank;
         for (int t = 0; t < heads; t++) {
-            int fo = t * tokens * kp;
-            float sc = (float) ((LowRankCoupling) p.coupling(t)).scale();
+            LowRankCoupling c = (LowRankCoupling) p.coupling(t);
+            float[] fa = c.factorA();
+            float[] fb = c.factorB();
+            float sc = (float) c.scale();
             for (int j = 0; j < tokens; j++) {
-                int o = fo + j * kp;
+                int o = j * d;
                 for (int m = 0; m < d; m++) {
-                    v[m] = sc * f[o + d + m];
-                    v[d + m] = sc * f[o + m];
+                    v[m] = sc * fb[o + m];
+                    v[d + m] = sc * fa[o + m];
                 }
                 productOne(factorsT, t * k2 * np, k2, v, 0);
                 System.arraycopy(pg, 0, out, (t * tokens + j) * np, np);
@@ -273,11 +283,14 @@ final class VectorAttention implements SbStepper {
             double acc = 0;
             int o = t * tokens * np;
             for (int j = 0; j < tokens; j++) {
-                for (int i = 0; i < tokens; i++) {
-                    if (i != j) {
-                        double m = ft[o + j * np + i];
-                        acc += m * m;
-                    }
+                int row = o + j * np;
+                for (int i = 0; i < j; i++) {
+                    double m = ft[row + i];
+                    acc += m * m;
+                }
+                for (int i = j + 1; i < tokens; i++) {
+                    double m = ft[row + i];
+                    acc += m * m;
                 }
             }
             return 0.5 * acc;
@@ -343,7 +356,7 @@ final class VectorAttention implements SbStepper {
                 }
             }
         }
-        pass(xg, false, gg, null, false, 0f, 0f, 0f, 0f);
+        pass(xg, reps, false, gg, null, false, 0f, 0f, 0f, 0f);
         for (int c = 0; c < r; c++) {
             for (int t = 0; t < heads; t++) {
                 int dst = t * tokens * r + c;
@@ -352,6 +365,21 @@ final class VectorAttention implements SbStepper {
                     g[dst + i * r] = gg[src + i];
                 }
             }
+        }
+    }
+
+    /**
+     * g (n values, v = t·N + i) = the gradient at amplitudes x_v = {@code x0} for every spin,
+     * computed on replica 0 alone (the same operations per spin as {@link #gradient}, so the same
+     * values): what the set-up needs for h = g(0) and c.
+     */
+    void gradientAt(float x0, float[] g) {
+        for (int t = 0; t < heads; t++) {
+            java.util.Arrays.fill(xg, t * np, t * np + tokens, x0);
+        }
+        pass(xg, 1, false, gg, null, false, 0f, 0f, 0f, 0f);
+        for (int t = 0; t < heads; t++) {
+            System.arraycopy(gg, t * np, g, t * tokens, tokens);
         }
     }
 
@@ -408,14 +436,14 @@ final class VectorAttention implements SbStepper {
             java.util.Arrays.fill(e, 0, reps, 0.0);
             if (!discrete) {
                 // energies at the signs, then the step with the force at the amplitudes
-                pass(xs, true, null, e, false, 0f, 0f, 0f, 0f);
+                pass(xs, reps, true, null, e, false, 0f, 0f, 0f, 0f);
                 System.arraycopy(ws, 0, wread, 0, ws.length);
                 lastRead = wread;
             } else {
                 lastRead = ws;
             }
         }
-        pass(xs, discrete, null, discrete && eval ? e : null, true, damp, xi, dt, a0);
+        pass(xs, reps, discrete, null, discrete && eval ? e : null, true, damp, xi, dt, a0);
         if (eval) {
             for (int c = 0; c < reps; c++) {
                 e[c] = offset + 0.5 * e[c];
@@ -424,12 +452,14 @@ final class VectorAttention implements SbStepper {
     }
 
     /**
-     * One pass over all heads: the field at w(x) — w = [x &gt; 0] with {@code signs}, (x + 1)/2
-     * otherwise — then per chunk: stored to {@code gout} (if not null), Σ s·(h + g) added to {@code
-     * e} (if not null), and with {@code update} the SB update of x and y (state arrays).
+     * One pass over all heads and the first {@code r} replicas: the field at w(x) — w = [x &gt; 0]
+     * with {@code signs}, (x + 1)/2 otherwise — then per chunk: stored to {@code gout} (if not
+     * null), Σ s·(h + g) added to {@code e} (if not null), and with {@code update} the SB update of
+     * x and y (state arrays).
      */
     private void pass(
             float[] x,
+            int r,
             boolean signs,
             float[] gout,
             double[] e,
@@ -438,10 +468,9 @@ final class VectorAttention implements SbStepper {
             float xi,
             float dt,
             float a0) {
-        weights(x, signs);
-        int r = reps;
+        weights(x, r, signs);
         for (int t = 0; t < heads; t++) {
-            project(t);
+            project(t, r);
             int c = 0;
             for (; c + 1 < r; c += 2) {
                 fieldPair(x, t, c, gout, e, update, damp, xi, dt, a0);
@@ -459,9 +488,11 @@ final class VectorAttention implements SbStepper {
         return xv.add(1f).mul(0.5f);
     }
 
-    /** ws = w(x) (branch-free), and cs[c][i] = Σ_t ws[c][t][i] if there is a penalty. */
-    private void weights(float[] x, boolean signs) {
-        int r = reps;
+    /**
+     * ws = w(x) (branch-free), and cs[c][i] = Σ_t ws[c][t][i] if there is a penalty, for the first
+     * r replicas.
+     */
+    private void weights(float[] x, int r, boolean signs) {
         for (int c = 0; c < r; c++) {
             int xo = c * stride;
             int co = c * np;
@@ -490,13 +521,15 @@ final class VectorAttention implements SbStepper {
         }
     }
 
-    /** u_c = Σ_i F_i·w_ic for head t and every replica, then v_c = −a·s_t·(u_c halves swapped). */
-    private void project(int t) {
+    /**
+     * u_c = Σ_i F_i·w_ic for head t and the first r replicas, then v_c = −a·s_t·(u_c halves
+     * swapped).
+     */
+    private void project(int t, int r) {
         if (dense) {
             return; // the product reads the weights themselves
         }
         float[] w = ws;
-        int r = reps;
         int n = tokens;
         int fo = t * n * kp;
         int c = 0;

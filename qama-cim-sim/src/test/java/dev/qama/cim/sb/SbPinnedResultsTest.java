@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.qama.cim.TestProblems;
 import dev.qama.cim.kernel.Kernels;
+import dev.qama.core.attention.AttentionProblem;
 import dev.qama.core.model.Problem;
 import dev.qama.core.model.Vartype;
 import dev.qama.core.spi.SolveResult;
@@ -85,6 +86,39 @@ class SbPinnedResultsTest {
                         + "-64.01771369421681/ee9e79e2 -64.01771369421681/ee9e79e2 COMPLETED\n"
                         + "-64.01771369421681/ee9e79e2 -64.01771369421681/ee9e79e2 -64.01771369421681/ee9e79e2 COMPLETED\n"
                         + "-64.01771369421681/ee9e79e2 COMPLETED\n",
+                out.toString());
+    }
+
+    /**
+     * The fused engine with low-rank heads in dense form (N = 16, d = 8, the digits model's heads:
+     * dense at every vector width), whose product matrices are built from the factors at set-up.
+     * Recorded with the code before the set-up stopped filling the factor rows of dense heads.
+     */
+    @Test
+    void fusedAttentionEngineDenseForm() {
+        Random rnd = new Random(14);
+        boolean[] mask = new boolean[16];
+        mask[5] = true;
+        AttentionProblem.Builder b = AttentionProblem.builder(4, 16, 1);
+        for (int t = 0; t < 4; t++) {
+            b.coupling(t, TestProblems.lowRank(16, 8, rnd));
+            b.linear(t, TestProblems.gaussian(16, 1.0, rnd));
+        }
+        Problem p = b.mask(mask).couplingWeight(0.8).linearWeight(1.3).penaltyWeight(0.7).build();
+        StringBuilder out = new StringBuilder();
+        out.append(solve(sb(SimulatedBifurcation.Variant.AUTO), p, 15, 2, null)).append('\n');
+        out.append(solve(raw(SimulatedBifurcation.Variant.BALLISTIC, 37, 3), p, 16, 3, null))
+                .append('\n');
+        out.append(solve(raw(SimulatedBifurcation.Variant.DISCRETE, 41, 1), p, 17, 1, null))
+                .append('\n');
+        out.append(solve(raw(SimulatedBifurcation.Variant.BALLISTIC, 9, 2), p, 18, 2, null))
+                .append('\n');
+        assertEquals(
+                ""
+                        + "-64.423071757916/dd9055e3 -64.423071757916/dd9055e3 COMPLETED\n"
+                        + "-64.423071757916/dd9055e3 -64.423071757916/dd9055e3 -64.423071757916/dd9055e3 COMPLETED\n"
+                        + "-64.423071757916/dd9055e3 COMPLETED\n"
+                        + "-64.423071757916/dd9055e3 -63.929310025703955/b4407162 COMPLETED\n",
                 out.toString());
     }
 

@@ -220,28 +220,82 @@ final class VectorAttention implements SbStepper {
      * The dense product matrices from the transposed factors: for head t, row j (np floats) is
      * column j of s_t·(A·Bᵀ + B·Aᵀ) (the removed diagonal included, as in the factored product; dw
      * takes it out again), i.e. Σ_k Fᵀ_k·v_k with v = s_t·(B_j, A_j) (A_j, B_j read from the
-     * problem's factors), the product of {@link #productOne}; the field multiplies the product by
-     * −a.
+     * problem's factors), accumulated as {@link #productOne} does; the field multiplies the product
+     * by −a.
      */
     private float[] denseRows(float[] factorsT, AttentionProblem p) {
         float[] out = new float[heads * tokens * np];
-        int d = rank;
         for (int t = 0; t < heads; t++) {
             LowRankCoupling c = (LowRankCoupling) p.coupling(t);
-            float[] fa = c.factorA();
-            float[] fb = c.factorB();
-            float sc = (float) c.scale();
-            for (int j = 0; j < tokens; j++) {
-                int o = j * d;
-                for (int m = 0; m < d; m++) {
-                    v[m] = sc * fb[o + m];
-                    v[d + m] = sc * fa[o + m];
-                }
-                productOne(factorsT, t * k2 * np, k2, v, 0);
-                System.arraycopy(pg, 0, out, (t * tokens + j) * np, np);
-            }
+            denseHead(
+                    factorsT,
+                    t * k2 * np,
+                    c.factorA(),
+                    c.factorB(),
+                    (float) c.scale(),
+                    out,
+                    t * tokens * np);
         }
         return out;
+    }
+
+    /**
+     * The rows of one head's dense matrix (see {@link #denseRows}) into {@code out[oo..]}, four
+     * rows per pass: four independent FMA chains, each summing over k in the order of {@link
+     * #productOne} (one chain at a time waited on every FMA's latency).
+     */
+    private void denseHead(
+            float[] ft, int to, float[] fa, float[] fb, float sc, float[] out, int oo) {
+        int d = rank;
+        int j = 0;
+        for (; j + 3 < tokens; j += 4) {
+            int o0 = j * d;
+            int o1 = o0 + d;
+            int o2 = o1 + d;
+            int o3 = o2 + d;
+            for (int jj = 0; jj < np; jj += L) {
+                FloatVector a0 = FloatVector.zero(SPECIES);
+                FloatVector a1 = a0;
+                FloatVector a2 = a0;
+                FloatVector a3 = a0;
+                for (int k = 0; k < d; k++) {
+                    FloatVector fk = FloatVector.fromArray(SPECIES, ft, to + k * np + jj);
+                    a0 = fk.fma(bc(sc * fb[o0 + k]), a0);
+                    a1 = fk.fma(bc(sc * fb[o1 + k]), a1);
+                    a2 = fk.fma(bc(sc * fb[o2 + k]), a2);
+                    a3 = fk.fma(bc(sc * fb[o3 + k]), a3);
+                }
+                for (int k = 0; k < d; k++) {
+                    FloatVector fk = FloatVector.fromArray(SPECIES, ft, to + (d + k) * np + jj);
+                    a0 = fk.fma(bc(sc * fa[o0 + k]), a0);
+                    a1 = fk.fma(bc(sc * fa[o1 + k]), a1);
+                    a2 = fk.fma(bc(sc * fa[o2 + k]), a2);
+                    a3 = fk.fma(bc(sc * fa[o3 + k]), a3);
+                }
+                int r0 = oo + j * np + jj;
+                a0.intoArray(out, r0);
+                a1.intoArray(out, r0 + np);
+                a2.intoArray(out, r0 + 2 * np);
+                a3.intoArray(out, r0 + 3 * np);
+            }
+        }
+        for (; j < tokens; j++) {
+            int o0 = j * d;
+            for (int jj = 0; jj < np; jj += L) {
+                FloatVector a0 = FloatVector.zero(SPECIES);
+                for (int k = 0; k < d; k++) {
+                    a0 =
+                            FloatVector.fromArray(SPECIES, ft, to + k * np + jj)
+                                    .fma(bc(sc * fb[o0 + k]), a0);
+                }
+                for (int k = 0; k < d; k++) {
+                    a0 =
+                            FloatVector.fromArray(SPECIES, ft, to + (d + k) * np + jj)
+                                    .fma(bc(sc * fa[o0 + k]), a0);
+                }
+                a0.intoArray(out, oo + j * np + jj);
+            }
+        }
     }
 
     /**

@@ -116,9 +116,14 @@ final class AttentionSystem extends SpinSystem {
             masked[i] = p.isMasked(i);
         }
         int[] fr = new int[n];
-        for (int v = 0; v < n; v++) {
-            if (!masked[(v / bits) % tokens]) {
-                fr[nf++] = v;
+        for (int t = 0; t < heads; t++) {
+            for (int i = 0; i < tokens; i++) {
+                if (!masked[i]) {
+                    int v = (t * tokens + i) * bits; // ascending, as the free runs need
+                    for (int k = 0; k < bits; k++) {
+                        fr[nf++] = v + k;
+                    }
+                }
             }
         }
         this.free = java.util.Arrays.copyOf(fr, nf);

@@ -10,15 +10,11 @@ import dev.qama.core.spi.BackendCapabilities;
 import dev.qama.core.spi.SolveRequest;
 import dev.qama.core.spi.SolveResult;
 import dev.qama.core.spi.SolveStatus;
-import dev.qama.core.spi.SolverException;
 import dev.qama.core.spi.StopCondition;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -167,46 +163,7 @@ public final class BruteForceBackend extends AbstractBatchBackend {
             en.work();
             return;
         }
-        ExecutorService ex = pool();
-        List<Future<?>> futures = new ArrayList<>(helpers);
-        for (int t = 0; t < helpers; t++) {
-            futures.add(ex.submit(en::work));
-        }
-        RuntimeException failure = null;
-        try {
-            en.work();
-        } catch (RuntimeException e) {
-            en.stop.forceStop();
-            failure = e;
-        }
-        boolean interrupted = false;
-        for (Future<?> f : futures) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    en.stop.forceStop();
-                } catch (ExecutionException e) {
-                    en.stop.forceStop();
-                    if (failure == null) {
-                        Throwable c = e.getCause();
-                        failure =
-                                c instanceof RuntimeException re
-                                        ? re
-                                        : new SolverException("brute-force worker failed", c);
-                    }
-                    break;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        runWithHelpers(pool(), helpers, en::work, en.stop, "brute-force worker failed");
     }
 
     private ExecutorService pool() {

@@ -129,11 +129,30 @@ public abstract class AbstractBatchBackend implements AnnealerBackend {
                         out[k] = timed(request, k, stop, solveSeconds);
                     }
                 };
-        ExecutorService ex = pool();
-        int helpers = Math.min(threads, out.length) - 1;
-        List<Future<?>> futures = new ArrayList<>(helpers);
+        runWithHelpers(
+                pool(),
+                Math.min(threads, out.length) - 1,
+                work,
+                stop,
+                "backend '" + name() + "' failed");
+    }
+
+    /**
+     * Runs {@code work} on the calling thread and on {@code helpers} tasks of {@code pool}, and
+     * returns once all have ended. A failure, or an interrupt of the caller, forces {@code stop} so
+     * that the others end early; the interrupt is restored afterwards. The first failure is
+     * rethrown (the caller's before a helper's; an error as it is, a checked exception of a helper
+     * as a {@link SolverException} with {@code failureMessage}).
+     */
+    protected static void runWithHelpers(
+            ExecutorService pool,
+            int helpers,
+            Runnable work,
+            StopCondition stop,
+            String failureMessage) {
+        List<Future<?>> futures = new ArrayList<>(Math.max(helpers, 0));
         for (int h = 0; h < helpers; h++) {
-            futures.add(ex.submit(work));
+            futures.add(pool.submit(work));
         }
         RuntimeException failure = null;
         try {
@@ -142,11 +161,11 @@ public abstract class AbstractBatchBackend implements AnnealerBackend {
             stop.forceStop(); // the helpers stop too; rethrown once they have
             failure = e instanceof RuntimeException re ? re : null;
             if (e instanceof Error err) {
-                drain(futures, stop);
+                drain(futures, stop, failureMessage);
                 throw err;
             }
         }
-        RuntimeException helperFailure = drain(futures, stop);
+        RuntimeException helperFailure = drain(futures, stop, failureMessage);
         if (failure != null) {
             throw failure;
         }
@@ -161,7 +180,8 @@ public abstract class AbstractBatchBackend implements AnnealerBackend {
      *
      * @throws Error a helper's error
      */
-    private RuntimeException drain(List<Future<?>> futures, StopCondition stop) {
+    private static RuntimeException drain(
+            List<Future<?>> futures, StopCondition stop, String failureMessage) {
         boolean interrupted = false;
         RuntimeException failure = null;
         for (Future<?> f : futures) {
@@ -182,7 +202,7 @@ public abstract class AbstractBatchBackend implements AnnealerBackend {
                         failure =
                                 c instanceof RuntimeException re
                                         ? re
-                                        : new SolverException("backend '" + name() + "' failed", c);
+                                        : new SolverException(failureMessage, c);
                     }
                     break;
                 }

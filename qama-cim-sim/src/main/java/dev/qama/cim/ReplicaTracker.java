@@ -1,5 +1,6 @@
 package dev.qama.cim;
 
+import dev.qama.cim.kernel.GroupGains;
 import dev.qama.cim.kernel.SpinSystem;
 import java.util.Arrays;
 
@@ -170,7 +171,7 @@ public final class ReplicaTracker {
         int r = reps;
         int[] free = system.freeSpins();
         SpinSystem.Groups groups = system.penaltyGroups();
-        GroupMove move = groups == null ? null : new GroupMove(groups.size());
+        GroupGains move = groups == null ? null : GroupGains.create(groups);
         // a replica without an improving move keeps its state, and so its gradient (replicas are
         // independent columns): it is not scanned again
         boolean[] settled = new boolean[r];
@@ -185,7 +186,7 @@ public final class ReplicaTracker {
                     continue;
                 }
                 if (move != null) {
-                    boolean moved = move.apply(groups, s, g, r, c);
+                    boolean moved = move.apply(s, g, r, c);
                     settled[c] = !moved;
                     any |= moved;
                     continue;
@@ -217,120 +218,6 @@ public final class ReplicaTracker {
         }
         system.energies(s, g, e);
         update(s, e);
-    }
-
-    /**
-     * The best reassignment of one penalty group (see {@link SpinSystem#penaltyGroups}) for one
-     * replica. With f_t = g_t − P·Σ_{u≠t} s_u the field on spin t from outside its group and P the
-     * group's coupling, the group's energy is Σ f_t s_t + (P/2)((Σ s)² − size): for m spins at +1
-     * the best choice is the m with the lowest f, so trying m = 0 … size over the sorted fields
-     * finds the group's exact optimum given the rest. A single flip is one such reassignment, so
-     * this move never gains less than the best single flip.
-     */
-    private static final class GroupMove {
-        private final float[] f;
-        private final int[] order;
-        private float scale; // max |g| over the spins of the groups scanned so far
-        private int groupM; // the best m of the last groupGain
-
-        GroupMove(int size) {
-            f = new float[size];
-            order = new int[size];
-        }
-
-        /**
-         * Applies the group move of largest energy decrease of replica c; false if none.
-         *
-         * <p>The work of one group lives in {@link #groupGain} and {@link #sortFields}, so the JIT
-         * compiles this loop over the groups on its own: with every loop in one method, each loop
-         * got an on-stack-replacement compilation of the whole method (up to nine C2 compilations
-         * of it in one {@code qama train} run).
-         */
-        boolean apply(SpinSystem.Groups groups, float[] s, float[] g, int r, int c) {
-            int size = groups.size();
-            int[] spins = groups.spins();
-            float p = groups.coupling();
-            int bestGroup = -1;
-            int bestM = 0;
-            float bestGain = 0f;
-            scale = 0f;
-            for (int base = 0; base < spins.length; base += size) {
-                float gain = groupGain(spins, base, size, p, s, g, r, c);
-                if (gain > bestGain) {
-                    bestGain = gain;
-                    bestGroup = base;
-                    bestM = groupM;
-                }
-            }
-            if (bestGroup < 0 || !(bestGain > 1e-5f * (1f + scale))) {
-                return false;
-            }
-            // sort the winning group's fields again (the workspace holds the last group's)
-            sortFields(spins, bestGroup, size, p, s, g, r, c);
-            for (int k = 0; k < size; k++) {
-                s[spins[bestGroup + order[k]] * r + c] = k < bestM ? 1f : -1f;
-            }
-            return true;
-        }
-
-        /**
-         * The largest energy decrease of a reassignment of the group at {@code base} (0 if none
-         * decreases it), its count of spins at +1 in {@link #groupM}; raises {@link #scale} to the
-         * group's largest |g|.
-         */
-        private float groupGain(
-                int[] spins, int base, int size, float p, float[] s, float[] g, int r, int c) {
-            float sum = sortFields(spins, base, size, p, s, g, r, c);
-            float total = 0f;
-            float current = 0f;
-            for (int t = 0; t < size; t++) {
-                int m = spins[base + t] * r + c;
-                scale = Math.max(scale, Math.abs(g[m]));
-                total += f[t];
-                current += f[t] * s[m];
-            }
-            current += 0.5f * p * (sum * sum - size);
-            float best = 0f;
-            groupM = 0;
-            float prefix = 0f;
-            for (int m = 0; m <= size; m++) {
-                if (m > 0) {
-                    prefix += f[order[m - 1]];
-                }
-                float d = 2 * m - size;
-                float e = -total + 2 * prefix + 0.5f * p * (d * d - size);
-                float gain = current - e;
-                if (gain > best) {
-                    best = gain;
-                    groupM = m;
-                }
-            }
-            return best;
-        }
-
-        /**
-         * The fields f_t from outside the group at {@code base} (into {@link #f}) and their
-         * ascending order (into {@link #order}, an insertion sort); returns Σ s over the group.
-         */
-        private float sortFields(
-                int[] spins, int base, int size, float p, float[] s, float[] g, int r, int c) {
-            float sum = 0f;
-            for (int t = 0; t < size; t++) {
-                sum += s[spins[base + t] * r + c];
-            }
-            for (int t = 0; t < size; t++) {
-                int m = spins[base + t] * r + c;
-                float ft = g[m] - p * (sum - s[m]);
-                f[t] = ft;
-                int k = t;
-                while (k > 0 && f[order[k - 1]] > ft) {
-                    order[k] = order[k - 1];
-                    k--;
-                }
-                order[k] = t;
-            }
-            return sum;
-        }
     }
 
     /** Writes sign(x) into s for every spin and replica (x &gt; 0 → +1, otherwise −1). */

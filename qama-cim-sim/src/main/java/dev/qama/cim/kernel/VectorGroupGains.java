@@ -158,22 +158,23 @@ final class VectorGroupGains extends GroupGains {
             a.min(b).intoArray(fs, lo[k] * L);
             a.max(b).intoArray(fs, hi[k] * L);
         }
+        // m = 0 … size spins at +1 (the prefix of the sorted fields grows by one each time; no
+        // conditional inside the loop: C2 then kept the vectors in registers)
         FloatVector negTotal = total.neg();
+        FloatVector prefix = FloatVector.zero(SPECIES);
         FloatVector best = FloatVector.zero(SPECIES);
         FloatVector m = FloatVector.zero(SPECIES);
-        FloatVector prefix = FloatVector.zero(SPECIES);
-        for (int k = 0; k <= n; k++) {
-            if (k > 0) {
-                prefix = prefix.add(FloatVector.fromArray(SPECIES, fs, (k - 1) * L));
-            }
-            FloatVector e = negTotal.add(prefix.mul(2f)).add(levels[k]);
-            FloatVector gain = current.sub(e);
+        for (int k = 0; k < n; k++) {
+            FloatVector gain = current.sub(negTotal.add(prefix.mul(2f)).add(levels[k]));
             VectorMask<Float> better = gain.compare(VectorOperators.GT, best);
             best = best.blend(gain, better);
             m = m.blend((float) k, better);
+            prefix = prefix.add(FloatVector.fromArray(SPECIES, fs, k * L));
         }
-        best.intoArray(gains, j);
-        m.intoArray(counts, j);
+        FloatVector gain = current.sub(negTotal.add(prefix.mul(2f)).add(levels[n]));
+        VectorMask<Float> better = gain.compare(VectorOperators.GT, best);
+        best.blend(gain, better).intoArray(gains, j);
+        m.blend((float) n, better).intoArray(counts, j);
         return sc;
     }
 }

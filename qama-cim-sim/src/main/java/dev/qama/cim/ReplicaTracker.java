@@ -139,11 +139,21 @@ public final class ReplicaTracker {
         return out;
     }
 
-    /** Writes each replica's best state so far into s (n×R, ±1 as floats). */
-    public void loadBest(float[] s) {
+    /**
+     * Writes each replica's best state so far into s (n×R, ±1 as floats).
+     *
+     * @return whether s changed: false when it already held these states (typically the last
+     *     read-out, whose gradient the caller may then keep; see {@link #descend(SpinSystem,
+     *     float[], float[], double[], int, dev.qama.core.spi.StopCondition, boolean)})
+     */
+    public boolean loadBest(float[] s) {
+        boolean changed = false;
         for (int m = 0; m < n * reps; m++) {
-            s[m] = signs[m];
+            float v = signs[m];
+            changed |= s[m] != v;
+            s[m] = v;
         }
+        return changed;
     }
 
     /**
@@ -168,6 +178,27 @@ public final class ReplicaTracker {
             double[] e,
             int maxRounds,
             dev.qama.core.spi.StopCondition stop) {
+        descend(system, s, g, e, maxRounds, stop, false);
+    }
+
+    /**
+     * {@link #descend(SpinSystem, float[], float[], double[], int,
+     * dev.qama.core.spi.StopCondition)}, told whether g already holds {@code system}'s gradient at
+     * s (as {@link SpinSystem#gradient} computes it): then the descent starts without recomputing
+     * it. Solvers end a run with a read-out whose gradient is in g, and the best states loaded by
+     * {@link #loadBest} are usually that read-out's ({@link #loadBest} returns false): at N = 16
+     * the product saved is 2 % of an {@code sb} attention solve, with the same result.
+     *
+     * @param gradientAtS whether g is the gradient at s
+     */
+    public void descend(
+            SpinSystem system,
+            float[] s,
+            float[] g,
+            double[] e,
+            int maxRounds,
+            dev.qama.core.spi.StopCondition stop,
+            boolean gradientAtS) {
         int r = reps;
         int[] free = system.freeSpins();
         SpinSystem.Groups groups = system.penaltyGroups();
@@ -175,7 +206,9 @@ public final class ReplicaTracker {
         // a replica without an improving move keeps its state, and so its gradient (replicas are
         // independent columns): it is not scanned again
         boolean[] settled = new boolean[r];
-        system.gradient(s, g);
+        if (!gradientAtS) {
+            system.gradient(s, g);
+        }
         for (int round = 0; round < maxRounds; round++) {
             if (stop.shouldStop()) {
                 break;

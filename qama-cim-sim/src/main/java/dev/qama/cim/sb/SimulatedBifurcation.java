@@ -489,8 +489,10 @@ public final class SimulatedBifurcation {
 
         /** The greedy descent of each replica's best state (see {@link ReplicaTracker#descend}). */
         void polish(int rounds, StopCondition stop) {
-            tracker.loadBest(s);
-            tracker.descend(sys, s, g, e, rounds, stop);
+            // g holds the gradient at the signs of the last read-out (end of run); when the best
+            // states are those signs, the descent keeps it
+            boolean changed = tracker.loadBest(s);
+            tracker.descend(sys, s, g, e, rounds, stop, !changed);
         }
     }
 

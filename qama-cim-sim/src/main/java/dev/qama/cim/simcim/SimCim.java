@@ -168,8 +168,9 @@ public final class SimCim {
         sys.energies(s, g, e);
         tracker.update(s, e);
         if (config.polishRounds() > 0) {
-            tracker.loadBest(s);
-            tracker.descend(sys, s, g, e, config.polishRounds(), stop);
+            // g is the gradient at the final read-out in s: kept when the best states are those
+            boolean changed = tracker.loadBest(s);
+            tracker.descend(sys, s, g, e, config.polishRounds(), stop, !changed);
         }
         return SolveResult.of(problem, tracker.states(sys, reads), status, seed);
     }

@@ -26,8 +26,8 @@ final class VectorGroupGains extends GroupGains {
     // sorting network: compare-exchange (lo[k], hi[k]) puts the smaller value at lo[k]
     private final int[] lo;
     private final int[] hi;
-    private final float[]
-            levels; // size + 1: (P/2)((2m − size)² − size) as the scalar scan computes it
+    // size + 1 values: (P/2)((2m − size)² − size), computed as the scalar scan computes it
+    private final float[] levels;
     private final float[] sv;
     private final float[] gv;
     private final float[] gains;

@@ -54,10 +54,10 @@ import java.util.Set;
  *     = 8) seed 1 0.629 / 0.627 / 0.627 %, seed 2 0.684 / 0.683 / 0.683 %, seed 3 1.039 / 1.038 /
  *     1.039 %; the authors' (d = 32) seed 1 0.919 % at all three, seed 2 0.858 / 0.864 / 0.866 %,
  *     seed 3 0.889 / 0.889 / 0.885 %; at 20 ballistic SB makes 105 instead of 120 passes over the
- *     couplings per 100 steps. Reading out only at the first step and after the last one
- *     ({@code eval-interval} ≥ steps) measured the same quality (mean gap, seeds 1 / 2 / 3: N = 16
- *     0.856 / 0.794 / 0.679 % against 0.856 / 0.796 / 0.679 %, N = 49 0.627 / 0.683 / 1.039 %
- *     against 0.627 / 0.683 / 1.038 %, the authors' 0.918 / 0.866 / 0.884 % against 0.919 / 0.864 / 0.889 %) for
+ *     couplings per 100 steps. Reading out only at the first step and after the last one ({@code
+ *     eval-interval} ≥ steps) measured the same quality (mean gap, seeds 1 / 2 / 3: N = 16 0.856 /
+ *     0.794 / 0.679 % against 0.856 / 0.796 / 0.679 %, N = 49 0.627 / 0.683 / 1.039 % against 0.627
+ *     / 0.683 / 1.038 %, the authors' 0.918 / 0.866 / 0.884 % against 0.919 / 0.864 / 0.889 %) for
  *     about 4 % less CPU per batch, but it changes seeded results, so the default stays
  *     (docs/benchmarks.md "Attention solve cost").
  * @param patience [{@code patience}] stop early once the best energy over all replicas has not

@@ -214,4 +214,50 @@ class SbStepperTest {
         // same dynamics up to float summation order: the same local minima
         assertEquals(plain, fused, 1e-3 * Math.abs(plain));
     }
+
+    /**
+     * The dense matrices of dense-form heads are built in a fixed order, bit for bit: entry (i, j)
+     * is one chain of fused multiply-adds from zero, over k of A_ik·(s·B_jk), then of B_ik·(s·A_jk)
+     * (rows of one, two, three and four vector chunks; the pass over two chunks at once must keep
+     * each chain).
+     */
+    @Test
+    void denseMatricesKeepTheirSummationOrder() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.vectorAvailable());
+        Random rnd = new Random(41);
+        int[][] shapes = {{16, 8}, {20, 16}, {40, 32}, {49, 32}, {7, 8}};
+        for (int[] shape : shapes) {
+            int n = shape[0];
+            int d = shape[1];
+            AttentionProblem p = problem(2, n, d, rnd);
+            VectorAttention engine = VectorAttention.create(p, 2);
+            assertNotNull(engine);
+            for (int t = 0; t < 2; t++) {
+                dev.qama.core.model.LowRankCoupling c =
+                        (dev.qama.core.model.LowRankCoupling) p.coupling(t);
+                float[] fa = c.factorA();
+                float[] fb = c.factorB();
+                float sc = (float) c.scale();
+                for (int j = 0; j < n; j++) {
+                    for (int i = 0; i < n; i++) {
+                        float acc = 0f;
+                        for (int k = 0; k < d; k++) {
+                            acc = Math.fma(fa[i * d + k], sc * fb[j * d + k], acc);
+                        }
+                        for (int k = 0; k < d; k++) {
+                            acc = Math.fma(fb[i * d + k], sc * fa[j * d + k], acc);
+                        }
+                        float got = engine.denseEntry(t, i, j);
+                        if (Float.isNaN(got)) {
+                            continue; // factored at this vector width
+                        }
+                        assertEquals(
+                                Float.floatToIntBits(acc),
+                                Float.floatToIntBits(got),
+                                "N=" + n + " d=" + d + " head " + t + " (" + i + ", " + j + ")");
+                    }
+                }
+            }
+        }
+    }
 }

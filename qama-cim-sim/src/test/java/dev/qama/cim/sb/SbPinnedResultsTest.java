@@ -122,6 +122,35 @@ class SbPinnedResultsTest {
                 out.toString());
     }
 
+    /**
+     * Dense-form heads whose rows span two vector chunks (N = 20, d = 16: dense at vector widths 8
+     * and 16), whose matrices are built two chunks per pass. Recorded with the code before that.
+     */
+    @Test
+    void fusedAttentionEngineDenseFormTwoChunks() {
+        Random rnd = new Random(19);
+        boolean[] mask = new boolean[20];
+        mask[7] = true;
+        AttentionProblem.Builder b = AttentionProblem.builder(3, 20, 1);
+        for (int t = 0; t < 3; t++) {
+            b.coupling(t, TestProblems.lowRank(20, 16, rnd));
+            b.linear(t, TestProblems.gaussian(20, 1.0, rnd));
+        }
+        Problem p = b.mask(mask).couplingWeight(0.6).linearWeight(1.1).penaltyWeight(0.9).build();
+        StringBuilder out = new StringBuilder();
+        out.append(solve(sb(SimulatedBifurcation.Variant.AUTO), p, 23, 2, null)).append('\n');
+        out.append(solve(raw(SimulatedBifurcation.Variant.BALLISTIC, 11, 2), p, 24, 2, null))
+                .append('\n');
+        out.append(solve(raw(SimulatedBifurcation.Variant.DISCRETE, 13, 1), p, 25, 1, null))
+                .append('\n');
+        assertEquals(
+                ""
+                        + "-54.184210852210704/cbf893e2 -54.184210852210704/cbf893e2 COMPLETED\n"
+                        + "-54.184210852210704/cbf893e2 -54.184210852210704/cbf893e2 COMPLETED\n"
+                        + "-51.79951751973342/174bf77e COMPLETED\n",
+                out.toString());
+    }
+
     @Test
     void genericPathWarmStartsAndRestarts() {
         Problem bqm =

@@ -44,9 +44,10 @@ final class Host {
     /**
      * The values of {@code arrays} (row-major, detached from autograd, as float32) with one
      * device-to-host copy: they are flattened (a view for contiguous arrays) and concatenated on
-     * the engine side, and the concatenation is read in place (a view of the engine's host memory,
-     * valid while the pass's arrays live) by {@link Download#part} and {@link Download#heads},
-     * which copy each value once into the Java array the caller keeps. Null entries are skipped.
+     * the engine side (a strided view, such as a transpose into heads, is rearranged by that copy),
+     * and the concatenation is read in place (a view of the engine's host memory, valid while the
+     * pass's arrays live) by {@link Download#part}, which copies each value once into the Java
+     * array the caller keeps. Null entries are skipped.
      */
     static Download copyOut(NDArray... arrays) {
         NDList flat = new NDList(arrays.length);
@@ -90,45 +91,14 @@ final class Host {
             data.get(from[i], out, 0, size[i]);
             return out;
         }
-
-        /**
-         * Array i, of shape (B, N, H·d) row-major, rearranged into (B, H, N, d): the layout of
-         * {@link AttentionInputs}, in the one host copy the formulation reads. The batch elements
-         * are rearranged in parallel ({@link Host#forEach}); each reads its own (N, H·d) rows in
-         * one bulk copy.
-         */
-        float[] heads(int i, int batch, int tokens, int heads, int dim) {
-            float[] out = new float[size[i]];
-            int width = heads * dim;
-            int element = tokens * width; // one batch element, in either layout
-            forEach(
-                    batch,
-                    b -> {
-                        float[] rows = new float[element]; // (N, H·d) of element b
-                        data.get(from[i] + b * element, rows, 0, element);
-                        int base = b * element;
-                        for (int n = 0; n < tokens; n++) {
-                            int src = n * width;
-                            int dst = base + n * dim;
-                            for (int t = 0; t < heads; t++) {
-                                for (int a = 0; a < dim; a++) {
-                                    out[dst + a] = rows[src + a];
-                                }
-                                src += dim;
-                                dst += tokens * dim;
-                            }
-                        }
-                    });
-            return out;
-        }
     }
 
     /**
      * Runs {@code body} for 0 ≤ b &lt; n, on the calling thread and the common fork-join pool when
-     * n &gt; 1: for the host work of a forward pass on independent batch elements (rearranging the
-     * download, building the problems, reading the selections), which would otherwise leave the
-     * second core idle while the engine's one thread waits. Each b must write only its own slots,
-     * so the result does not depend on the threads; an exception of one b is rethrown.
+     * n &gt; 1: for the host work of a forward pass on independent batch elements (building the
+     * problems, reading the selections), which would otherwise leave the second core idle while the
+     * engine's one thread waits. Each b must write only its own slots, so the result does not
+     * depend on the threads; an exception of one b is rethrown.
      */
     static void forEach(int n, java.util.function.IntConsumer body) {
         if (n <= 1) {

@@ -142,19 +142,10 @@ final class MixedHeads implements HeadOutput {
         // key mask's −1e9 when all query rows share the mask (R = 1); float sums and products as
         // on the device, the log in double rounded once (the device's may differ in the last bit)
         float unselected = dropping ? -1e9f : (float) -(r * unselectedPenalty);
-        float rf = (float) r;
         int heads = headCount;
-        float[] selection = new float[w.length]; // (B, H, N)
+        float[] selection = selectionOffsets(w, r, unselected); // (B, H, N)
         boolean keyMask = R == 1 && in.hasMask();
-        float[] offsets = keyMask ? new float[w.length] : selection; // with the key mask
-        for (int p = 0; p < w.length; p++) {
-            float logW = (float) Math.log(w[p]);
-            float sel = w[p] > 0f ? (r == 1 ? logW : logW * rf) : unselected;
-            selection[p] = sel;
-            if (keyMask) {
-                offsets[p] = in.maskedTokens[p / (heads * N)][p % N] ? sel + -1e9f : sel;
-            }
-        }
+        float[] offsets = keyMask ? withKeyMask(selection, in, heads) : selection;
         // s = −rγ·H/n_t, n_t = max(1, Σ_j w_{t,j}): the factor −rγ/n_t is a constant; no energy
         // node at all when r·γ = 0
         boolean weighed = r * energyScale != 0;
@@ -162,14 +153,7 @@ final class MixedHeads implements HeadOutput {
         NDArray scores = null; // s alone (B, H, 1, N), for the selection gradient
         Shape keys = new Shape(B, heads, 1, N);
         if (weighed) {
-            float[] factor = new float[B * heads];
-            for (int bt = 0; bt < factor.length; bt++) {
-                double count = 0;
-                for (int j = 0; j < N; j++) {
-                    count += w[bt * N + j];
-                }
-                factor[bt] = (float) (-r * energyScale / Math.max(1, count));
-            }
+            float[] factor = energyFactors(w, B * heads, N, -r * energyScale);
             if (fields == null) {
                 keyTerms = energies.of(factor, offsets);
             } else {
@@ -211,6 +195,54 @@ final class MixedHeads implements HeadOutput {
         alpha = dropout.forward(ps, new NDList(alpha), training).singletonOrThrow();
         NDArray mixed = alpha.matMul(vh); // (B, H, N or R, d)
         return mixed.getShape().get(2) == N ? mixed : mixed.broadcast(B, headCount, N, headSize);
+    }
+
+    /*
+     * The host loops of a pass live in small methods of their own: mix runs a few hundred times in
+     * a training run and stays in C1 code, while the loops get their own (small) C2 and on-stack
+     * replacement compiles instead of recompiling all of mix (docs/benchmarks.md, "Block pass
+     * cost").
+     */
+
+    /**
+     * Per key: r·log w for a selected key (w &gt; 0), {@code unselected} for the others; float
+     * products as on the device, the log in double rounded once.
+     */
+    private static float[] selectionOffsets(float[] w, double r, float unselected) {
+        float rf = (float) r;
+        float[] selection = new float[w.length];
+        for (int p = 0; p < w.length; p++) {
+            float logW = (float) Math.log(w[p]);
+            selection[p] = w[p] > 0f ? (r == 1 ? logW : logW * rf) : unselected;
+        }
+        return selection;
+    }
+
+    /** {@code selection} (B, H, N) plus the key mask's −1e9 on the masked keys, a new array. */
+    private static float[] withKeyMask(float[] selection, Inputs in, int heads) {
+        int n = in.tokens;
+        float[] offsets = new float[selection.length];
+        for (int p = 0; p < selection.length; p++) {
+            float sel = selection[p];
+            offsets[p] = in.maskedTokens[p / (heads * n)][p % n] ? sel + -1e9f : sel;
+        }
+        return offsets;
+    }
+
+    /**
+     * The energy factor −rγ/n_t of each of the {@code rows} = B·H heads, n_t = max(1, Σ_j w_{t,j})
+     * over its {@code tokens} keys; {@code scale} = −rγ.
+     */
+    private static float[] energyFactors(float[] w, int rows, int tokens, double scale) {
+        float[] factor = new float[rows];
+        for (int bt = 0; bt < rows; bt++) {
+            double count = 0;
+            for (int j = 0; j < tokens; j++) {
+                count += w[bt * tokens + j];
+            }
+            factor[bt] = (float) (scale / Math.max(1, count));
+        }
+        return factor;
     }
 
     /**

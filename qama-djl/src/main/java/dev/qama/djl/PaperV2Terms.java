@@ -233,8 +233,37 @@ final class PaperV2Terms implements HeadTerms {
             int batch = in.batch();
             int heads = in.heads();
             int tokens = in.tokens();
-            float alpha = (float) alpha();
-            float half = (float) (alpha() / 2);
+            float[] packed =
+                    pack(
+                            hostW,
+                            factor,
+                            offset,
+                            batch,
+                            heads,
+                            tokens,
+                            (float) alpha(),
+                            (float) (alpha() / 2));
+            NDArray all = q.getManager().create(packed, new Shape(batch, tokens, heads, 4));
+            NDList c = all.split(4, 3); // four (B, N, H, 1) views
+            return bracket(c.get(0), c.get(1))
+                    .mul(c.get(2))
+                    .add(c.get(3))
+                    .transpose(0, 2, 3, 1); // (B, H, 1, N)
+        }
+
+        /**
+         * The constants of {@link #keyTerms} in the (B, N, H, 4) layout: (α/2)·w, α·w, −factor·w,
+         * offset (a loop of its own, so that it is compiled apart from the NDArray calls).
+         */
+        private static float[] pack(
+                float[] hostW,
+                float[] factor,
+                float[] offset,
+                int batch,
+                int heads,
+                int tokens,
+                float alpha,
+                float half) {
             float[] packed = new float[4 * hostW.length];
             for (int b = 0; b < batch; b++) {
                 for (int t = 0; t < heads; t++) {
@@ -250,12 +279,7 @@ final class PaperV2Terms implements HeadTerms {
                     }
                 }
             }
-            NDArray all = q.getManager().create(packed, new Shape(batch, tokens, heads, 4));
-            NDList c = all.split(4, 3); // four (B, N, H, 1) views
-            return bracket(c.get(0), c.get(1))
-                    .mul(c.get(2))
-                    .add(c.get(3))
-                    .transpose(0, 2, 3, 1); // (B, H, 1, N)
+            return packed;
         }
 
         @Override

@@ -787,20 +787,20 @@ public final class QamaAttentionBlock extends AbstractBlock {
             e.attach(kh.getManager());
         }
         NDManager manager = kh.getManager();
-        // the pass's one device-to-host copy: Q, K, V as projected (B, N, E), e and the mask
-        Host.Download down = Host.copyOut(queries, keys, values, e, in.maskTensor(manager));
+        // the pass's one device-to-host copy: Q, K, V in heads (B, H, N, d), e and the mask; the
+        // engine rearranges the projections into heads as it flattens the transposed views (a
+        // strided copy in native code, cheaper than rearranging them in Java)
+        Host.Download down = Host.copyOut(qh, kh, vh, e, in.maskTensor(manager));
         in.readMask(down.part(4));
-        int b = in.batch;
-        int n = in.tokens;
         Host.Heads host =
                 new Host.Heads(
-                        b,
+                        in.batch,
                         headCount,
-                        n,
+                        in.tokens,
                         headSize,
-                        down.heads(0, b, n, headCount, headSize),
-                        down.heads(1, b, n, headCount, headSize),
-                        down.heads(2, b, n, headCount, headSize),
+                        down.part(0),
+                        down.part(1),
+                        down.part(2),
                         down.part(3));
         HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, host, in.flatMask());
         p.tokenMajor(

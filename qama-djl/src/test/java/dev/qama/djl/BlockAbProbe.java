@@ -29,10 +29,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * by pass, so that the load of the machine falls on all of them alike; the calling thread's CPU
  * time of a forward pass and of a forward + backward pass are printed, medians and best. Run with
  * {@code -Dqama.probe=true -Dtest=BlockAbProbe -Dqama.probe.base=DIR}; {@code
- * -Dqama.probe.config=BxNxExH}, {@code -Dqama.probe.reps=R} (default 200); {@code
- * -Dqama.probe.backend=NAME} solves with that backend instead of the fixed state (the wall-clock
- * medians, printed too, then include the solve; so does the calling thread's CPU, since the calling
- * thread solves a share of the batch).
+ * -Dqama.probe.config=BxNxExH}, {@code -Dqama.probe.reps=R} (default 200), {@code
+ * -Dqama.probe.dropout=P} (default 0.1; the digits model uses 0); {@code -Dqama.probe.backend=NAME}
+ * solves with that backend instead of the fixed state (the wall-clock medians, printed too, then
+ * include the solve; so does the calling thread's CPU, since the calling thread solves a share of
+ * the batch).
  */
 @EnabledIfSystemProperty(named = "qama.probe.base", matches = ".+")
 class BlockAbProbe {
@@ -74,7 +75,16 @@ class BlockAbProbe {
         bc.getMethod("optBackend", AnnealerBackend.class).invoke(b, backend);
         bc.getMethod("optSelectionWarmup", long.class)
                 .invoke(b, Long.getLong("qama.probe.warmup", 0));
+        bc.getMethod("optAttentionProbsDropoutProb", float.class).invoke(b, dropout());
         return (Block) bc.getMethod("build").invoke(b);
+    }
+
+    /**
+     * The attention dropout of all three blocks ({@code -Dqama.probe.dropout}, default 0.1 as DJL;
+     * the digits model uses 0).
+     */
+    static float dropout() {
+        return Float.parseFloat(System.getProperty("qama.probe.dropout", "0.1"));
     }
 
     @Test
@@ -92,6 +102,7 @@ class BlockAbProbe {
                 ScaledDotProductAttentionBlock.builder()
                         .setEmbeddingSize(e)
                         .setHeadCount(h)
+                        .optAttentionProbsDropoutProb(dropout())
                         .build(),
                 qama(other, OverheadProbe.backend(), e, h),
                 qama(getClass().getClassLoader(), OverheadProbe.backend(), e, h)
@@ -110,11 +121,18 @@ class BlockAbProbe {
             long[][] train = new long[3][reps];
             long[][] fwdWall = new long[3][reps];
             long[][] trainWall = new long[3][reps];
+            // the process's CPU (all threads: the host work on the common pool too); its clock is
+            // coarse, so the mean over the passes is printed
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean)
+                            ManagementFactory.getOperatingSystemMXBean();
+            long[][] process = new long[3][reps];
             for (int r = 0; r < reps; r++) {
                 for (int i = 0; i < 3; i++) {
                     int which = (r + i) % 3; // rotate the order
                     try (NDManager sub = m.newSubManager()) {
                         NDArray x = sub.randomNormal(in);
+                        long p0 = os.getProcessCpuTime();
                         long w0 = System.nanoTime();
                         long c0 = mx.getCurrentThreadCpuTime();
                         blocks[which].forward(ps, new NDList(x), false).head().toFloatArray();
@@ -129,6 +147,7 @@ class BlockAbProbe {
                         trainWall[which][r] = System.nanoTime() - w1;
                         fwd[which][r] = c1 - c0;
                         train[which][r] = c2 - c1;
+                        process[which][r] = os.getProcessCpuTime() - p0;
                     }
                 }
             }
@@ -150,8 +169,12 @@ class BlockAbProbe {
                         h);
                 System.out.printf(
                         "probe ab %-16s forward wall median %6.2f ms, forward + backward wall"
-                                + " median %6.2f ms%n",
-                        names[i], median(fwdWall[i], reps) / 1e6, median(trainWall[i], reps) / 1e6);
+                                + " median %6.2f ms; process cpu of both passes (all threads) mean %6.2f"
+                                + " ms%n",
+                        names[i],
+                        median(fwdWall[i], reps) / 1e6,
+                        median(trainWall[i], reps) / 1e6,
+                        Arrays.stream(process[i], reps / 4, reps).average().orElse(0) / 1e6);
             }
         }
     }

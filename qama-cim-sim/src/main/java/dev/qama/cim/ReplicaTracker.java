@@ -143,8 +143,7 @@ public final class ReplicaTracker {
      * Writes each replica's best state so far into s (n×R, ±1 as floats).
      *
      * @return whether s changed: false when it already held these states (typically the last
-     *     read-out, whose gradient the caller may then keep; see {@link #descend(SpinSystem,
-     *     float[], float[], double[], int, dev.qama.core.spi.StopCondition, boolean)})
+     *     read-out, whose gradient {@link #descendFromBest} then keeps)
      */
     public boolean loadBest(float[] s) {
         boolean changed = false;
@@ -182,16 +181,34 @@ public final class ReplicaTracker {
     }
 
     /**
-     * {@link #descend(SpinSystem, float[], float[], double[], int,
-     * dev.qama.core.spi.StopCondition)}, told whether g already holds {@code system}'s gradient at
-     * s (as {@link SpinSystem#gradient} computes it): then the descent starts without recomputing
-     * it. Solvers end a run with a read-out whose gradient is in g, and the best states loaded by
-     * {@link #loadBest} are usually that read-out's ({@link #loadBest} returns false): at N = 16
-     * the product saved is 2 % of an {@code sb} attention solve, with the same result.
+     * The polish of a solver's run: loads each replica's best state into s ({@link #loadBest}) and
+     * descends from there ({@link #descend(SpinSystem, float[], float[], double[], int,
+     * dev.qama.core.spi.StopCondition)}). The caller passes s and g as its run left them: s the
+     * signs of the last read-out and g {@code system}'s gradient at them (as {@link
+     * SpinSystem#gradient} computes it). The best states are usually that read-out's; then g is
+     * kept instead of recomputed (at N = 16 the product saved is 2 % of an {@code sb} attention
+     * solve), with the same result.
      *
-     * @param gradientAtS whether g is the gradient at s
+     * @param system the spin system
+     * @param s n×R signs of the last read-out; on return the polished states
+     * @param g n×R gradient at the given s; on return the gradient at the returned s
+     * @param e R workspace (energies)
+     * @param maxRounds the most flips per replica
+     * @param stop polled every round
      */
-    public void descend(
+    public void descendFromBest(
+            SpinSystem system,
+            float[] s,
+            float[] g,
+            double[] e,
+            int maxRounds,
+            dev.qama.core.spi.StopCondition stop) {
+        boolean changed = loadBest(s);
+        descend(system, s, g, e, maxRounds, stop, !changed);
+    }
+
+    /** The descent, told whether g already is the gradient at s (then it is not recomputed). */
+    private void descend(
             SpinSystem system,
             float[] s,
             float[] g,

@@ -487,12 +487,12 @@ public final class SimulatedBifurcation {
             return SolveStatus.COMPLETED;
         }
 
-        /** The greedy descent of each replica's best state (see {@link ReplicaTracker#descend}). */
+        /**
+         * The greedy descent of each replica's best state (see {@link
+         * ReplicaTracker#descendFromBest}); s and g hold the run's last read-out and its gradient.
+         */
         void polish(int rounds, StopCondition stop) {
-            // g holds the gradient at the signs of the last read-out (end of run); when the best
-            // states are those signs, the descent keeps it
-            boolean changed = tracker.loadBest(s);
-            tracker.descend(sys, s, g, e, rounds, stop, !changed);
+            tracker.descendFromBest(sys, s, g, e, rounds, stop);
         }
     }
 

@@ -168,9 +168,8 @@ public final class SimCim {
         sys.energies(s, g, e);
         tracker.update(s, e);
         if (config.polishRounds() > 0) {
-            // g is the gradient at the final read-out in s: kept when the best states are those
-            boolean changed = tracker.loadBest(s);
-            tracker.descend(sys, s, g, e, config.polishRounds(), stop, !changed);
+            // s holds the final read-out and g its gradient
+            tracker.descendFromBest(sys, s, g, e, config.polishRounds(), stop);
         }
         return SolveResult.of(problem, tracker.states(sys, reads), status, seed);
     }

@@ -89,18 +89,14 @@ final class VectorAttention implements SbStepper {
         this.f = dense ? null : new float[heads * tokens * kp];
         this.rows = dense ? tokens : k2;
         this.productScale = dense ? -a : 1f;
-        float[] factorsT = new float[heads * k2 * np];
         this.coef = new float[heads];
         this.dw = new float[stride];
         this.cst = new float[stride];
         this.lin = new float[stride];
         this.free = new float[stride];
-        for (int t = 0; t < heads; t++) {
-            loadHead(p, t, a, b, factorsT);
-        }
+        this.ft = dense ? denseRows(p, a, b) : factoredRows(p, a, b);
         this.pg = new float[2 * np];
         this.v = new float[reps * kp];
-        this.ft = dense ? denseRows(factorsT, p) : factorsT;
         this.xs = new float[reps * stride];
         this.ys = new float[reps * stride];
         this.xg = new float[reps * stride];
@@ -116,20 +112,19 @@ final class VectorAttention implements SbStepper {
     }
 
     /**
-     * Head t's factors (into the transposed factorsT, and into f unless the heads are dense: their
-     * product reads the matrix, which {@link #denseRows} builds from the problem's factors),
-     * coefficient, diagonal, constant field and mask. A method of its own, so that the JIT compiles
-     * this loop over the tokens without the rest of the constructor (with every loop in the
-     * constructor, each got an on-stack-replacement compilation of all of it).
+     * Head t's factors (transposed into factorsT at {@code to}, and into f unless the heads are
+     * dense: their product reads the matrix, which {@link #denseRows} builds from the problem's
+     * factors), coefficient, diagonal, constant field and mask. A method of its own, so that the
+     * JIT compiles this loop over the tokens without the rest of the constructor (with every loop
+     * in the constructor, each got an on-stack-replacement compilation of all of it).
      */
-    private void loadHead(AttentionProblem p, int t, float a, float b, float[] factorsT) {
+    private void loadHead(AttentionProblem p, int t, float a, float b, float[] factorsT, int to) {
         LowRankCoupling c = (LowRankCoupling) p.coupling(t);
         float[] fa = c.factorA();
         float[] fb = c.factorB();
         double[] rd = c.removedDiagonal();
         coef[t] = -a * (float) c.scale();
         int fo = t * tokens * kp;
-        int to = t * k2 * np;
         float[] d = p.diagonal(t);
         float[] h = p.linear(t);
         if (f != null) {
@@ -217,26 +212,32 @@ final class VectorAttention implements SbStepper {
     }
 
     /**
-     * The dense product matrices from the transposed factors: for head t, row j (np floats) is
-     * column j of s_t·(A·Bᵀ + B·Aᵀ) (the removed diagonal included, as in the factored product; dw
-     * takes it out again), i.e. Σ_k Fᵀ_k·v_k with v = s_t·(B_j, A_j) (A_j, B_j read from the
-     * problem's factors), accumulated as {@link #productOne} does; the field multiplies the product
-     * by −a.
+     * The dense product matrices (with {@link #loadHead} of every head, whose transposed factors
+     * pass through one scratch of 2d×np): for head t, row j (np floats) is column j of s_t·(A·Bᵀ +
+     * B·Aᵀ) (the removed diagonal included, as in the factored product; dw takes it out again),
+     * i.e. Σ_k Fᵀ_k·v_k with v = s_t·(B_j, A_j) (A_j, B_j read from the problem's factors),
+     * accumulated as {@link #productOne} does; the field multiplies the product by −a.
      */
-    private float[] denseRows(float[] factorsT, AttentionProblem p) {
+    private float[] denseRows(AttentionProblem p, float a, float b) {
         float[] out = new float[heads * tokens * np];
+        // one head's transposed factors at a time (the padding lanes stay zero)
+        float[] factorsT = new float[k2 * np];
         for (int t = 0; t < heads; t++) {
+            loadHead(p, t, a, b, factorsT, 0);
             LowRankCoupling c = (LowRankCoupling) p.coupling(t);
             denseHead(
-                    factorsT,
-                    t * k2 * np,
-                    c.factorA(),
-                    c.factorB(),
-                    (float) c.scale(),
-                    out,
-                    t * tokens * np);
+                    factorsT, 0, c.factorA(), c.factorB(), (float) c.scale(), out, t * tokens * np);
         }
         return out;
+    }
+
+    /** Every head's factors, transposed (heads×2d×np), with {@link #loadHead} of every head. */
+    private float[] factoredRows(AttentionProblem p, float a, float b) {
+        float[] factorsT = new float[heads * k2 * np];
+        for (int t = 0; t < heads; t++) {
+            loadHead(p, t, a, b, factorsT, t * k2 * np);
+        }
+        return factorsT;
     }
 
     /**
@@ -391,23 +392,9 @@ final class VectorAttention implements SbStepper {
      * rows (each Gram row accumulated in registers over the tokens; the scalar {@link
      * AttentionSystem#upperSquares} computes the same sums), or for dense heads from the matrix.
      */
-    double upperSquares(int t, LowRankCoupling c) {
+    private double upperSquares(int t, LowRankCoupling c) {
         if (dense) {
-            // Σ_{i<j} C_ij² = ½ Σ_{i≠j} M_ij² from the dense rows (M = C plus its diagonal)
-            double acc = 0;
-            int o = t * tokens * np;
-            for (int j = 0; j < tokens; j++) {
-                int row = o + j * np;
-                for (int i = 0; i < j; i++) {
-                    double m = ft[row + i];
-                    acc += m * m;
-                }
-                for (int i = j + 1; i < tokens; i++) {
-                    double m = ft[row + i];
-                    acc += m * m;
-                }
-            }
-            return 0.5 * acc;
+            return 0.5 * denseSquares(t);
         }
         int n = tokens;
         int r = rank;
@@ -456,6 +443,84 @@ final class VectorAttention implements SbStepper {
             }
         }
         return c.sumSquaresUpperFromTraces(t1, t2);
+    }
+
+    /**
+     * {@link #upperSquares} of every head of {@code p} (head t's coupling is {@code
+     * p.coupling(t)}), the dense heads' sums computed four heads at a time: each head's sum is one
+     * chain of double additions in the order of {@link #denseSquares}, and one chain alone waits on
+     * every addition's latency.
+     */
+    double[] upperSquares(AttentionProblem p) {
+        double[] out = new double[heads];
+        if (!dense) {
+            for (int t = 0; t < heads; t++) {
+                out[t] = upperSquares(t, (LowRankCoupling) p.coupling(t));
+            }
+            return out;
+        }
+        int t = 0;
+        for (; t + 3 < heads; t += 4) {
+            denseSquaresOfFour(t, out);
+        }
+        for (; t < heads; t++) {
+            out[t] = 0.5 * denseSquares(t);
+        }
+        return out;
+    }
+
+    /**
+     * Σ_{i≠j} M_ij² of head t's dense rows (M = C plus its diagonal, so Σ_{i&lt;j} C_ij² is half of
+     * it), summed in double row by row, in each row over i &lt; j and then i &gt; j.
+     */
+    private double denseSquares(int t) {
+        double acc = 0;
+        int o = t * tokens * np;
+        for (int j = 0; j < tokens; j++) {
+            int row = o + j * np;
+            for (int i = 0; i < j; i++) {
+                double m = ft[row + i];
+                acc += m * m;
+            }
+            for (int i = j + 1; i < tokens; i++) {
+                double m = ft[row + i];
+                acc += m * m;
+            }
+        }
+        return acc;
+    }
+
+    /**
+     * out[t..t+3] = ½·{@link #denseSquares} of heads t … t + 3, as four independent chains (each in
+     * the order of {@link #denseSquares}, so the same values).
+     */
+    private void denseSquaresOfFour(int t, double[] out) {
+        double a0 = 0;
+        double a1 = 0;
+        double a2 = 0;
+        double a3 = 0;
+        int head = tokens * np;
+        int o = t * head;
+        for (int j = 0; j < tokens; j++) {
+            int row = o + j * np;
+            for (int i = 0; i < tokens; i++) {
+                if (i == j) {
+                    continue;
+                }
+                double m0 = ft[row + i];
+                double m1 = ft[row + head + i];
+                double m2 = ft[row + 2 * head + i];
+                double m3 = ft[row + 3 * head + i];
+                a0 += m0 * m0;
+                a1 += m1 * m1;
+                a2 += m2 * m2;
+                a3 += m3 * m3;
+            }
+        }
+        out[t] = 0.5 * a0;
+        out[t + 1] = 0.5 * a1;
+        out[t + 2] = 0.5 * a2;
+        out[t + 3] = 0.5 * a3;
     }
 
     /** g = h + J·x in the n×R row-major layout of {@link SpinSystem} (x may be any amplitudes). */
@@ -523,6 +588,24 @@ final class VectorAttention implements SbStepper {
                 int src = c * stride + t * np;
                 for (int i = 0; i < tokens; i++) {
                     s[dst + i * r] = 2f * w[src + i] - 1f;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void signsAndGradient(float[] s, float[] g) {
+        // the field at the sign weights of xs is that of gradient() at s = sign(x): w = [x > 0]
+        // there and (s + 1)/2 here are the same 0 or 1
+        pass(xs, reps, true, gg, null, false, 0f, 0f, 0f, 0f);
+        int r = reps;
+        for (int c = 0; c < r; c++) {
+            for (int t = 0; t < heads; t++) {
+                int dst = t * tokens * r + c;
+                int src = c * stride + t * np;
+                for (int i = 0; i < tokens; i++) {
+                    s[dst + i * r] = 2f * ws[src + i] - 1f;
+                    g[dst + i * r] = gg[src + i];
                 }
             }
         }

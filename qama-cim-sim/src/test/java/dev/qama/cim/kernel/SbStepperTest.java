@@ -260,4 +260,76 @@ class SbStepperTest {
             }
         }
     }
+
+    /**
+     * The dense heads' Σ_{i<j} C_ij² is, per head, one chain of double additions of the squared
+     * off-diagonal entries, row by row, in each row over i < j and then i > j; computing four heads
+     * at once must keep every chain (heads 1, 4, 5 and 9: groups of four and the rest).
+     */
+    @Test
+    void denseSquaresKeepTheirSummationOrder() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.vectorAvailable());
+        Random rnd = new Random(43);
+        for (int heads : new int[] {1, 4, 5, 9}) {
+            AttentionProblem p = problem(heads, 16, 8, rnd);
+            VectorAttention engine = VectorAttention.create(p, 2);
+            assertNotNull(engine);
+            double[] got = engine.upperSquares(p);
+            for (int t = 0; t < heads; t++) {
+                assertFalse(Float.isNaN(engine.denseEntry(t, 0, 0)), "N = 16, d = 8 is dense");
+                double acc = 0;
+                for (int j = 0; j < 16; j++) {
+                    for (int i = 0; i < 16; i++) {
+                        if (i != j) {
+                            double m = engine.denseEntry(t, i, j);
+                            acc += m * m;
+                        }
+                    }
+                }
+                assertEquals(
+                        Double.doubleToLongBits(0.5 * acc),
+                        Double.doubleToLongBits(got[t]),
+                        heads + " heads, head " + t);
+            }
+        }
+    }
+
+    /**
+     * The engine's final read-out (signs of its amplitudes and the gradient there) equals, bit for
+     * bit, storing the amplitudes, taking their signs and calling the system's gradient: zeros of
+     * either sign read as −1, masked spins as −1 (factored and dense heads, a replica pair and a
+     * single one).
+     */
+    @Test
+    void signsAndGradientEqualStoreSignAndGradient() {
+        for (int rank : new int[] {3, 16}) {
+            Random rnd = new Random(60 + rank);
+            AttentionProblem p = problem(3, 9, rank, rnd);
+            int reps = 3;
+            SpinSystem sys = SpinSystem.of(p, reps, Kernels.Mode.VECTOR);
+            SbStepper stepper = sys.sbStepper();
+            assertNotNull(stepper);
+            int len = p.numVariables() * reps;
+            float[] x = new float[len];
+            float[] y = new float[len];
+            for (int m = 0; m < len; m++) {
+                boolean fixed = sys.isFixed(m / reps);
+                int pick = rnd.nextInt(6);
+                x[m] = fixed ? -1f : pick == 0 ? 0f : pick == 1 ? -0f : (float) rnd.nextGaussian();
+                y[m] = fixed ? 0f : (float) rnd.nextGaussian();
+            }
+            stepper.load(x, y);
+            float[] stored = new float[len];
+            stepper.store(stored, new float[len]);
+            float[] s = new float[len];
+            Updates.sign(true, stored, s, len);
+            float[] g = new float[len];
+            sys.gradient(s, g);
+            float[] s2 = new float[len];
+            float[] g2 = new float[len];
+            stepper.signsAndGradient(s2, g2);
+            assertArrayEquals(s, s2, "signs, rank " + rank);
+            assertArrayEquals(g, g2, "gradient, rank " + rank);
+        }
+    }
 }

@@ -48,6 +48,9 @@ final class VectorAttention implements SbStepper {
     // per head rows×np: F transposed (factored), or s_t·(A·Bᵀ + B·Aᵀ) by columns (dense)
     private final float[] ft;
     private final float productScale; // 1 (factored: v carries −a·s_t) or −a (dense)
+    // rows when the field computes each chunk's product itself (np < 4L), 0 when productPair and
+    // productOne compute it into pg first
+    private final int inlineRows;
     private final float[] coef; // per head −a·s_t
     private final float[] dw; // heads×np: a·D_i − ρ/2 (penalty) or a·D_i
     private final float[] cst; // heads×np
@@ -89,6 +92,7 @@ final class VectorAttention implements SbStepper {
         this.f = dense ? null : new float[heads * tokens * kp];
         this.rows = dense ? tokens : k2;
         this.productScale = dense ? -a : 1f;
+        this.inlineRows = inlineRows(np, rows);
         this.coef = new float[heads];
         this.dw = new float[stride];
         this.cst = new float[stride];
@@ -151,6 +155,11 @@ final class VectorAttention implements SbStepper {
 
     /** The engine of {@code src}'s problem for {@code reps} replicas, sharing its coupling data. */
     private VectorAttention(VectorAttention src, int reps) {
+        this(src, reps, src.inlineRows);
+    }
+
+    /** As {@link #VectorAttention(VectorAttention, int)} with the given {@link #inlineRows}. */
+    private VectorAttention(VectorAttention src, int reps, int inlineRows) {
         this.heads = src.heads;
         this.tokens = src.tokens;
         this.reps = reps;
@@ -164,6 +173,7 @@ final class VectorAttention implements SbStepper {
         this.rows = src.rows;
         this.ft = src.ft;
         this.productScale = src.productScale;
+        this.inlineRows = inlineRows;
         this.coef = src.coef;
         this.dw = src.dw;
         this.cst = src.cst;
@@ -186,6 +196,26 @@ final class VectorAttention implements SbStepper {
         this.wread = new float[reps * stride];
         this.lastRead = ws;
         this.gsc = new float[2 * np];
+    }
+
+    /**
+     * The {@link #inlineRows} of heads padded to {@code np} tokens with product matrices of {@code
+     * rows} rows: {@code rows} when the rows have fewer than four vector chunks, where {@link
+     * #productPair} and {@link #productOne} would run only their one-chunk loop (the field then
+     * runs the same loop per chunk and keeps the product in registers: stored to pg and loaded back
+     * at once, the product of a head at N = 16 waited for the store, 15 % of a digits-model solve);
+     * 0 otherwise (four chunks per pass share each broadcast coefficient).
+     */
+    static int inlineRows(int np, int rows) {
+        return np < 4 * L ? rows : 0;
+    }
+
+    /**
+     * This engine with the products computed through pg ({@code inline} false) or in the field
+     * loop, whatever {@link #inlineRows} would choose (for tests: the two give the same bits).
+     */
+    VectorAttention withProductInline(boolean inline) {
+        return new VectorAttention(this, reps, inline ? rows : 0);
     }
 
     /** This engine for {@code reps} replicas (shares the coupling data, new workspaces). */
@@ -820,10 +850,13 @@ final class VectorAttention implements SbStepper {
         int x1 = x0 + stride;
         int c0 = c * np;
         int c1 = c0 + np;
-        if (dense) {
-            productPair(ft, t * rows * np, rows, ws, x0, x1);
-        } else {
-            productPair(ft, t * rows * np, rows, v, c * kp, (c + 1) * kp);
+        float[] pv = dense ? ws : v; // the product's coefficients: weights or v
+        int v0 = dense ? x0 : c * kp;
+        int v1 = dense ? x1 : (c + 1) * kp;
+        int to = t * rows * np;
+        int kk = inlineRows; // 0 unless the product of each chunk is computed here
+        if (kk == 0) {
+            productPair(ft, to, rows, pv, v0, v1);
         }
         FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
         FloatVector ps = FloatVector.broadcast(SPECIES, productScale);
@@ -835,14 +868,23 @@ final class VectorAttention implements SbStepper {
             FloatVector xv1 = FloatVector.fromArray(SPECIES, x, x1 + j);
             FloatVector dwv = FloatVector.fromArray(SPECIES, dw, ho + j);
             FloatVector base = FloatVector.fromArray(SPECIES, cst, ho + j);
-            FloatVector g0 =
-                    dwv.fma(
-                            FloatVector.fromArray(SPECIES, ws, x0 + j),
-                            FloatVector.fromArray(SPECIES, pg, j).fma(ps, base));
-            FloatVector g1 =
-                    dwv.fma(
-                            FloatVector.fromArray(SPECIES, ws, x1 + j),
-                            FloatVector.fromArray(SPECIES, pg, np + j).fma(ps, base));
+            FloatVector p0;
+            FloatVector p1;
+            if (kk > 0) {
+                // this chunk's product, in the order of productPair's chunk loop
+                p0 = FloatVector.zero(SPECIES);
+                p1 = p0;
+                for (int k = 0; k < kk; k++) {
+                    FloatVector f0 = FloatVector.fromArray(SPECIES, ft, to + k * np + j);
+                    p0 = f0.fma(bc(pv[v0 + k]), p0);
+                    p1 = f0.fma(bc(pv[v1 + k]), p1);
+                }
+            } else {
+                p0 = FloatVector.fromArray(SPECIES, pg, j);
+                p1 = FloatVector.fromArray(SPECIES, pg, np + j);
+            }
+            FloatVector g0 = dwv.fma(FloatVector.fromArray(SPECIES, ws, x0 + j), p0.fma(ps, base));
+            FloatVector g1 = dwv.fma(FloatVector.fromArray(SPECIES, ws, x1 + j), p1.fma(ps, base));
             if (penalty) {
                 g0 = FloatVector.fromArray(SPECIES, cs, c0 + j).fma(kr, g0);
                 g1 = FloatVector.fromArray(SPECIES, cs, c1 + j).fma(kr, g1);
@@ -906,10 +948,12 @@ final class VectorAttention implements SbStepper {
         int ho = t * np;
         int x0 = c * stride + ho;
         int c0 = c * np;
-        if (dense) {
-            productOne(ft, t * rows * np, rows, ws, x0);
-        } else {
-            productOne(ft, t * rows * np, rows, v, c * kp);
+        float[] pv = dense ? ws : v;
+        int v0 = dense ? x0 : c * kp;
+        int to = t * rows * np;
+        int kk = inlineRows;
+        if (kk == 0) {
+            productOne(ft, to, rows, pv, v0);
         }
         FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
         FloatVector ps = FloatVector.broadcast(SPECIES, productScale);
@@ -919,11 +963,21 @@ final class VectorAttention implements SbStepper {
         for (int j = 0; j < np; j += L) {
             FloatVector xv0 = FloatVector.fromArray(SPECIES, x, x0 + j);
             FloatVector dwv = FloatVector.fromArray(SPECIES, dw, ho + j);
+            FloatVector p0;
+            if (kk > 0) {
+                p0 = FloatVector.zero(SPECIES);
+                for (int k = 0; k < kk; k++) {
+                    p0 =
+                            FloatVector.fromArray(SPECIES, ft, to + k * np + j)
+                                    .fma(bc(pv[v0 + k]), p0);
+                }
+            } else {
+                p0 = FloatVector.fromArray(SPECIES, pg, j);
+            }
             FloatVector g0 =
                     dwv.fma(
                             FloatVector.fromArray(SPECIES, ws, x0 + j),
-                            FloatVector.fromArray(SPECIES, pg, j)
-                                    .fma(ps, FloatVector.fromArray(SPECIES, cst, ho + j)));
+                            p0.fma(ps, FloatVector.fromArray(SPECIES, cst, ho + j)));
             if (penalty) {
                 g0 = FloatVector.fromArray(SPECIES, cs, c0 + j).fma(kr, g0);
             }

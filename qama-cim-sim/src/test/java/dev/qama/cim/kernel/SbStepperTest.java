@@ -332,4 +332,61 @@ class SbStepperTest {
             assertArrayEquals(g, g2, "gradient, rank " + rank);
         }
     }
+
+    /**
+     * The field loop's own product of each chunk (rows of fewer than four vector chunks) gives the
+     * same bits as the product computed into the workspace first: steps with and without read-out,
+     * discrete and ballistic, and the gradient, on factored and dense heads, one, two and three
+     * replicas.
+     */
+    @Test
+    void productInTheFieldLoopKeepsItsBits() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.vectorAvailable());
+        int[][] shapes = {{9, 3}, {9, 16}, {16, 8}, {40, 3}, {49, 8}};
+        for (int[] shape : shapes) {
+            for (int reps = 1; reps <= 3; reps++) {
+                Random rnd = new Random(70 + shape[0] + shape[1] + reps);
+                AttentionProblem p = problem(3, shape[0], shape[1], rnd);
+                VectorAttention base = VectorAttention.create(p, reps);
+                assertNotNull(base);
+                VectorAttention viaPg = base.withProductInline(false);
+                VectorAttention inline = base.withProductInline(true);
+                int n = p.numVariables();
+                int len = n * reps;
+                float[] x = new float[len];
+                float[] y = new float[len];
+                SpinSystem sys = SpinSystem.of(p, reps, Kernels.Mode.VECTOR);
+                for (int m = 0; m < len; m++) {
+                    boolean fixed = sys.isFixed(m / reps);
+                    x[m] = fixed ? -1f : (float) (2.2 * rnd.nextDouble() - 1.1);
+                    y[m] = fixed ? 0f : (float) (2 * rnd.nextDouble() - 1);
+                }
+                String what = "N=" + shape[0] + " d=" + shape[1] + " R=" + reps;
+                float[] g1 = new float[len];
+                float[] g2 = new float[len];
+                viaPg.gradient(x, g1);
+                inline.gradient(x, g2);
+                assertArrayEquals(g1, g2, "gradient " + what);
+                viaPg.load(x, y);
+                inline.load(x, y);
+                double[] e1 = new double[reps];
+                double[] e2 = new double[reps];
+                for (int step = 0; step < 6; step++) {
+                    boolean discrete = step % 2 == 0;
+                    boolean eval = step % 3 == 0;
+                    viaPg.step(discrete, eval, 0.5f, 0.3f, 0.9f, 1f, e1);
+                    inline.step(discrete, eval, 0.5f, 0.3f, 0.9f, 1f, e2);
+                    assertArrayEquals(e1, e2, "energies " + what + " step " + step);
+                }
+                float[] x1 = new float[len];
+                float[] y1 = new float[len];
+                float[] x2 = new float[len];
+                float[] y2 = new float[len];
+                viaPg.store(x1, y1);
+                inline.store(x2, y2);
+                assertArrayEquals(x1, x2, "x " + what);
+                assertArrayEquals(y1, y2, "y " + what);
+            }
+        }
+    }
 }

@@ -708,16 +708,14 @@ final class VectorAttention implements SbStepper {
         }
     }
 
-    private static FloatVector weight(FloatVector xv, boolean signs) {
-        if (signs) {
-            return FloatVector.zero(SPECIES).blend(1f, xv.compare(VectorOperators.GT, 0f));
-        }
-        return xv.add(1f).mul(0.5f);
-    }
-
     /**
      * ws = w(x) (branch-free), and cs[c][i] = Σ_t ws[c][t][i] if there is a penalty, for the first
      * r replicas.
+     *
+     * <p>The weight is computed here, not in a helper taking the vector: a helper compiled on its
+     * own (and then called, not inlined, once its code was large) sees a vector of unknown class,
+     * and its operations ran as the Vector API's Java fallback (measured: a third more CPU per
+     * digits-model solve in one of two class loaders of the same build).
      */
     private void weights(float[] x, int r, boolean signs) {
         for (int c = 0; c < r; c++) {
@@ -727,7 +725,12 @@ final class VectorAttention implements SbStepper {
                 FloatVector acc = FloatVector.zero(SPECIES);
                 for (int t = 0; t < heads; t++) {
                     int o = xo + t * np + j;
-                    FloatVector w = weight(FloatVector.fromArray(SPECIES, x, o), signs);
+                    FloatVector xv = FloatVector.fromArray(SPECIES, x, o);
+                    FloatVector w =
+                            signs
+                                    ? FloatVector.zero(SPECIES)
+                                            .blend(1f, xv.compare(VectorOperators.GT, 0f))
+                                    : xv.add(1f).mul(0.5f);
                     w.intoArray(ws, o);
                     acc = acc.add(w);
                 }

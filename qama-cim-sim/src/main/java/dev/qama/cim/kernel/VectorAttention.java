@@ -15,19 +15,19 @@ import jdk.incubator.vector.VectorSpecies;
  * c, head t, token i at c·H·N' + t·N' + i); padding lanes hold x = −1, y = 0 and have zero factors,
  * constants and fields, so every element-wise loop runs on whole vectors.
  *
- * <p>Per head and replica the coupling product needs no horizontal reduction: with F_i = (A_i, B_i)
+ * <p>Per head and replica the coupling product needs no horizontal reduction: with F_i = (B_i, A_i)
  * the 2d factor entries of token i (one vector for d = 8 on AVX-512),
  *
  * <pre>
- *   u = Σ_i F_i·w_i = (Aᵀw, Bᵀw)                       (broadcast FMAs along the tokens)
- *   g = Σ_k Fᵀ_k·v_k + (a·D − ρ/2)∘w + c + (ρ/2)·Σ_t' w_t'     v = −a·s·(Bᵀw, Aᵀw)
+ *   v = −a·s·Σ_i F_i·w_i = −a·s·(Bᵀw, Aᵀw)             (broadcast FMAs along the tokens)
+ *   g = Σ_k Pᵀ_k·v_k + (a·D − ρ/2)∘w + c + (ρ/2)·Σ_t' w_t'
  * </pre>
  *
- * (Fᵀ_k the k-th factor column along the tokens, D the removed diagonal, c the per-token constants
- * of {@link AttentionSystem}), and the SB update of the same chunk follows at once while its field
- * is in registers. Cost per step, head and replica: 2·d·N FMAs for each product and no horizontal
- * sum (the per-head column kernel it replaces, {@code VectorKernels.LowRankFew}, needs 4·d of them
- * and copies every replica column in and out). The SB step itself is that of {@link
+ * (Pᵀ_k the k-th column of (A, B) along the tokens, D the removed diagonal, c the per-token
+ * constants of {@link AttentionSystem}), and the SB update of the same chunk follows at once while
+ * its field is in registers. Cost per step, head and replica: 2·d·N FMAs for each product and no
+ * horizontal sum (the per-head column kernel it replaces, {@code VectorKernels.LowRankFew}, needs
+ * 4·d of them and copies every replica column in and out). The SB step itself is that of {@link
  * dev.qama.cim.sb.SimulatedBifurcation} (Goto et al., Sci. Adv. 7, eabe7953, 2021).
  */
 final class VectorAttention implements SbStepper {
@@ -42,10 +42,10 @@ final class VectorAttention implements SbStepper {
     private final int kp; // 2d padded to L
     private final int np; // tokens padded to L
     private final int stride; // heads·np, one replica
-    private final float[] f; // per head tokens×kp: (A_i, B_i, 0…); null for dense heads
+    private final float[] f; // per head tokens×kp: (B_i, A_i, 0…); null for dense heads
     private final boolean dense; // heads multiply by their N×N matrix instead of the factors
     private final int rows; // rows of a head's product matrix: k2 (factored) or tokens (dense)
-    // per head rows×np: F transposed (factored), or s_t·(A·Bᵀ + B·Aᵀ) by columns (dense)
+    // per head rows×np: (A, B) transposed, Pᵀ (factored), or s_t·(A·Bᵀ + B·Aᵀ) by columns (dense)
     private final float[] ft;
     private final float productScale; // 1 (factored: v carries −a·s_t) or −a (dense)
     // rows when the field computes each chunk's product itself (np < 4L), 0 when productPair and
@@ -66,12 +66,11 @@ final class VectorAttention implements SbStepper {
     private final float[] gg; // gradient(): output
     private final float[] ws; // reps×stride: w(x) of the current pass
     private final float[] cs; // reps×np: Σ_t w
-    private final float[] u; // reps×kp
     private final float[] v; // reps×kp
     private final float[] wread; // reps×stride: sign weights of a bSB read-out
     private float[] lastRead; // where readOut finds the signs of the last read-out
     private final float[] gsc; // 2×np: fields of one head for the energies of a read-out
-    private final float[] pg; // 2×np: Σ_k Fᵀ_k·v_k of one head for one or two replicas
+    private final float[] pg; // 2×np: Σ_k Pᵀ_k·v_k of one head for one or two replicas
 
     private VectorAttention(AttentionProblem p, int reps) {
         this.heads = p.heads();
@@ -109,7 +108,6 @@ final class VectorAttention implements SbStepper {
         this.gg = new float[reps * stride];
         this.ws = new float[reps * stride];
         this.cs = new float[reps * np];
-        this.u = new float[reps * kp];
         this.wread = new float[reps * stride];
         this.lastRead = ws;
         this.gsc = new float[2 * np];
@@ -133,8 +131,9 @@ final class VectorAttention implements SbStepper {
         float[] h = p.linear(t);
         if (f != null) {
             for (int i = 0; i < tokens; i++) {
-                System.arraycopy(fa, i * rank, f, fo + i * kp, rank);
-                System.arraycopy(fb, i * rank, f, fo + i * kp + rank, rank);
+                // B first: the projection then comes out in the order of v (see project)
+                System.arraycopy(fb, i * rank, f, fo + i * kp, rank);
+                System.arraycopy(fa, i * rank, f, fo + i * kp + rank, rank);
             }
         }
         for (int k = 0; k < rank; k++) {
@@ -192,7 +191,6 @@ final class VectorAttention implements SbStepper {
         java.util.Arrays.fill(xg, -1f);
         this.ws = new float[reps * stride];
         this.cs = new float[reps * np];
-        this.u = new float[reps * kp];
         this.wread = new float[reps * stride];
         this.lastRead = ws;
         this.gsc = new float[2 * np];
@@ -225,13 +223,13 @@ final class VectorAttention implements SbStepper {
 
     /**
      * Whether heads of N tokens and 2d factor columns multiply by their N×N matrix: per head and
-     * replica the factored product costs N·⌈2d/L⌉ + 2d·⌈N/L⌉ vector FMAs (u = Fᵀw, then F·v), the
-     * dense one N·⌈N/L⌉ (L the vector width); dense is chosen when it needs at most three quarters
-     * of the factored FMAs (the matrix is built once per problem, N·2d·⌈N/L⌉ FMAs per head: about
-     * 28 factored steps at the authors' sizes, recovered within 50 steps of one replica). With L =
-     * 16: the authors' workload (N = 49, d = 32) 196 against 452, the digits model's heads (N = 16,
-     * d = 8) 16 against 32; the paper's vision heads (N = 49, d = 8) stay factored (113 against
-     * 196).
+     * replica the factored product costs N·⌈2d/L⌉ + 2d·⌈N/L⌉ vector FMAs (v from Fᵀw, then P·v),
+     * the dense one N·⌈N/L⌉ (L the vector width); dense is chosen when it needs at most three
+     * quarters of the factored FMAs (the matrix is built once per problem, N·2d·⌈N/L⌉ FMAs per
+     * head: about 28 factored steps at the authors' sizes, recovered within 50 steps of one
+     * replica). With L = 16: the authors' workload (N = 49, d = 32) 196 against 452, the digits
+     * model's heads (N = 16, d = 8) 16 against 32; the paper's vision heads (N = 49, d = 8) stay
+     * factored (113 against 196).
      */
     static boolean denseForm(int tokens, int k2) {
         long np = (tokens + L - 1) / L;
@@ -245,7 +243,7 @@ final class VectorAttention implements SbStepper {
      * The dense product matrices (with {@link #loadHead} of every head, whose transposed factors
      * pass through one scratch of 2d×np): for head t, row j (np floats) is column j of s_t·(A·Bᵀ +
      * B·Aᵀ) (the removed diagonal included, as in the factored product; dw takes it out again),
-     * i.e. Σ_k Fᵀ_k·v_k with v = s_t·(B_j, A_j) (A_j, B_j read from the problem's factors),
+     * i.e. Σ_k Pᵀ_k·v_k with v = s_t·(B_j, A_j) (A_j, B_j read from the problem's factors),
      * accumulated as {@link #productOne} does; the field multiplies the product by −a.
      */
     private float[] denseRows(AttentionProblem p, float a, float b) {
@@ -462,14 +460,15 @@ final class VectorAttention implements SbStepper {
                 g0.intoArray(gram, k * kp + j);
             }
         }
-        // G = [[AᵀA, AᵀB], [BᵀA, BᵀB]]; ‖ABᵀ + BAᵀ‖² = 2·tr((BᵀA)²) + 2·tr(AᵀA·BᵀB)
+        // G = [[BᵀB, BᵀA], [AᵀB, AᵀA]] (F_i = (B_i, A_i)); ‖ABᵀ + BAᵀ‖² = 2·tr((BᵀA)²) +
+        // 2·tr(AᵀA·BᵀB), summed over the same products in the same order as with (A_i, B_i)
         int kw = kp;
         double t1 = 0;
         double t2 = 0;
         for (int x = 0; x < r; x++) {
             for (int y = 0; y < r; y++) {
-                t1 += (double) gram[(r + x) * kw + y] * gram[(r + y) * kw + x];
-                t2 += (double) gram[x * kw + y] * gram[(r + y) * kw + r + x];
+                t1 += (double) gram[x * kw + r + y] * gram[y * kw + r + x];
+                t2 += (double) gram[(r + x) * kw + r + y] * gram[y * kw + x];
             }
         }
         return c.sumSquaresUpperFromTraces(t1, t2);
@@ -741,19 +740,11 @@ final class VectorAttention implements SbStepper {
         }
     }
 
-    /** v[vo..] = −a·s_t·(halves of src[so..] swapped). */
-    private void toV(int t, float[] src, int so, int vo) {
-        float k = coef[t];
-        int d = rank;
-        for (int m = 0; m < d; m++) {
-            v[vo + m] = k * src[so + d + m];
-            v[vo + d + m] = k * src[so + m];
-        }
-    }
-
     /**
-     * u_c = Σ_i F_i·w_ic for head t and the first r replicas, then v_c = −a·s_t·(u_c halves
-     * swapped).
+     * v_c = −a·s_t·Σ_i F_i·w_ic = −a·s_t·(Bᵀw_c, Aᵀw_c) for head t and the first r replicas, each
+     * chunk scaled in registers (F_i holds B_i before A_i for this: with (A_i, B_i), the sums went
+     * through memory to have their halves swapped, and the scalar loads waited for the vector
+     * stores).
      */
     private void project(int t, int r) {
         if (dense) {
@@ -762,6 +753,7 @@ final class VectorAttention implements SbStepper {
         float[] w = ws;
         int n = tokens;
         int fo = t * n * kp;
+        float k = coef[t];
         int c = 0;
         for (; c + 1 < r; c += 2) {
             int x0 = c * stride + t * np;
@@ -809,8 +801,8 @@ final class VectorAttention implements SbStepper {
                     p0 = fi.fma(bc(w[x0 + i]), p0);
                     p1 = fi.fma(bc(w[x1 + i]), p1);
                 }
-                p0.add(q0).intoArray(u, c * kp + j);
-                p1.add(q1).intoArray(u, (c + 1) * kp + j);
+                p0.add(q0).mul(k).intoArray(v, c * kp + j);
+                p1.add(q1).mul(k).intoArray(v, (c + 1) * kp + j);
             }
         }
         if (c < r) {
@@ -828,11 +820,8 @@ final class VectorAttention implements SbStepper {
                 if (i < n) {
                     p0 = FloatVector.fromArray(SPECIES, f, fo + i * kp + j).fma(bc(w[x0 + i]), p0);
                 }
-                p0.add(q0).intoArray(u, c * kp + j);
+                p0.add(q0).mul(k).intoArray(v, c * kp + j);
             }
-        }
-        for (c = 0; c < r; c++) {
-            toV(t, u, c * kp, c * kp);
         }
     }
 
@@ -1008,7 +997,7 @@ final class VectorAttention implements SbStepper {
      * pg[0..np) and pg[np..2np) = Σ_k P_k·v_k over the {@code kk} rows P_k (np floats each) of the
      * matrix at {@code mat[to..]}, with the coefficients v of two replicas at {@code v0} and {@code
      * v1} of {@code v}: four chunks of tokens per pass, so each broadcast v_k serves four FMAs.
-     * Factored heads pass Fᵀ and the v of {@link #project}, dense heads their matrix and the
+     * Factored heads pass Pᵀ and the v of {@link #project}, dense heads their matrix and the
      * weights.
      */
     private void productPair(float[] mat, int to, int kk, float[] v, int v0, int v1) {

@@ -389,4 +389,56 @@ class SbStepperTest {
             }
         }
     }
+
+    /**
+     * The factored heads' Σ_{i<j} C_ij² comes from the Gram matrix of the token rows (A_i, B_i):
+     * every entry one chain of fused multiply-adds over the tokens, the traces summed in double
+     * over x, then y; the engine stores the rows as (B_i, A_i) and must index its Gram matrix so
+     * that the same products are summed in the same order, bit for bit.
+     */
+    @Test
+    void factoredSquaresKeepTheirSums() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.vectorAvailable());
+        int[][] shapes = {{21, 3}, {49, 8}, {40, 5}};
+        for (int[] shape : shapes) {
+            int n = shape[0];
+            int d = shape[1];
+            Random rnd = new Random(90 + n + d);
+            AttentionProblem p = problem(3, n, d, rnd);
+            VectorAttention engine = VectorAttention.create(p, 2);
+            assertNotNull(engine);
+            assertTrue(Float.isNaN(engine.denseEntry(0, 0, 0)), "N=" + n + " d=" + d + " factored");
+            double[] got = engine.upperSquares(p);
+            for (int t = 0; t < 3; t++) {
+                dev.qama.core.model.LowRankCoupling c =
+                        (dev.qama.core.model.LowRankCoupling) p.coupling(t);
+                float[] fa = c.factorA();
+                float[] fb = c.factorB();
+                float[][] gram = new float[2 * d][2 * d];
+                for (int a = 0; a < 2 * d; a++) {
+                    for (int b = 0; b < 2 * d; b++) {
+                        float acc = 0f;
+                        for (int i = 0; i < n; i++) {
+                            float fiA = a < d ? fa[i * d + a] : fb[i * d + a - d];
+                            float fiB = b < d ? fa[i * d + b] : fb[i * d + b - d];
+                            acc = Math.fma(fiB, fiA, acc);
+                        }
+                        gram[a][b] = acc;
+                    }
+                }
+                double t1 = 0;
+                double t2 = 0;
+                for (int x = 0; x < d; x++) {
+                    for (int y = 0; y < d; y++) {
+                        t1 += (double) gram[d + x][y] * gram[d + y][x];
+                        t2 += (double) gram[x][y] * gram[d + y][d + x];
+                    }
+                }
+                assertEquals(
+                        Double.doubleToLongBits(c.sumSquaresUpperFromTraces(t1, t2)),
+                        Double.doubleToLongBits(got[t]),
+                        "N=" + n + " d=" + d + " head " + t);
+            }
+        }
+    }
 }

@@ -400,15 +400,8 @@ final class AttentionSystem extends SpinSystem {
     @Override
     public byte[] toState(byte[] signs) {
         byte[] out = new byte[n];
-        // head, token, bit in index order (isFixed per spin costs two divisions)
-        int v = 0;
-        for (int t = 0; t < heads; t++) {
-            for (int i = 0; i < tokens; i++) {
-                boolean fixed = masked[i];
-                for (int k = 0; k < bits; k++, v++) {
-                    out[v] = (byte) (signs[v] > 0 && !fixed ? 1 : 0);
-                }
-            }
+        for (int v = 0; v < n; v++) {
+            out[v] = (byte) (signs[v] > 0 && !isFixed(v) ? 1 : 0);
         }
         return out;
     }

@@ -88,6 +88,7 @@ final class AttentionSystem extends SpinSystem {
         this.diag = new float[heads][];
         this.lin = new float[heads][];
         double sq = 0;
+        double[] engineSquares = engine != null ? engine.upperSquares(p) : null;
         for (int t = 0; t < heads; t++) {
             if (engine == null) {
                 kernels[t] = Kernels.create(p.coupling(t), reps, mode);
@@ -95,11 +96,7 @@ final class AttentionSystem extends SpinSystem {
             diag[t] = p.diagonal(t);
             lin[t] = p.linear(t);
             double aa = (double) a * a / 4;
-            double upper =
-                    engine != null
-                            ? engine.upperSquares(
-                                    t, (dev.qama.core.model.LowRankCoupling) p.coupling(t))
-                            : upperSquares(p.coupling(t));
+            double upper = engine != null ? engineSquares[t] : upperSquares(p.coupling(t));
             sq += aa * 2 * upper * u2 * u2;
             if (diag[t] != null) {
                 for (float d : diag[t]) {

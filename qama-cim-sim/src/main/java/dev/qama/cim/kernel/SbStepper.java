@@ -30,4 +30,12 @@ public interface SbStepper {
 
     /** Writes the sign state of the last read-out (n×R row-major, ±1) into s. */
     void readOut(float[] s);
+
+    /**
+     * The read-out of the current amplitudes: s = sign(x) (+1 where x &gt; 0, −1 elsewhere) and g =
+     * the gradient at s, both n×R row-major, the same values as {@link #store}, {@link
+     * Updates#sign} and {@link SpinSystem#gradient} give, without the amplitudes leaving the
+     * engine.
+     */
+    void signsAndGradient(float[] s, float[] g);
 }

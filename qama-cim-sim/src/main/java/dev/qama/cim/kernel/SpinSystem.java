@@ -118,13 +118,17 @@ public abstract class SpinSystem {
     protected final void setFreeRuns(int[] freeSpins) {
         int[] out = new int[2 * freeSpins.length];
         int m = 0;
-        for (int k = 0; k < freeSpins.length; k++) {
-            if (m > 0 && out[m - 1] == freeSpins[k]) {
-                out[m - 1]++;
-            } else {
-                out[m++] = freeSpins[k];
-                out[m++] = freeSpins[k] + 1;
+        int k = 0;
+        while (k < freeSpins.length) {
+            // the run's end kept in a register (an increment of out[m − 1] per spin waited on
+            // the store of the one before)
+            int start = freeSpins[k];
+            int end = start + 1;
+            for (k++; k < freeSpins.length && freeSpins[k] == end; k++) {
+                end++;
             }
+            out[m++] = start;
+            out[m++] = end;
         }
         this.runs = java.util.Arrays.copyOf(out, m);
     }

@@ -15,19 +15,19 @@ import jdk.incubator.vector.VectorSpecies;
  * c, head t, token i at c·H·N' + t·N' + i); padding lanes hold x = −1, y = 0 and have zero factors,
  * constants and fields, so every element-wise loop runs on whole vectors.
  *
- * <p>Per head and replica the coupling product needs no horizontal reduction: with F_i = (A_i, B_i)
+ * <p>Per head and replica the coupling product needs no horizontal reduction: with F_i = (B_i, A_i)
  * the 2d factor entries of token i (one vector for d = 8 on AVX-512),
  *
  * <pre>
- *   u = Σ_i F_i·w_i = (Aᵀw, Bᵀw)                       (broadcast FMAs along the tokens)
- *   g = Σ_k Fᵀ_k·v_k + (a·D − ρ/2)∘w + c + (ρ/2)·Σ_t' w_t'     v = −a·s·(Bᵀw, Aᵀw)
+ *   v = −a·s·Σ_i F_i·w_i = −a·s·(Bᵀw, Aᵀw)             (broadcast FMAs along the tokens)
+ *   g = Σ_k Pᵀ_k·v_k + (a·D − ρ/2)∘w + c + (ρ/2)·Σ_t' w_t'
  * </pre>
  *
- * (Fᵀ_k the k-th factor column along the tokens, D the removed diagonal, c the per-token constants
- * of {@link AttentionSystem}), and the SB update of the same chunk follows at once while its field
- * is in registers. Cost per step, head and replica: 2·d·N FMAs for each product and no horizontal
- * sum (the per-head column kernel it replaces, {@code VectorKernels.LowRankFew}, needs 4·d of them
- * and copies every replica column in and out). The SB step itself is that of {@link
+ * (Pᵀ_k the k-th column of (A, B) along the tokens, D the removed diagonal, c the per-token
+ * constants of {@link AttentionSystem}), and the SB update of the same chunk follows at once while
+ * its field is in registers. Cost per step, head and replica: 2·d·N FMAs for each product and no
+ * horizontal sum (the per-head column kernel it replaces, {@code VectorKernels.LowRankFew}, needs
+ * 4·d of them and copies every replica column in and out). The SB step itself is that of {@link
  * dev.qama.cim.sb.SimulatedBifurcation} (Goto et al., Sci. Adv. 7, eabe7953, 2021).
  */
 final class VectorAttention implements SbStepper {
@@ -42,12 +42,15 @@ final class VectorAttention implements SbStepper {
     private final int kp; // 2d padded to L
     private final int np; // tokens padded to L
     private final int stride; // heads·np, one replica
-    private final float[] f; // per head tokens×kp: (A_i, B_i, 0…); null for dense heads
+    private final float[] f; // per head tokens×kp: (B_i, A_i, 0…); null for dense heads
     private final boolean dense; // heads multiply by their N×N matrix instead of the factors
     private final int rows; // rows of a head's product matrix: k2 (factored) or tokens (dense)
-    // per head rows×np: F transposed (factored), or s_t·(A·Bᵀ + B·Aᵀ) by columns (dense)
+    // per head rows×np: (A, B) transposed, Pᵀ (factored), or s_t·(A·Bᵀ + B·Aᵀ) by columns (dense)
     private final float[] ft;
     private final float productScale; // 1 (factored: v carries −a·s_t) or −a (dense)
+    // rows when the field computes each chunk's product itself (np < 4L), 0 when productPair and
+    // productOne compute it into pg first
+    private final int inlineRows;
     private final float[] coef; // per head −a·s_t
     private final float[] dw; // heads×np: a·D_i − ρ/2 (penalty) or a·D_i
     private final float[] cst; // heads×np
@@ -63,12 +66,11 @@ final class VectorAttention implements SbStepper {
     private final float[] gg; // gradient(): output
     private final float[] ws; // reps×stride: w(x) of the current pass
     private final float[] cs; // reps×np: Σ_t w
-    private final float[] u; // reps×kp
     private final float[] v; // reps×kp
     private final float[] wread; // reps×stride: sign weights of a bSB read-out
     private float[] lastRead; // where readOut finds the signs of the last read-out
     private final float[] gsc; // 2×np: fields of one head for the energies of a read-out
-    private final float[] pg; // 2×np: Σ_k Fᵀ_k·v_k of one head for one or two replicas
+    private final float[] pg; // 2×np: Σ_k Pᵀ_k·v_k of one head for one or two replicas
 
     private VectorAttention(AttentionProblem p, int reps) {
         this.heads = p.heads();
@@ -89,18 +91,15 @@ final class VectorAttention implements SbStepper {
         this.f = dense ? null : new float[heads * tokens * kp];
         this.rows = dense ? tokens : k2;
         this.productScale = dense ? -a : 1f;
-        float[] factorsT = new float[heads * k2 * np];
+        this.inlineRows = inlineRows(np, rows);
         this.coef = new float[heads];
         this.dw = new float[stride];
         this.cst = new float[stride];
         this.lin = new float[stride];
         this.free = new float[stride];
-        for (int t = 0; t < heads; t++) {
-            loadHead(p, t, a, b, factorsT);
-        }
+        this.ft = dense ? denseRows(p, a, b) : factoredRows(p, a, b);
         this.pg = new float[2 * np];
         this.v = new float[reps * kp];
-        this.ft = dense ? denseRows(factorsT, p) : factorsT;
         this.xs = new float[reps * stride];
         this.ys = new float[reps * stride];
         this.xg = new float[reps * stride];
@@ -109,33 +108,32 @@ final class VectorAttention implements SbStepper {
         this.gg = new float[reps * stride];
         this.ws = new float[reps * stride];
         this.cs = new float[reps * np];
-        this.u = new float[reps * kp];
         this.wread = new float[reps * stride];
         this.lastRead = ws;
         this.gsc = new float[2 * np];
     }
 
     /**
-     * Head t's factors (into the transposed factorsT, and into f unless the heads are dense: their
-     * product reads the matrix, which {@link #denseRows} builds from the problem's factors),
-     * coefficient, diagonal, constant field and mask. A method of its own, so that the JIT compiles
-     * this loop over the tokens without the rest of the constructor (with every loop in the
-     * constructor, each got an on-stack-replacement compilation of all of it).
+     * Head t's factors (transposed into factorsT at {@code to}, and into f unless the heads are
+     * dense: their product reads the matrix, which {@link #denseRows} builds from the problem's
+     * factors), coefficient, diagonal, constant field and mask. A method of its own, so that the
+     * JIT compiles this loop over the tokens without the rest of the constructor (with every loop
+     * in the constructor, each got an on-stack-replacement compilation of all of it).
      */
-    private void loadHead(AttentionProblem p, int t, float a, float b, float[] factorsT) {
+    private void loadHead(AttentionProblem p, int t, float a, float b, float[] factorsT, int to) {
         LowRankCoupling c = (LowRankCoupling) p.coupling(t);
         float[] fa = c.factorA();
         float[] fb = c.factorB();
         double[] rd = c.removedDiagonal();
         coef[t] = -a * (float) c.scale();
         int fo = t * tokens * kp;
-        int to = t * k2 * np;
         float[] d = p.diagonal(t);
         float[] h = p.linear(t);
         if (f != null) {
             for (int i = 0; i < tokens; i++) {
-                System.arraycopy(fa, i * rank, f, fo + i * kp, rank);
-                System.arraycopy(fb, i * rank, f, fo + i * kp + rank, rank);
+                // B first: the projection then comes out in the order of v (see project)
+                System.arraycopy(fb, i * rank, f, fo + i * kp, rank);
+                System.arraycopy(fa, i * rank, f, fo + i * kp + rank, rank);
             }
         }
         for (int k = 0; k < rank; k++) {
@@ -156,6 +154,11 @@ final class VectorAttention implements SbStepper {
 
     /** The engine of {@code src}'s problem for {@code reps} replicas, sharing its coupling data. */
     private VectorAttention(VectorAttention src, int reps) {
+        this(src, reps, src.inlineRows);
+    }
+
+    /** As {@link #VectorAttention(VectorAttention, int)} with the given {@link #inlineRows}. */
+    private VectorAttention(VectorAttention src, int reps, int inlineRows) {
         this.heads = src.heads;
         this.tokens = src.tokens;
         this.reps = reps;
@@ -169,6 +172,7 @@ final class VectorAttention implements SbStepper {
         this.rows = src.rows;
         this.ft = src.ft;
         this.productScale = src.productScale;
+        this.inlineRows = inlineRows;
         this.coef = src.coef;
         this.dw = src.dw;
         this.cst = src.cst;
@@ -187,10 +191,29 @@ final class VectorAttention implements SbStepper {
         java.util.Arrays.fill(xg, -1f);
         this.ws = new float[reps * stride];
         this.cs = new float[reps * np];
-        this.u = new float[reps * kp];
         this.wread = new float[reps * stride];
         this.lastRead = ws;
         this.gsc = new float[2 * np];
+    }
+
+    /**
+     * The {@link #inlineRows} of heads padded to {@code np} tokens with product matrices of {@code
+     * rows} rows: {@code rows} when the rows have fewer than four vector chunks, where {@link
+     * #productPair} and {@link #productOne} would run only their one-chunk loop (the field then
+     * runs the same loop per chunk and keeps the product in registers: stored to pg and loaded back
+     * at once, the product of a head at N = 16 waited for the store, 15 % of a digits-model solve);
+     * 0 otherwise (four chunks per pass share each broadcast coefficient).
+     */
+    static int inlineRows(int np, int rows) {
+        return np < 4 * L ? rows : 0;
+    }
+
+    /**
+     * This engine with the products computed through pg ({@code inline} false) or in the field
+     * loop, whatever {@link #inlineRows} would choose (for tests: the two give the same bits).
+     */
+    VectorAttention withProductInline(boolean inline) {
+        return new VectorAttention(this, reps, inline ? rows : 0);
     }
 
     /** This engine for {@code reps} replicas (shares the coupling data, new workspaces). */
@@ -200,13 +223,13 @@ final class VectorAttention implements SbStepper {
 
     /**
      * Whether heads of N tokens and 2d factor columns multiply by their N×N matrix: per head and
-     * replica the factored product costs N·⌈2d/L⌉ + 2d·⌈N/L⌉ vector FMAs (u = Fᵀw, then F·v), the
-     * dense one N·⌈N/L⌉ (L the vector width); dense is chosen when it needs at most three quarters
-     * of the factored FMAs (the matrix is built once per problem, N·2d·⌈N/L⌉ FMAs per head: about
-     * 28 factored steps at the authors' sizes, recovered within 50 steps of one replica). With L =
-     * 16: the authors' workload (N = 49, d = 32) 196 against 452, the digits model's heads (N = 16,
-     * d = 8) 16 against 32; the paper's vision heads (N = 49, d = 8) stay factored (113 against
-     * 196).
+     * replica the factored product costs N·⌈2d/L⌉ + 2d·⌈N/L⌉ vector FMAs (v from Fᵀw, then P·v),
+     * the dense one N·⌈N/L⌉ (L the vector width); dense is chosen when it needs at most three
+     * quarters of the factored FMAs (the matrix is built once per problem, N·2d·⌈N/L⌉ FMAs per
+     * head: about 28 factored steps at the authors' sizes, recovered within 50 steps of one
+     * replica). With L = 16: the authors' workload (N = 49, d = 32) 196 against 452, the digits
+     * model's heads (N = 16, d = 8) 16 against 32; the paper's vision heads (N = 49, d = 8) stay
+     * factored (113 against 196).
      */
     static boolean denseForm(int tokens, int k2) {
         long np = (tokens + L - 1) / L;
@@ -217,26 +240,32 @@ final class VectorAttention implements SbStepper {
     }
 
     /**
-     * The dense product matrices from the transposed factors: for head t, row j (np floats) is
-     * column j of s_t·(A·Bᵀ + B·Aᵀ) (the removed diagonal included, as in the factored product; dw
-     * takes it out again), i.e. Σ_k Fᵀ_k·v_k with v = s_t·(B_j, A_j) (A_j, B_j read from the
-     * problem's factors), accumulated as {@link #productOne} does; the field multiplies the product
-     * by −a.
+     * The dense product matrices (with {@link #loadHead} of every head, whose transposed factors
+     * pass through one scratch of 2d×np): for head t, row j (np floats) is column j of s_t·(A·Bᵀ +
+     * B·Aᵀ) (the removed diagonal included, as in the factored product; dw takes it out again),
+     * i.e. Σ_k Pᵀ_k·v_k with v = s_t·(B_j, A_j) (A_j, B_j read from the problem's factors),
+     * accumulated as {@link #productOne} does; the field multiplies the product by −a.
      */
-    private float[] denseRows(float[] factorsT, AttentionProblem p) {
+    private float[] denseRows(AttentionProblem p, float a, float b) {
         float[] out = new float[heads * tokens * np];
+        // one head's transposed factors at a time (the padding lanes stay zero)
+        float[] factorsT = new float[k2 * np];
         for (int t = 0; t < heads; t++) {
+            loadHead(p, t, a, b, factorsT, 0);
             LowRankCoupling c = (LowRankCoupling) p.coupling(t);
             denseHead(
-                    factorsT,
-                    t * k2 * np,
-                    c.factorA(),
-                    c.factorB(),
-                    (float) c.scale(),
-                    out,
-                    t * tokens * np);
+                    factorsT, 0, c.factorA(), c.factorB(), (float) c.scale(), out, t * tokens * np);
         }
         return out;
+    }
+
+    /** Every head's factors, transposed (heads×2d×np), with {@link #loadHead} of every head. */
+    private float[] factoredRows(AttentionProblem p, float a, float b) {
+        float[] factorsT = new float[heads * k2 * np];
+        for (int t = 0; t < heads; t++) {
+            loadHead(p, t, a, b, factorsT, t * k2 * np);
+        }
+        return factorsT;
     }
 
     /**
@@ -391,23 +420,9 @@ final class VectorAttention implements SbStepper {
      * rows (each Gram row accumulated in registers over the tokens; the scalar {@link
      * AttentionSystem#upperSquares} computes the same sums), or for dense heads from the matrix.
      */
-    double upperSquares(int t, LowRankCoupling c) {
+    private double upperSquares(int t, LowRankCoupling c) {
         if (dense) {
-            // Σ_{i<j} C_ij² = ½ Σ_{i≠j} M_ij² from the dense rows (M = C plus its diagonal)
-            double acc = 0;
-            int o = t * tokens * np;
-            for (int j = 0; j < tokens; j++) {
-                int row = o + j * np;
-                for (int i = 0; i < j; i++) {
-                    double m = ft[row + i];
-                    acc += m * m;
-                }
-                for (int i = j + 1; i < tokens; i++) {
-                    double m = ft[row + i];
-                    acc += m * m;
-                }
-            }
-            return 0.5 * acc;
+            return 0.5 * denseSquares(t);
         }
         int n = tokens;
         int r = rank;
@@ -445,17 +460,96 @@ final class VectorAttention implements SbStepper {
                 g0.intoArray(gram, k * kp + j);
             }
         }
-        // G = [[AᵀA, AᵀB], [BᵀA, BᵀB]]; ‖ABᵀ + BAᵀ‖² = 2·tr((BᵀA)²) + 2·tr(AᵀA·BᵀB)
+        // G = [[BᵀB, BᵀA], [AᵀB, AᵀA]] (F_i = (B_i, A_i)); ‖ABᵀ + BAᵀ‖² = 2·tr((BᵀA)²) +
+        // 2·tr(AᵀA·BᵀB), summed over the same products in the same order as with (A_i, B_i)
         int kw = kp;
         double t1 = 0;
         double t2 = 0;
         for (int x = 0; x < r; x++) {
             for (int y = 0; y < r; y++) {
-                t1 += (double) gram[(r + x) * kw + y] * gram[(r + y) * kw + x];
-                t2 += (double) gram[x * kw + y] * gram[(r + y) * kw + r + x];
+                t1 += (double) gram[x * kw + r + y] * gram[y * kw + r + x];
+                t2 += (double) gram[(r + x) * kw + r + y] * gram[y * kw + x];
             }
         }
         return c.sumSquaresUpperFromTraces(t1, t2);
+    }
+
+    /**
+     * {@link #upperSquares} of every head of {@code p} (head t's coupling is {@code
+     * p.coupling(t)}), the dense heads' sums computed four heads at a time: each head's sum is one
+     * chain of double additions in the order of {@link #denseSquares}, and one chain alone waits on
+     * every addition's latency.
+     */
+    double[] upperSquares(AttentionProblem p) {
+        double[] out = new double[heads];
+        if (!dense) {
+            for (int t = 0; t < heads; t++) {
+                out[t] = upperSquares(t, (LowRankCoupling) p.coupling(t));
+            }
+            return out;
+        }
+        int t = 0;
+        for (; t + 3 < heads; t += 4) {
+            denseSquaresOfFour(t, out);
+        }
+        for (; t < heads; t++) {
+            out[t] = 0.5 * denseSquares(t);
+        }
+        return out;
+    }
+
+    /**
+     * Σ_{i≠j} M_ij² of head t's dense rows (M = C plus its diagonal, so Σ_{i&lt;j} C_ij² is half of
+     * it), summed in double row by row, in each row over i &lt; j and then i &gt; j.
+     */
+    private double denseSquares(int t) {
+        double acc = 0;
+        int o = t * tokens * np;
+        for (int j = 0; j < tokens; j++) {
+            int row = o + j * np;
+            for (int i = 0; i < j; i++) {
+                double m = ft[row + i];
+                acc += m * m;
+            }
+            for (int i = j + 1; i < tokens; i++) {
+                double m = ft[row + i];
+                acc += m * m;
+            }
+        }
+        return acc;
+    }
+
+    /**
+     * out[t..t+3] = ½·{@link #denseSquares} of heads t … t + 3, as four independent chains (each in
+     * the order of {@link #denseSquares}, so the same values).
+     */
+    private void denseSquaresOfFour(int t, double[] out) {
+        double a0 = 0;
+        double a1 = 0;
+        double a2 = 0;
+        double a3 = 0;
+        int head = tokens * np;
+        int o = t * head;
+        for (int j = 0; j < tokens; j++) {
+            int row = o + j * np;
+            for (int i = 0; i < tokens; i++) {
+                if (i == j) {
+                    continue;
+                }
+                double m0 = ft[row + i];
+                double m1 = ft[row + head + i];
+                double m2 = ft[row + 2 * head + i];
+                double m3 = ft[row + 3 * head + i];
+                a0 += m0 * m0;
+                a1 += m1 * m1;
+                a2 += m2 * m2;
+                a3 += m3 * m3;
+            }
+        }
+        out[t] = 0.5 * a0;
+        out[t + 1] = 0.5 * a1;
+        out[t + 2] = 0.5 * a2;
+        out[t + 3] = 0.5 * a3;
     }
 
     /** g = h + J·x in the n×R row-major layout of {@link SpinSystem} (x may be any amplitudes). */
@@ -529,6 +623,24 @@ final class VectorAttention implements SbStepper {
     }
 
     @Override
+    public void signsAndGradient(float[] s, float[] g) {
+        // the field at the sign weights of xs is that of gradient() at s = sign(x): w = [x > 0]
+        // there and (s + 1)/2 here are the same 0 or 1
+        pass(xs, reps, true, gg, null, false, 0f, 0f, 0f, 0f);
+        int r = reps;
+        for (int c = 0; c < r; c++) {
+            for (int t = 0; t < heads; t++) {
+                int dst = t * tokens * r + c;
+                int src = c * stride + t * np;
+                for (int i = 0; i < tokens; i++) {
+                    s[dst + i * r] = 2f * ws[src + i] - 1f;
+                    g[dst + i * r] = gg[src + i];
+                }
+            }
+        }
+    }
+
+    @Override
     public void store(float[] x, float[] y) {
         int r = reps;
         for (int c = 0; c < r; c++) {
@@ -595,16 +707,14 @@ final class VectorAttention implements SbStepper {
         }
     }
 
-    private static FloatVector weight(FloatVector xv, boolean signs) {
-        if (signs) {
-            return FloatVector.zero(SPECIES).blend(1f, xv.compare(VectorOperators.GT, 0f));
-        }
-        return xv.add(1f).mul(0.5f);
-    }
-
     /**
      * ws = w(x) (branch-free), and cs[c][i] = Σ_t ws[c][t][i] if there is a penalty, for the first
      * r replicas.
+     *
+     * <p>The weight is computed here, not in a helper taking the vector: a helper compiled on its
+     * own (and then called, not inlined, once its code was large) sees a vector of unknown class,
+     * and its operations ran as the Vector API's Java fallback (measured: a third more CPU per
+     * digits-model solve in one of two class loaders of the same build).
      */
     private void weights(float[] x, int r, boolean signs) {
         for (int c = 0; c < r; c++) {
@@ -614,7 +724,12 @@ final class VectorAttention implements SbStepper {
                 FloatVector acc = FloatVector.zero(SPECIES);
                 for (int t = 0; t < heads; t++) {
                     int o = xo + t * np + j;
-                    FloatVector w = weight(FloatVector.fromArray(SPECIES, x, o), signs);
+                    FloatVector xv = FloatVector.fromArray(SPECIES, x, o);
+                    FloatVector w =
+                            signs
+                                    ? FloatVector.zero(SPECIES)
+                                            .blend(1f, xv.compare(VectorOperators.GT, 0f))
+                                    : xv.add(1f).mul(0.5f);
                     w.intoArray(ws, o);
                     acc = acc.add(w);
                 }
@@ -625,19 +740,11 @@ final class VectorAttention implements SbStepper {
         }
     }
 
-    /** v[vo..] = −a·s_t·(halves of src[so..] swapped). */
-    private void toV(int t, float[] src, int so, int vo) {
-        float k = coef[t];
-        int d = rank;
-        for (int m = 0; m < d; m++) {
-            v[vo + m] = k * src[so + d + m];
-            v[vo + d + m] = k * src[so + m];
-        }
-    }
-
     /**
-     * u_c = Σ_i F_i·w_ic for head t and the first r replicas, then v_c = −a·s_t·(u_c halves
-     * swapped).
+     * v_c = −a·s_t·Σ_i F_i·w_ic = −a·s_t·(Bᵀw_c, Aᵀw_c) for head t and the first r replicas, each
+     * chunk scaled in registers (F_i holds B_i before A_i for this: with (A_i, B_i), the sums went
+     * through memory to have their halves swapped, and the scalar loads waited for the vector
+     * stores).
      */
     private void project(int t, int r) {
         if (dense) {
@@ -646,6 +753,7 @@ final class VectorAttention implements SbStepper {
         float[] w = ws;
         int n = tokens;
         int fo = t * n * kp;
+        float k = coef[t];
         int c = 0;
         for (; c + 1 < r; c += 2) {
             int x0 = c * stride + t * np;
@@ -693,8 +801,8 @@ final class VectorAttention implements SbStepper {
                     p0 = fi.fma(bc(w[x0 + i]), p0);
                     p1 = fi.fma(bc(w[x1 + i]), p1);
                 }
-                p0.add(q0).intoArray(u, c * kp + j);
-                p1.add(q1).intoArray(u, (c + 1) * kp + j);
+                p0.add(q0).mul(k).intoArray(v, c * kp + j);
+                p1.add(q1).mul(k).intoArray(v, (c + 1) * kp + j);
             }
         }
         if (c < r) {
@@ -712,11 +820,8 @@ final class VectorAttention implements SbStepper {
                 if (i < n) {
                     p0 = FloatVector.fromArray(SPECIES, f, fo + i * kp + j).fma(bc(w[x0 + i]), p0);
                 }
-                p0.add(q0).intoArray(u, c * kp + j);
+                p0.add(q0).mul(k).intoArray(v, c * kp + j);
             }
-        }
-        for (c = 0; c < r; c++) {
-            toV(t, u, c * kp, c * kp);
         }
     }
 
@@ -737,10 +842,13 @@ final class VectorAttention implements SbStepper {
         int x1 = x0 + stride;
         int c0 = c * np;
         int c1 = c0 + np;
-        if (dense) {
-            productPair(ft, t * rows * np, rows, ws, x0, x1);
-        } else {
-            productPair(ft, t * rows * np, rows, v, c * kp, (c + 1) * kp);
+        float[] pv = dense ? ws : v; // the product's coefficients: weights or v
+        int v0 = dense ? x0 : c * kp;
+        int v1 = dense ? x1 : (c + 1) * kp;
+        int to = t * rows * np;
+        int kk = inlineRows; // 0 unless the product of each chunk is computed here
+        if (kk == 0) {
+            productPair(ft, to, rows, pv, v0, v1);
         }
         FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
         FloatVector ps = FloatVector.broadcast(SPECIES, productScale);
@@ -752,14 +860,23 @@ final class VectorAttention implements SbStepper {
             FloatVector xv1 = FloatVector.fromArray(SPECIES, x, x1 + j);
             FloatVector dwv = FloatVector.fromArray(SPECIES, dw, ho + j);
             FloatVector base = FloatVector.fromArray(SPECIES, cst, ho + j);
-            FloatVector g0 =
-                    dwv.fma(
-                            FloatVector.fromArray(SPECIES, ws, x0 + j),
-                            FloatVector.fromArray(SPECIES, pg, j).fma(ps, base));
-            FloatVector g1 =
-                    dwv.fma(
-                            FloatVector.fromArray(SPECIES, ws, x1 + j),
-                            FloatVector.fromArray(SPECIES, pg, np + j).fma(ps, base));
+            FloatVector p0;
+            FloatVector p1;
+            if (kk > 0) {
+                // this chunk's product, in the order of productPair's chunk loop
+                p0 = FloatVector.zero(SPECIES);
+                p1 = p0;
+                for (int k = 0; k < kk; k++) {
+                    FloatVector f0 = FloatVector.fromArray(SPECIES, ft, to + k * np + j);
+                    p0 = f0.fma(bc(pv[v0 + k]), p0);
+                    p1 = f0.fma(bc(pv[v1 + k]), p1);
+                }
+            } else {
+                p0 = FloatVector.fromArray(SPECIES, pg, j);
+                p1 = FloatVector.fromArray(SPECIES, pg, np + j);
+            }
+            FloatVector g0 = dwv.fma(FloatVector.fromArray(SPECIES, ws, x0 + j), p0.fma(ps, base));
+            FloatVector g1 = dwv.fma(FloatVector.fromArray(SPECIES, ws, x1 + j), p1.fma(ps, base));
             if (penalty) {
                 g0 = FloatVector.fromArray(SPECIES, cs, c0 + j).fma(kr, g0);
                 g1 = FloatVector.fromArray(SPECIES, cs, c1 + j).fma(kr, g1);
@@ -823,10 +940,12 @@ final class VectorAttention implements SbStepper {
         int ho = t * np;
         int x0 = c * stride + ho;
         int c0 = c * np;
-        if (dense) {
-            productOne(ft, t * rows * np, rows, ws, x0);
-        } else {
-            productOne(ft, t * rows * np, rows, v, c * kp);
+        float[] pv = dense ? ws : v;
+        int v0 = dense ? x0 : c * kp;
+        int to = t * rows * np;
+        int kk = inlineRows;
+        if (kk == 0) {
+            productOne(ft, to, rows, pv, v0);
         }
         FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
         FloatVector ps = FloatVector.broadcast(SPECIES, productScale);
@@ -836,11 +955,21 @@ final class VectorAttention implements SbStepper {
         for (int j = 0; j < np; j += L) {
             FloatVector xv0 = FloatVector.fromArray(SPECIES, x, x0 + j);
             FloatVector dwv = FloatVector.fromArray(SPECIES, dw, ho + j);
+            FloatVector p0;
+            if (kk > 0) {
+                p0 = FloatVector.zero(SPECIES);
+                for (int k = 0; k < kk; k++) {
+                    p0 =
+                            FloatVector.fromArray(SPECIES, ft, to + k * np + j)
+                                    .fma(bc(pv[v0 + k]), p0);
+                }
+            } else {
+                p0 = FloatVector.fromArray(SPECIES, pg, j);
+            }
             FloatVector g0 =
                     dwv.fma(
                             FloatVector.fromArray(SPECIES, ws, x0 + j),
-                            FloatVector.fromArray(SPECIES, pg, j)
-                                    .fma(ps, FloatVector.fromArray(SPECIES, cst, ho + j)));
+                            p0.fma(ps, FloatVector.fromArray(SPECIES, cst, ho + j)));
             if (penalty) {
                 g0 = FloatVector.fromArray(SPECIES, cs, c0 + j).fma(kr, g0);
             }
@@ -868,7 +997,7 @@ final class VectorAttention implements SbStepper {
      * pg[0..np) and pg[np..2np) = Σ_k P_k·v_k over the {@code kk} rows P_k (np floats each) of the
      * matrix at {@code mat[to..]}, with the coefficients v of two replicas at {@code v0} and {@code
      * v1} of {@code v}: four chunks of tokens per pass, so each broadcast v_k serves four FMAs.
-     * Factored heads pass Fᵀ and the v of {@link #project}, dense heads their matrix and the
+     * Factored heads pass Pᵀ and the v of {@link #project}, dense heads their matrix and the
      * weights.
      */
     private void productPair(float[] mat, int to, int kk, float[] v, int v0, int v1) {

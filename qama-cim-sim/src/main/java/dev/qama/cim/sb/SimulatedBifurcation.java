@@ -413,12 +413,12 @@ public final class SimulatedBifurcation {
             SolveStatus status;
             if (stepper != null) {
                 status = fusedSteps(discrete, stop);
-                stepper.store(x, y);
+                stepper.signsAndGradient(s, g); // x and y stay in the engine
             } else {
                 status = genericSteps(discrete, stop);
+                Updates.sign(vector, x, s, len);
+                sys.gradient(s, g);
             }
-            Updates.sign(vector, x, s, len);
-            sys.gradient(s, g);
             sys.energies(s, g, e);
             tracker.update(s, e);
             return status;

@@ -260,4 +260,185 @@ class SbStepperTest {
             }
         }
     }
+
+    /**
+     * The dense heads' Σ_{i<j} C_ij² is, per head, one chain of double additions of the squared
+     * off-diagonal entries, row by row, in each row over i < j and then i > j; computing four heads
+     * at once must keep every chain (heads 1, 4, 5 and 9: groups of four and the rest).
+     */
+    @Test
+    void denseSquaresKeepTheirSummationOrder() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.vectorAvailable());
+        Random rnd = new Random(43);
+        for (int heads : new int[] {1, 4, 5, 9}) {
+            AttentionProblem p = problem(heads, 16, 8, rnd);
+            VectorAttention engine = VectorAttention.create(p, 2);
+            assertNotNull(engine);
+            double[] got = engine.upperSquares(p);
+            for (int t = 0; t < heads; t++) {
+                assertFalse(Float.isNaN(engine.denseEntry(t, 0, 0)), "N = 16, d = 8 is dense");
+                double acc = 0;
+                for (int j = 0; j < 16; j++) {
+                    for (int i = 0; i < 16; i++) {
+                        if (i != j) {
+                            double m = engine.denseEntry(t, i, j);
+                            acc += m * m;
+                        }
+                    }
+                }
+                assertEquals(
+                        Double.doubleToLongBits(0.5 * acc),
+                        Double.doubleToLongBits(got[t]),
+                        heads + " heads, head " + t);
+            }
+        }
+    }
+
+    /**
+     * The engine's final read-out (signs of its amplitudes and the gradient there) equals, bit for
+     * bit, storing the amplitudes, taking their signs and calling the system's gradient: zeros of
+     * either sign read as −1, masked spins as −1 (factored and dense heads, a replica pair and a
+     * single one).
+     */
+    @Test
+    void signsAndGradientEqualStoreSignAndGradient() {
+        for (int rank : new int[] {3, 16}) {
+            Random rnd = new Random(60 + rank);
+            AttentionProblem p = problem(3, 9, rank, rnd);
+            int reps = 3;
+            SpinSystem sys = SpinSystem.of(p, reps, Kernels.Mode.VECTOR);
+            SbStepper stepper = sys.sbStepper();
+            assertNotNull(stepper);
+            int len = p.numVariables() * reps;
+            float[] x = new float[len];
+            float[] y = new float[len];
+            for (int m = 0; m < len; m++) {
+                boolean fixed = sys.isFixed(m / reps);
+                int pick = rnd.nextInt(6);
+                x[m] = fixed ? -1f : pick == 0 ? 0f : pick == 1 ? -0f : (float) rnd.nextGaussian();
+                y[m] = fixed ? 0f : (float) rnd.nextGaussian();
+            }
+            stepper.load(x, y);
+            float[] stored = new float[len];
+            stepper.store(stored, new float[len]);
+            float[] s = new float[len];
+            Updates.sign(true, stored, s, len);
+            float[] g = new float[len];
+            sys.gradient(s, g);
+            float[] s2 = new float[len];
+            float[] g2 = new float[len];
+            stepper.signsAndGradient(s2, g2);
+            assertArrayEquals(s, s2, "signs, rank " + rank);
+            assertArrayEquals(g, g2, "gradient, rank " + rank);
+        }
+    }
+
+    /**
+     * The field loop's own product of each chunk (rows of fewer than four vector chunks) gives the
+     * same bits as the product computed into the workspace first: steps with and without read-out,
+     * discrete and ballistic, and the gradient, on factored and dense heads, one, two and three
+     * replicas.
+     */
+    @Test
+    void productInTheFieldLoopKeepsItsBits() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.vectorAvailable());
+        int[][] shapes = {{9, 3}, {9, 16}, {16, 8}, {40, 3}, {49, 8}};
+        for (int[] shape : shapes) {
+            for (int reps = 1; reps <= 3; reps++) {
+                Random rnd = new Random(70 + shape[0] + shape[1] + reps);
+                AttentionProblem p = problem(3, shape[0], shape[1], rnd);
+                VectorAttention base = VectorAttention.create(p, reps);
+                assertNotNull(base);
+                VectorAttention viaPg = base.withProductInline(false);
+                VectorAttention inline = base.withProductInline(true);
+                int n = p.numVariables();
+                int len = n * reps;
+                float[] x = new float[len];
+                float[] y = new float[len];
+                SpinSystem sys = SpinSystem.of(p, reps, Kernels.Mode.VECTOR);
+                for (int m = 0; m < len; m++) {
+                    boolean fixed = sys.isFixed(m / reps);
+                    x[m] = fixed ? -1f : (float) (2.2 * rnd.nextDouble() - 1.1);
+                    y[m] = fixed ? 0f : (float) (2 * rnd.nextDouble() - 1);
+                }
+                String what = "N=" + shape[0] + " d=" + shape[1] + " R=" + reps;
+                float[] g1 = new float[len];
+                float[] g2 = new float[len];
+                viaPg.gradient(x, g1);
+                inline.gradient(x, g2);
+                assertArrayEquals(g1, g2, "gradient " + what);
+                viaPg.load(x, y);
+                inline.load(x, y);
+                double[] e1 = new double[reps];
+                double[] e2 = new double[reps];
+                for (int step = 0; step < 6; step++) {
+                    boolean discrete = step % 2 == 0;
+                    boolean eval = step % 3 == 0;
+                    viaPg.step(discrete, eval, 0.5f, 0.3f, 0.9f, 1f, e1);
+                    inline.step(discrete, eval, 0.5f, 0.3f, 0.9f, 1f, e2);
+                    assertArrayEquals(e1, e2, "energies " + what + " step " + step);
+                }
+                float[] x1 = new float[len];
+                float[] y1 = new float[len];
+                float[] x2 = new float[len];
+                float[] y2 = new float[len];
+                viaPg.store(x1, y1);
+                inline.store(x2, y2);
+                assertArrayEquals(x1, x2, "x " + what);
+                assertArrayEquals(y1, y2, "y " + what);
+            }
+        }
+    }
+
+    /**
+     * The factored heads' Σ_{i<j} C_ij² comes from the Gram matrix of the token rows (A_i, B_i):
+     * every entry one chain of fused multiply-adds over the tokens, the traces summed in double
+     * over x, then y; the engine stores the rows as (B_i, A_i) and must index its Gram matrix so
+     * that the same products are summed in the same order, bit for bit.
+     */
+    @Test
+    void factoredSquaresKeepTheirSums() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.vectorAvailable());
+        int[][] shapes = {{21, 3}, {49, 8}, {40, 5}};
+        for (int[] shape : shapes) {
+            int n = shape[0];
+            int d = shape[1];
+            Random rnd = new Random(90 + n + d);
+            AttentionProblem p = problem(3, n, d, rnd);
+            VectorAttention engine = VectorAttention.create(p, 2);
+            assertNotNull(engine);
+            assertTrue(Float.isNaN(engine.denseEntry(0, 0, 0)), "N=" + n + " d=" + d + " factored");
+            double[] got = engine.upperSquares(p);
+            for (int t = 0; t < 3; t++) {
+                dev.qama.core.model.LowRankCoupling c =
+                        (dev.qama.core.model.LowRankCoupling) p.coupling(t);
+                float[] fa = c.factorA();
+                float[] fb = c.factorB();
+                float[][] gram = new float[2 * d][2 * d];
+                for (int a = 0; a < 2 * d; a++) {
+                    for (int b = 0; b < 2 * d; b++) {
+                        float acc = 0f;
+                        for (int i = 0; i < n; i++) {
+                            float fiA = a < d ? fa[i * d + a] : fb[i * d + a - d];
+                            float fiB = b < d ? fa[i * d + b] : fb[i * d + b - d];
+                            acc = Math.fma(fiB, fiA, acc);
+                        }
+                        gram[a][b] = acc;
+                    }
+                }
+                double t1 = 0;
+                double t2 = 0;
+                for (int x = 0; x < d; x++) {
+                    for (int y = 0; y < d; y++) {
+                        t1 += (double) gram[d + x][y] * gram[d + y][x];
+                        t2 += (double) gram[x][y] * gram[d + y][d + x];
+                    }
+                }
+                assertEquals(
+                        Double.doubleToLongBits(c.sumSquaresUpperFromTraces(t1, t2)),
+                        Double.doubleToLongBits(got[t]),
+                        "N=" + n + " d=" + d + " head " + t);
+            }
+        }
+    }
 }

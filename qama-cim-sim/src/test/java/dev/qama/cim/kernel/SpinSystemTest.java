@@ -138,4 +138,42 @@ class SpinSystemTest {
             assertEquals(sys.isFixed(v) ? 0 : 1, st[v]);
         }
     }
+
+    /**
+     * The free runs and the states of sign vectors of an attention problem with masked tokens and
+     * two bits, against their definitions (a run per maximal block of consecutive free spins; a
+     * spin is 1 where its sign is +1 and it is not fixed).
+     */
+    @Test
+    void freeRunsAndStatesFollowTheMask() {
+        Random rnd = new Random(31);
+        boolean[] mask = {true, false, false, true, false, true};
+        AttentionProblem p = TestProblems.attention(3, 6, 2, true, mask, rnd);
+        for (Kernels.Mode mode : new Kernels.Mode[] {Kernels.Mode.SCALAR, Kernels.Mode.AUTO}) {
+            SpinSystem sys = SpinSystem.of(p, 2, mode);
+            int n = sys.size();
+            int[] want = new int[2 * n];
+            int m = 0;
+            for (int v = 0; v < n; v++) {
+                if (sys.isFixed(v)) {
+                    continue;
+                }
+                if (m > 0 && want[m - 1] == v) {
+                    want[m - 1]++;
+                } else {
+                    want[m++] = v;
+                    want[m++] = v + 1;
+                }
+            }
+            assertArrayEquals(java.util.Arrays.copyOf(want, m), sys.freeRuns());
+            assertEquals(12, m, "six runs: tokens 1-2, 4 of each head");
+            byte[] signs = new byte[n];
+            byte[] state = new byte[n];
+            for (int v = 0; v < n; v++) {
+                signs[v] = (byte) (rnd.nextBoolean() ? 1 : -1);
+                state[v] = (byte) (signs[v] > 0 && !sys.isFixed(v) ? 1 : 0);
+            }
+            assertArrayEquals(state, sys.toState(signs));
+        }
+    }
 }

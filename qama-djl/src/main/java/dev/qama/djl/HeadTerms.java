@@ -110,8 +110,10 @@ interface HeadTerms {
         /**
          * Hands over Q, K, V also in the (B, N, H, d) layout, as views of the block's (B, N, E)
          * projections, for terms that compute in that layout (paper-v2): their gradient then meets
-         * the projections' without going through the (B, H, N, d) transposes. The default ignores
-         * them; without them such terms transpose the arrays of {@link #prepare}.
+         * the projections' without going through the (B, H, N, d) transposes. The block passes the
+         * views whose transposes are the heads of {@link #prepare}, so that both gradients are
+         * accumulated in one buffer. The default ignores them; without them such terms transpose
+         * the arrays of {@link #prepare}.
          */
         default void tokenMajor(NDArray qn, NDArray kn, NDArray vn) {}
 

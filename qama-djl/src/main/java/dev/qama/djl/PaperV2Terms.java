@@ -155,11 +155,15 @@ final class PaperV2Terms implements HeadTerms {
         }
 
         /**
-         * F_{t,i} = Σ_c q_{t,i,c}·(K_tᵀa)_c − q_{t,i,c}·k_{t,i,c}·c_{t,i} + k_{t,i,c}·(Q_tᵀa)_c +
-         * v_{t,i,c}·e_c·b/d for constants a and c given (B, N, H, 1); returned (B, N, H, 1). With a
-         * = (α/2)·w and c = α·w, α = (coupling weight)/√d, F = a_c·(J w) + b·h, the bracket of the
-         * energy (J = (S + Sᵀ)/2 without its diagonal, S = Q·Kᵀ/√d, h = V·e/d); with a and c twice
+         * F_{t,i} = Σ_c q_{t,i,c}·(K_tᵀa)_c + q_{t,i,c}·k_{t,i,c}·n_{t,i} + k_{t,i,c}·(Q_tᵀa)_c +
+         * v_{t,i,c}·e_c·b/d for constants a and n given (B, N, H, 1); returned (B, N, H, 1). With a
+         * = (α/2)·w and n = −α·w, α = (coupling weight)/√d, F = a_c·(J w) + b·h, the bracket of the
+         * energy (J = (S + Sᵀ)/2 without its diagonal, S = Q·Kᵀ/√d, h = V·e/d); with a and n twice
          * that, the local fields.
+         *
+         * <p>The diagonal's constant comes negated (n = −c rather than a subtraction of k·c): the
+         * values are the same to the last bit (x − y·c = x + y·(−c) exactly), and the backward pass
+         * has no negation of a (B, N, H, d) gradient.
          *
          * <p>It works in the (B, N, H, d) layout, in which the block's Q, K, V are its contiguous
          * (B, N, E) projections (the transposes are views): elementwise products, sums over the
@@ -167,7 +171,7 @@ final class PaperV2Terms implements HeadTerms {
          * batched products of the B·H tiny matrices (each costs about a microsecond per matrix,
          * forward and backward) and no strided reduction over d.
          */
-        private NDArray bracket(NDArray a, NDArray c) {
+        private NDArray bracket(NDArray a, NDArray n) {
             int batch = in.batch();
             int heads = in.heads();
             int tokens = in.tokens();
@@ -178,7 +182,7 @@ final class PaperV2Terms implements HeadTerms {
             }
             NDArray kTa = kn.mul(a).sum(new int[] {1}, true); // (B, 1, H, d)
             NDArray qTa = qn.mul(a).sum(new int[] {1}, true); // (B, 1, H, d)
-            NDArray s = qn.mul(kTa.sub(kn.mul(c))).add(kn.mul(qTa)).add(vn.mul(linearFactor()));
+            NDArray s = qn.mul(kTa.add(kn.mul(n))).add(kn.mul(qTa)).add(vn.mul(linearFactor()));
             NDArray ones = s.getManager().ones(new Shape(dim, 1));
             return s.reshape((long) batch * tokens * heads, dim)
                     .matMul(ones)
@@ -213,14 +217,14 @@ final class PaperV2Terms implements HeadTerms {
             // batch element (the same for all without a mask); w is a constant
             NDArray wn = w.transpose(0, 2, 1).expandDims(3); // (B, N, H, 1)
             double alpha = alpha();
-            return bracket(Host.scale(wn, alpha / 2), Host.scale(wn, alpha))
+            return bracket(Host.scale(wn, alpha / 2), Host.scale(wn, -alpha))
                     .squeeze(3)
                     .transpose(0, 2, 1)
                     .mul(w.neg());
         }
 
         /**
-         * The per-key terms offset + factor·H with one upload of the constants (a, c, −factor·w,
+         * The per-key terms offset + factor·H with one upload of the constants (a, n, −factor·w,
          * offset) in the (B, N, H, 4) layout of {@link #bracket}, split into views: the energy
          * graph gets no node for w, −w, the factor or the offsets.
          */
@@ -252,7 +256,7 @@ final class PaperV2Terms implements HeadTerms {
         }
 
         /**
-         * The constants of {@link #keyTerms} in the (B, N, H, 4) layout: (α/2)·w, α·w, −factor·w,
+         * The constants of {@link #keyTerms} in the (B, N, H, 4) layout: (α/2)·w, −α·w, −factor·w,
          * offset (a loop of its own, so that it is compiled apart from the NDArray calls).
          */
         private static float[] pack(
@@ -273,7 +277,7 @@ final class PaperV2Terms implements HeadTerms {
                         int to = 4 * ((b * tokens + i) * heads + t); // (B, N, H, 4)
                         float wp = hostW[from];
                         packed[to] = half * wp;
-                        packed[to + 1] = alpha * wp;
+                        packed[to + 1] = -alpha * wp; // −(α·w) exactly
                         packed[to + 2] = -wp * factor[bt];
                         packed[to + 3] = offset[from];
                     }
@@ -287,7 +291,7 @@ final class PaperV2Terms implements HeadTerms {
             // −∂E/∂w_i = 2a (J w)_i + b h_i (J symmetric, zero diagonal; penalty left out)
             NDArray wn = w.transpose(0, 2, 1).expandDims(3); // (B, N, H, 1)
             double alpha = alpha();
-            return bracket(Host.scale(wn, alpha), Host.scale(wn, 2 * alpha))
+            return bracket(Host.scale(wn, alpha), Host.scale(wn, -2 * alpha))
                     .squeeze(3)
                     .transpose(0, 2, 1);
         }

@@ -774,10 +774,15 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 queryProjection.forward(ps, new NDList(in.queries), training, params).head();
         NDArray values =
                 valueProjection.forward(ps, new NDList(in.values), training, params).head();
-        // (B, N, E) -> (B, N, H, d) -> (B, H, N, d)
-        NDArray kh = keys.reshape(B, N, H, d).transpose(0, 2, 1, 3);
-        NDArray qh = queries.reshape(B, N, H, d).transpose(0, 2, 1, 3);
-        NDArray vh = values.reshape(B, N, H, d).transpose(0, 2, 1, 3);
+        // (B, N, E) -> (B, N, H, d) -> (B, H, N, d); one (B, N, H, d) view of each projection,
+        // shared by the heads and the token-major terms, so that their gradients meet in one
+        // buffer before the view's backward (docs/benchmarks.md, "Training step cost")
+        NDArray kn = keys.reshape(B, N, H, d);
+        NDArray qn = queries.reshape(B, N, H, d);
+        NDArray vn = values.reshape(B, N, H, d);
+        NDArray kh = kn.transpose(0, 2, 1, 3);
+        NDArray qh = qn.transpose(0, 2, 1, 3);
+        NDArray vh = vn.transpose(0, 2, 1, 3);
         NDArray e = null;
         if (valueImportance != null) {
             // an alias owned by this pass's manager: the arrays derived from it (host copy,
@@ -803,8 +808,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
                         down.part(2),
                         down.part(3));
         HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, host, in.flatMask());
-        p.tokenMajor(
-                queries.reshape(B, N, H, d), keys.reshape(B, N, H, d), values.reshape(B, N, H, d));
+        p.tokenMajor(qn, kn, vn);
 
         float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0);
         // w as a constant NDArray and the per-token energies (B, H, N), built when the output mode

@@ -256,6 +256,134 @@ class QamaGradientTest {
         }
     }
 
+    /**
+     * Paper-v2's key terms equal, in value and in the gradients of Q, K, V and e, to the last bit,
+     * the bracket written out with a subtraction, F = Σ_c q·(Kᵀa − k·c) + k·(Qᵀa) + v·e·b/d with a
+     * = (α/2)·w and c = α·w: the block computes k·(−c) and adds it (no negation of a gradient in
+     * the backward pass), which must not change a single bit (x − y·c = x + y·(−c) exactly).
+     */
+    @ParameterizedTest
+    @CsvSource({"false", "true"})
+    void keyTermsAreTheSubtractedBracketToTheLastBit(boolean masked) {
+        HeadTerms t = terms(Formulation.PAPER_V2, 1, CouplingForm.LOW_RANK, null);
+        int size = B * H * N * D;
+        boolean[] mask = masked ? MASK : null;
+        float[] factor = random(B * H, 5, 1);
+        float[] offset = random(B * H * N, 6, 1);
+        float[] cot = random(B * H * N, 7, 1);
+        float[][][] got = new float[2][][];
+        for (int form = 0; form < 2; form++) {
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray[] leaves = new NDArray[4];
+                for (int i = 0; i < 3; i++) {
+                    leaves[i] = sub.create(random(size, 1 + i, 1), new Shape(B, N, H * D));
+                }
+                leaves[3] = sub.create(random(D, 4, 1), new Shape(D));
+                NDArray keys;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    for (NDArray a : leaves) {
+                        a.setRequiresGradient(true);
+                    }
+                    NDArray qn = leaves[0].reshape(B, N, H, D);
+                    NDArray kn = leaves[1].reshape(B, N, H, D);
+                    NDArray vn = leaves[2].reshape(B, N, H, D);
+                    HeadTerms.Prepared p =
+                            prepare(
+                                    t,
+                                    qn.transpose(0, 2, 1, 3),
+                                    kn.transpose(0, 2, 1, 3),
+                                    vn.transpose(0, 2, 1, 3),
+                                    leaves[3],
+                                    mask);
+                    p.tokenMajor(qn, kn, vn); // as the block hands them over
+                    float[] w = new float[B * H * N];
+                    for (int b = 0; b < B; b++) {
+                        AttentionProblem problem = p.problem(b);
+                        double[] wb = problem.weights(pattern(problem));
+                        for (int i = 0; i < wb.length; i++) {
+                            w[b * wb.length + i] = (float) wb[i];
+                        }
+                    }
+                    if (form == 0) {
+                        keys =
+                                p.keyTerms(
+                                        () -> {
+                                            throw new AssertionError("w uploaded");
+                                        },
+                                        w,
+                                        factor,
+                                        offset);
+                    } else {
+                        keys = subtractedBracket(sub, p, qn, kn, vn, leaves[3], w, factor, offset);
+                    }
+                    gc.backward(keys.mul(sub.create(cot, new Shape(B, H, 1, N))).sum());
+                }
+                got[form] = new float[5][];
+                got[form][0] = keys.toFloatArray();
+                for (int i = 0; i < 4; i++) {
+                    got[form][1 + i] = leaves[i].getGradient().toFloatArray();
+                }
+            }
+        }
+        for (int part = 0; part < 5; part++) {
+            for (int i = 0; i < got[0][part].length; i++) {
+                assertEquals(
+                        Float.floatToIntBits(got[1][part][i]),
+                        Float.floatToIntBits(got[0][part][i]),
+                        "part " + part + " entry " + i + " masked=" + masked);
+            }
+        }
+    }
+
+    /** offset + (−factor·w)·F in the (B, N, H, d) layout, with the bracket's subtraction. */
+    private static NDArray subtractedBracket(
+            NDManager m,
+            HeadTerms.Prepared p,
+            NDArray qn,
+            NDArray kn,
+            NDArray vn,
+            NDArray e,
+            float[] w,
+            float[] factor,
+            float[] offset) {
+        PaperV2Formulation f = (PaperV2Formulation) p.formulation();
+        double alpha = f.couplingWeight() / Math.sqrt(D);
+        float[][] c = new float[4][B * N * H]; // a, c, −factor·w, offset in (B, N, H)
+        for (int b = 0; b < B; b++) {
+            for (int h = 0; h < H; h++) {
+                for (int i = 0; i < N; i++) {
+                    int from = (b * H + h) * N + i;
+                    int to = (b * N + i) * H + h;
+                    c[0][to] = (float) (alpha / 2) * w[from];
+                    c[1][to] = (float) alpha * w[from];
+                    c[2][to] = -w[from] * factor[b * H + h];
+                    c[3][to] = offset[from];
+                }
+            }
+        }
+        NDArray[] k4 = new NDArray[4];
+        for (int j = 0; j < 4; j++) {
+            k4[j] = m.create(c[j], new Shape(B, N, H, 1));
+        }
+        float[] lin = new float[B];
+        for (int b = 0; b < B; b++) {
+            lin[b] = (float) (f.linearWeight(p.inputs(), b) / D);
+        }
+        NDArray lf =
+                lin[0] == lin[1]
+                        ? e.mul(m.create(lin[0]))
+                        : e.mul(m.create(lin, new Shape(B, 1, 1, 1)));
+        NDArray kTa = kn.mul(k4[0]).sum(new int[] {1}, true);
+        NDArray qTa = qn.mul(k4[0]).sum(new int[] {1}, true);
+        NDArray s = qn.mul(kTa.sub(kn.mul(k4[1]))).add(kn.mul(qTa)).add(vn.mul(lf));
+        return s.reshape((long) B * N * H, D)
+                .matMul(m.ones(new Shape(D, 1)))
+                .reshape(B, N, H, 1)
+                .mul(k4[2])
+                .add(k4[3])
+                .transpose(0, 2, 3, 1);
+    }
+
     static void check(
             Formulation f,
             HeadTerms t,

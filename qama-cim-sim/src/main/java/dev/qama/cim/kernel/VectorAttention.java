@@ -565,12 +565,32 @@ final class VectorAttention implements SbStepper {
             }
         }
         pass(xg, reps, false, gg, null, false, 0f, 0f, 0f, 0f);
+        toRows(gg, g);
+    }
+
+    /** dst (n×R row-major, as {@link SpinSystem}) = src (this engine's layout), value by value. */
+    private void toRows(float[] src, float[] dst) {
+        int r = reps;
         for (int c = 0; c < r; c++) {
             for (int t = 0; t < heads; t++) {
-                int dst = t * tokens * r + c;
-                int src = c * stride + t * np;
+                int to = t * tokens * r + c;
+                int from = c * stride + t * np;
                 for (int i = 0; i < tokens; i++) {
-                    g[dst + i * r] = gg[src + i];
+                    dst[to + i * r] = src[from + i];
+                }
+            }
+        }
+    }
+
+    /** s (n×R row-major) = 2w − 1 of the sign weights w (0 or 1, this engine's layout). */
+    private void signsToRows(float[] w, float[] s) {
+        int r = reps;
+        for (int c = 0; c < r; c++) {
+            for (int t = 0; t < heads; t++) {
+                int to = t * tokens * r + c;
+                int from = c * stride + t * np;
+                for (int i = 0; i < tokens; i++) {
+                    s[to + i * r] = 2f * w[from + i] - 1f;
                 }
             }
         }
@@ -609,17 +629,7 @@ final class VectorAttention implements SbStepper {
 
     @Override
     public void readOut(float[] s) {
-        float[] w = lastRead;
-        int r = reps;
-        for (int c = 0; c < r; c++) {
-            for (int t = 0; t < heads; t++) {
-                int dst = t * tokens * r + c;
-                int src = c * stride + t * np;
-                for (int i = 0; i < tokens; i++) {
-                    s[dst + i * r] = 2f * w[src + i] - 1f;
-                }
-            }
-        }
+        signsToRows(lastRead, s);
     }
 
     @Override
@@ -627,32 +637,14 @@ final class VectorAttention implements SbStepper {
         // the field at the sign weights of xs is that of gradient() at s = sign(x): w = [x > 0]
         // there and (s + 1)/2 here are the same 0 or 1
         pass(xs, reps, true, gg, null, false, 0f, 0f, 0f, 0f);
-        int r = reps;
-        for (int c = 0; c < r; c++) {
-            for (int t = 0; t < heads; t++) {
-                int dst = t * tokens * r + c;
-                int src = c * stride + t * np;
-                for (int i = 0; i < tokens; i++) {
-                    s[dst + i * r] = 2f * ws[src + i] - 1f;
-                    g[dst + i * r] = gg[src + i];
-                }
-            }
-        }
+        signsToRows(ws, s);
+        toRows(gg, g);
     }
 
     @Override
     public void store(float[] x, float[] y) {
-        int r = reps;
-        for (int c = 0; c < r; c++) {
-            for (int t = 0; t < heads; t++) {
-                int dst = t * tokens * r + c;
-                int src = c * stride + t * np;
-                for (int i = 0; i < tokens; i++) {
-                    x[dst + i * r] = xs[src + i];
-                    y[dst + i * r] = ys[src + i];
-                }
-            }
-        }
+        toRows(xs, x);
+        toRows(ys, y);
     }
 
     @Override

@@ -713,11 +713,16 @@ final class VectorAttention implements SbStepper {
             float dt,
             float a0) {
         weights(x, r, signs);
+        boolean fast = fourChunks && inlineRows == 0 && update && gout == null && e == null;
         for (int t = 0; t < heads; t++) {
             project(t, r);
             int c = 0;
             for (; c + 1 < r; c += 2) {
-                fieldPair(x, t, c, gout, e, update, damp, xi, dt, a0);
+                if (fast) {
+                    updatePairOfFour(t, c, damp, xi, dt, a0);
+                } else {
+                    fieldPair(x, t, c, gout, e, update, damp, xi, dt, a0);
+                }
             }
             if (c < r) {
                 fieldOne(x, t, c, gout, e, update, damp, xi, dt, a0);
@@ -906,6 +911,85 @@ final class VectorAttention implements SbStepper {
         }
         p0.add(q0).mul(k).intoArray(v, vo);
         p1.add(q1).mul(k).intoArray(v, vo + kp);
+    }
+
+    /**
+     * The SB update of head t for replicas c and c + 1 (the pass of a step without read-out, x =
+     * xs) on heads of four chunks: {@link #fieldPair} with {@code gout} and {@code e} null, the
+     * product kept in registers.
+     */
+    private void updatePairOfFour(int t, int c, float damp, float xi, float dt, float a0) {
+        int ho = t * np;
+        int x0 = c * stride + ho;
+        int x1 = x0 + stride;
+        int c0 = c * np;
+        int c1 = c0 + np;
+        float[] pv = dense ? ws : v;
+        int v0 = dense ? x0 : c * kp;
+        int v1 = dense ? x1 : (c + 1) * kp;
+        int to = t * rows * np;
+        FloatVector pa0 = FloatVector.zero(SPECIES);
+        FloatVector pa1 = pa0;
+        FloatVector pa2 = pa0;
+        FloatVector pa3 = pa0;
+        FloatVector pb0 = pa0;
+        FloatVector pb1 = pa0;
+        FloatVector pb2 = pa0;
+        FloatVector pb3 = pa0;
+        for (int k = 0; k < rows; k++) {
+            FloatVector s0 = bc(pv[v0 + k]);
+            FloatVector s1 = bc(pv[v1 + k]);
+            int o = to + k * (4 * L);
+            FloatVector f0 = FloatVector.fromArray(SPECIES, ft, o);
+            FloatVector f1 = FloatVector.fromArray(SPECIES, ft, o + L);
+            FloatVector f2 = FloatVector.fromArray(SPECIES, ft, o + 2 * L);
+            FloatVector f3 = FloatVector.fromArray(SPECIES, ft, o + 3 * L);
+            pa0 = f0.fma(s0, pa0);
+            pa1 = f1.fma(s0, pa1);
+            pa2 = f2.fma(s0, pa2);
+            pa3 = f3.fma(s0, pa3);
+            pb0 = f0.fma(s1, pb0);
+            pb1 = f1.fma(s1, pb1);
+            pb2 = f2.fma(s1, pb2);
+            pb3 = f3.fma(s1, pb3);
+        }
+        FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
+        FloatVector ps = FloatVector.broadcast(SPECIES, productScale);
+        FloatVector vcx = FloatVector.broadcast(SPECIES, -damp * dt);
+        FloatVector vcg = FloatVector.broadcast(SPECIES, -xi * dt);
+        FloatVector vcy = FloatVector.broadcast(SPECIES, a0 * dt);
+        boolean pen = penalty;
+        for (int j = 0; j < 4 * L; j += L) {
+            FloatVector xv0 = FloatVector.fromArray(SPECIES, xs, x0 + j);
+            FloatVector xv1 = FloatVector.fromArray(SPECIES, xs, x1 + j);
+            FloatVector dwv = FloatVector.fromArray(SPECIES, dw, ho + j);
+            FloatVector base = FloatVector.fromArray(SPECIES, cst, ho + j);
+            FloatVector p0 = pa0;
+            FloatVector p1 = pb0;
+            pa0 = pa1;
+            pa1 = pa2;
+            pa2 = pa3;
+            pb0 = pb1;
+            pb1 = pb2;
+            pb2 = pb3;
+            FloatVector g0 = dwv.fma(FloatVector.fromArray(SPECIES, ws, x0 + j), p0.fma(ps, base));
+            FloatVector g1 = dwv.fma(FloatVector.fromArray(SPECIES, ws, x1 + j), p1.fma(ps, base));
+            if (pen) {
+                g0 = FloatVector.fromArray(SPECIES, cs, c0 + j).fma(kr, g0);
+                g1 = FloatVector.fromArray(SPECIES, cs, c1 + j).fma(kr, g1);
+            }
+            FloatVector fr = FloatVector.fromArray(SPECIES, free, ho + j);
+            FloatVector y0 = FloatVector.fromArray(SPECIES, ys, x0 + j);
+            FloatVector y1 = FloatVector.fromArray(SPECIES, ys, x1 + j);
+            y0 = xv0.fma(vcx, g0.fma(vcg, y0)).mul(fr);
+            y1 = xv1.fma(vcx, g1.fma(vcg, y1)).mul(fr);
+            FloatVector n0 = y0.fma(vcy, xv0);
+            FloatVector n1 = y1.fma(vcy, xv1);
+            n0.max(-1f).min(1f).intoArray(xs, x0 + j);
+            n1.max(-1f).min(1f).intoArray(xs, x1 + j);
+            y0.blend(0f, n0.abs().compare(VectorOperators.GT, 1f)).intoArray(ys, x0 + j);
+            y1.blend(0f, n1.abs().compare(VectorOperators.GT, 1f)).intoArray(ys, x1 + j);
+        }
     }
 
     /** Field (and energy, update) of head t for replicas c and c + 1. */

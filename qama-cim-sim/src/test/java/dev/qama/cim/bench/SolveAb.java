@@ -30,7 +30,8 @@ import java.util.SplittableRandom;
  * <pre>
  *   java --add-modules jdk.incubator.vector \
  *       -cp qama-core/target/classes:qama-cim-sim/target/test-classes \
- *       dev.qama.cim.bench.SolveAb A_CLASSES B_CLASSES [tokens=49] [seed=1] [rounds=60] [warmup s=10]
+ *       dev.qama.cim.bench.SolveAb A_CLASSES B_CLASSES [tokens=49] [seed=1] [rounds=60] [warmup s=10] \
+ *       [d=8]
  * </pre>
  *
  * (A_CLASSES and B_CLASSES: two builds' qama-cim-sim/target/classes; the class path must not hold
@@ -50,7 +51,8 @@ public final class SolveAb {
         long seed = args.length > 3 ? Long.parseLong(args[3]) : 1;
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 60;
         double warm = args.length > 5 ? Double.parseDouble(args[5]) : 10;
-        List<AttentionProblem> problems = problems(128, 8, tokens, 8, seed);
+        int dim = args.length > 6 ? Integer.parseInt(args[6]) : 8;
+        List<AttentionProblem> problems = problems(128, 8, tokens, dim, seed);
         Solver sa = new Solver(a);
         Solver sb = new Solver(b);
         int differ = 0;
@@ -94,9 +96,10 @@ public final class SolveAb {
         }
         Arrays.sort(ratio);
         System.out.printf(
-                "N=%d seed=%d rounds=%d: B/A %.3f (%.3f-%.3f); A %.2f ms, B %.2f ms per batch;"
+                "N=%d d=%d seed=%d rounds=%d: B/A %.3f (%.3f-%.3f); A %.2f ms, B %.2f ms per batch;"
                         + " mean energies %.6f / %.6f%n",
                 tokens,
+                dim,
                 seed,
                 rounds,
                 q(ratio, 0.5),

@@ -229,9 +229,9 @@ final class VectorAttention implements SbStepper {
     }
 
     /**
-     * This engine without the loops specialised for constant strides ({@link #projectPairNarrow}
-     * and the four-chunk product of {@link #fieldPair}): for tests, the general loops give the same
-     * bits.
+     * This engine without the loops specialised for constant strides ({@link #projectPairNarrow},
+     * the four-chunk product of {@link #fieldPair} and {@link #updatePairOfFour}): for tests, the
+     * general loops give the same bits.
      */
     VectorAttention withGeneralLoops() {
         return new VectorAttention(this, reps, inlineRows, false, false);
@@ -713,7 +713,8 @@ final class VectorAttention implements SbStepper {
             float dt,
             float a0) {
         weights(x, r, signs);
-        boolean fast = fourChunks && inlineRows == 0 && update && gout == null && e == null;
+        boolean fast =
+                fourChunks && inlineRows == 0 && update && gout == null && e == null && x == xs;
         for (int t = 0; t < heads; t++) {
             project(t, r);
             int c = 0;

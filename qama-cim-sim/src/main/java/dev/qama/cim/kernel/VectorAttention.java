@@ -51,6 +51,10 @@ final class VectorAttention implements SbStepper {
     // rows when the field computes each chunk's product itself (np < 4L), 0 when productPair and
     // productOne compute it into pg first
     private final int inlineRows;
+    // the loops with constant strides (see withGeneralLoops): the projection when the factor rows
+    // are one vector (kp = L), the product and field of heads of four chunks (np = 4L)
+    private final boolean narrowRows;
+    private final boolean fourChunks;
     private final float[] coef; // per head −a·s_t
     private final float[] dw; // heads×np: a·D_i − ρ/2 (penalty) or a·D_i
     private final float[] cst; // heads×np
@@ -92,6 +96,8 @@ final class VectorAttention implements SbStepper {
         this.rows = dense ? tokens : k2;
         this.productScale = dense ? -a : 1f;
         this.inlineRows = inlineRows(np, rows);
+        this.narrowRows = kp == L;
+        this.fourChunks = np == 4 * L;
         this.coef = new float[heads];
         this.dw = new float[stride];
         this.cst = new float[stride];
@@ -154,11 +160,15 @@ final class VectorAttention implements SbStepper {
 
     /** The engine of {@code src}'s problem for {@code reps} replicas, sharing its coupling data. */
     private VectorAttention(VectorAttention src, int reps) {
-        this(src, reps, src.inlineRows);
+        this(src, reps, src.inlineRows, src.narrowRows, src.fourChunks);
     }
 
-    /** As {@link #VectorAttention(VectorAttention, int)} with the given {@link #inlineRows}. */
-    private VectorAttention(VectorAttention src, int reps, int inlineRows) {
+    /**
+     * As {@link #VectorAttention(VectorAttention, int)} with the given {@link #inlineRows} and
+     * constant-stride loops.
+     */
+    private VectorAttention(
+            VectorAttention src, int reps, int inlineRows, boolean narrowRows, boolean fourChunks) {
         this.heads = src.heads;
         this.tokens = src.tokens;
         this.reps = reps;
@@ -173,6 +183,8 @@ final class VectorAttention implements SbStepper {
         this.ft = src.ft;
         this.productScale = src.productScale;
         this.inlineRows = inlineRows;
+        this.narrowRows = narrowRows;
+        this.fourChunks = fourChunks;
         this.coef = src.coef;
         this.dw = src.dw;
         this.cst = src.cst;
@@ -213,7 +225,21 @@ final class VectorAttention implements SbStepper {
      * loop, whatever {@link #inlineRows} would choose (for tests: the two give the same bits).
      */
     VectorAttention withProductInline(boolean inline) {
-        return new VectorAttention(this, reps, inline ? rows : 0);
+        return new VectorAttention(this, reps, inline ? rows : 0, narrowRows, fourChunks);
+    }
+
+    /**
+     * This engine without the loops specialised for constant strides ({@link #projectPairNarrow},
+     * the four-chunk product of {@link #fieldPair} and {@link #updatePairOfFour}): for tests, the
+     * general loops give the same bits.
+     */
+    VectorAttention withGeneralLoops() {
+        return new VectorAttention(this, reps, inlineRows, false, false);
+    }
+
+    /** Whether this engine uses a loop specialised for constant strides (see withGeneralLoops). */
+    boolean usesConstantStrides() {
+        return (narrowRows && !dense) || (fourChunks && inlineRows == 0);
     }
 
     /** This engine for {@code reps} replicas (shares the coupling data, new workspaces). */
@@ -687,11 +713,17 @@ final class VectorAttention implements SbStepper {
             float dt,
             float a0) {
         weights(x, r, signs);
+        boolean fast =
+                fourChunks && inlineRows == 0 && update && gout == null && e == null && x == xs;
         for (int t = 0; t < heads; t++) {
             project(t, r);
             int c = 0;
             for (; c + 1 < r; c += 2) {
-                fieldPair(x, t, c, gout, e, update, damp, xi, dt, a0);
+                if (fast) {
+                    updatePairOfFour(t, c, damp, xi, dt, a0);
+                } else {
+                    fieldPair(x, t, c, gout, e, update, damp, xi, dt, a0);
+                }
             }
             if (c < r) {
                 fieldOne(x, t, c, gout, e, update, damp, xi, dt, a0);
@@ -747,6 +779,12 @@ final class VectorAttention implements SbStepper {
         int fo = t * n * kp;
         float k = coef[t];
         int c = 0;
+        if (narrowRows) {
+            for (; c + 1 < r; c += 2) {
+                int x0 = c * stride + t * np;
+                projectPairNarrow(fo, x0, x0 + stride, k, c * kp);
+            }
+        }
         for (; c + 1 < r; c += 2) {
             int x0 = c * stride + t * np;
             int x1 = x0 + stride;
@@ -817,6 +855,144 @@ final class VectorAttention implements SbStepper {
         }
     }
 
+    /**
+     * {@link #project} of two replicas (weights at x0 and x1 of ws, v at vo and vo + kp) when the
+     * factor rows are one vector (kp = L): the loop of the general case with its token stride the
+     * constant L, so that the JIT removes the range checks from the loop and keeps it a counted
+     * loop (with the stride kp, every load was checked in the loop and the loop polled for a
+     * safepoint on every pass). The same FMA chains in the same order.
+     */
+    private void projectPairNarrow(int fo, int x0, int x1, float k, int vo) {
+        float[] w = ws;
+        float[] fr = f;
+        int n = tokens;
+        FloatVector p0 = FloatVector.zero(SPECIES);
+        FloatVector p1 = p0;
+        FloatVector q0 = p0;
+        FloatVector q1 = p0;
+        FloatVector r0 = p0;
+        FloatVector r1 = p0;
+        FloatVector s0 = p0;
+        FloatVector s1 = p0;
+        int n4 = n - 3;
+        int i = 0;
+        for (; i < n4; i += 4) {
+            int o = fo + i * L;
+            FloatVector fa = FloatVector.fromArray(SPECIES, fr, o);
+            FloatVector fb = FloatVector.fromArray(SPECIES, fr, o + L);
+            FloatVector fc = FloatVector.fromArray(SPECIES, fr, o + 2 * L);
+            FloatVector fd = FloatVector.fromArray(SPECIES, fr, o + 3 * L);
+            p0 = fa.fma(bc(w[x0 + i]), p0);
+            p1 = fa.fma(bc(w[x1 + i]), p1);
+            q0 = fb.fma(bc(w[x0 + i + 1]), q0);
+            q1 = fb.fma(bc(w[x1 + i + 1]), q1);
+            r0 = fc.fma(bc(w[x0 + i + 2]), r0);
+            r1 = fc.fma(bc(w[x1 + i + 2]), r1);
+            s0 = fd.fma(bc(w[x0 + i + 3]), s0);
+            s1 = fd.fma(bc(w[x1 + i + 3]), s1);
+        }
+        p0 = p0.add(r0);
+        p1 = p1.add(r1);
+        q0 = q0.add(s0);
+        q1 = q1.add(s1);
+        if (i + 1 < n) {
+            // fewer than four tokens are left: at most one pair, then at most one token
+            FloatVector fi = FloatVector.fromArray(SPECIES, fr, fo + i * L);
+            FloatVector fk = FloatVector.fromArray(SPECIES, fr, fo + (i + 1) * L);
+            p0 = fi.fma(bc(w[x0 + i]), p0);
+            p1 = fi.fma(bc(w[x1 + i]), p1);
+            q0 = fk.fma(bc(w[x0 + i + 1]), q0);
+            q1 = fk.fma(bc(w[x1 + i + 1]), q1);
+            i += 2;
+        }
+        if (i < n) {
+            FloatVector fi = FloatVector.fromArray(SPECIES, fr, fo + i * L);
+            p0 = fi.fma(bc(w[x0 + i]), p0);
+            p1 = fi.fma(bc(w[x1 + i]), p1);
+        }
+        p0.add(q0).mul(k).intoArray(v, vo);
+        p1.add(q1).mul(k).intoArray(v, vo + kp);
+    }
+
+    /**
+     * The SB update of head t for replicas c and c + 1 (the pass of a step without read-out, x =
+     * xs) on heads of four chunks: {@link #fieldPair} with {@code gout} and {@code e} null, the
+     * product kept in registers.
+     */
+    private void updatePairOfFour(int t, int c, float damp, float xi, float dt, float a0) {
+        int ho = t * np;
+        int x0 = c * stride + ho;
+        int x1 = x0 + stride;
+        int c0 = c * np;
+        int c1 = c0 + np;
+        float[] pv = dense ? ws : v;
+        int v0 = dense ? x0 : c * kp;
+        int v1 = dense ? x1 : (c + 1) * kp;
+        int to = t * rows * np;
+        FloatVector pa0 = FloatVector.zero(SPECIES);
+        FloatVector pa1 = pa0;
+        FloatVector pa2 = pa0;
+        FloatVector pa3 = pa0;
+        FloatVector pb0 = pa0;
+        FloatVector pb1 = pa0;
+        FloatVector pb2 = pa0;
+        FloatVector pb3 = pa0;
+        for (int k = 0; k < rows; k++) {
+            FloatVector s0 = bc(pv[v0 + k]);
+            FloatVector s1 = bc(pv[v1 + k]);
+            int o = to + k * (4 * L);
+            FloatVector f0 = FloatVector.fromArray(SPECIES, ft, o);
+            FloatVector f1 = FloatVector.fromArray(SPECIES, ft, o + L);
+            FloatVector f2 = FloatVector.fromArray(SPECIES, ft, o + 2 * L);
+            FloatVector f3 = FloatVector.fromArray(SPECIES, ft, o + 3 * L);
+            pa0 = f0.fma(s0, pa0);
+            pa1 = f1.fma(s0, pa1);
+            pa2 = f2.fma(s0, pa2);
+            pa3 = f3.fma(s0, pa3);
+            pb0 = f0.fma(s1, pb0);
+            pb1 = f1.fma(s1, pb1);
+            pb2 = f2.fma(s1, pb2);
+            pb3 = f3.fma(s1, pb3);
+        }
+        FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
+        FloatVector ps = FloatVector.broadcast(SPECIES, productScale);
+        FloatVector vcx = FloatVector.broadcast(SPECIES, -damp * dt);
+        FloatVector vcg = FloatVector.broadcast(SPECIES, -xi * dt);
+        FloatVector vcy = FloatVector.broadcast(SPECIES, a0 * dt);
+        boolean pen = penalty;
+        for (int j = 0; j < 4 * L; j += L) {
+            FloatVector xv0 = FloatVector.fromArray(SPECIES, xs, x0 + j);
+            FloatVector xv1 = FloatVector.fromArray(SPECIES, xs, x1 + j);
+            FloatVector dwv = FloatVector.fromArray(SPECIES, dw, ho + j);
+            FloatVector base = FloatVector.fromArray(SPECIES, cst, ho + j);
+            FloatVector p0 = pa0;
+            FloatVector p1 = pb0;
+            pa0 = pa1;
+            pa1 = pa2;
+            pa2 = pa3;
+            pb0 = pb1;
+            pb1 = pb2;
+            pb2 = pb3;
+            FloatVector g0 = dwv.fma(FloatVector.fromArray(SPECIES, ws, x0 + j), p0.fma(ps, base));
+            FloatVector g1 = dwv.fma(FloatVector.fromArray(SPECIES, ws, x1 + j), p1.fma(ps, base));
+            if (pen) {
+                g0 = FloatVector.fromArray(SPECIES, cs, c0 + j).fma(kr, g0);
+                g1 = FloatVector.fromArray(SPECIES, cs, c1 + j).fma(kr, g1);
+            }
+            FloatVector fr = FloatVector.fromArray(SPECIES, free, ho + j);
+            FloatVector y0 = FloatVector.fromArray(SPECIES, ys, x0 + j);
+            FloatVector y1 = FloatVector.fromArray(SPECIES, ys, x1 + j);
+            y0 = xv0.fma(vcx, g0.fma(vcg, y0)).mul(fr);
+            y1 = xv1.fma(vcx, g1.fma(vcg, y1)).mul(fr);
+            FloatVector n0 = y0.fma(vcy, xv0);
+            FloatVector n1 = y1.fma(vcy, xv1);
+            n0.max(-1f).min(1f).intoArray(xs, x0 + j);
+            n1.max(-1f).min(1f).intoArray(xs, x1 + j);
+            y0.blend(0f, n0.abs().compare(VectorOperators.GT, 1f)).intoArray(ys, x0 + j);
+            y1.blend(0f, n1.abs().compare(VectorOperators.GT, 1f)).intoArray(ys, x1 + j);
+        }
+    }
+
     /** Field (and energy, update) of head t for replicas c and c + 1. */
     private void fieldPair(
             float[] x,
@@ -839,7 +1015,38 @@ final class VectorAttention implements SbStepper {
         int v1 = dense ? x1 : (c + 1) * kp;
         int to = t * rows * np;
         int kk = inlineRows; // 0 unless the product of each chunk is computed here
-        if (kk == 0) {
+        // rows of exactly four chunks (N = 49 … 64): the product of productPair's four-chunk pass
+        // is computed here and kept in registers (pa for replica c, pb for c + 1), handed to the
+        // chunks in turn (pg was stored and loaded back at once)
+        boolean four = kk == 0 && fourChunks;
+        FloatVector pa0 = FloatVector.zero(SPECIES);
+        FloatVector pa1 = pa0;
+        FloatVector pa2 = pa0;
+        FloatVector pa3 = pa0;
+        FloatVector pb0 = pa0;
+        FloatVector pb1 = pa0;
+        FloatVector pb2 = pa0;
+        FloatVector pb3 = pa0;
+        if (four) {
+            // productPair's loop with the row stride the constant 4L: no range checks in the loop
+            for (int k = 0; k < rows; k++) {
+                FloatVector s0 = bc(pv[v0 + k]);
+                FloatVector s1 = bc(pv[v1 + k]);
+                int o = to + k * (4 * L);
+                FloatVector f0 = FloatVector.fromArray(SPECIES, ft, o);
+                FloatVector f1 = FloatVector.fromArray(SPECIES, ft, o + L);
+                FloatVector f2 = FloatVector.fromArray(SPECIES, ft, o + 2 * L);
+                FloatVector f3 = FloatVector.fromArray(SPECIES, ft, o + 3 * L);
+                pa0 = f0.fma(s0, pa0);
+                pa1 = f1.fma(s0, pa1);
+                pa2 = f2.fma(s0, pa2);
+                pa3 = f3.fma(s0, pa3);
+                pb0 = f0.fma(s1, pb0);
+                pb1 = f1.fma(s1, pb1);
+                pb2 = f2.fma(s1, pb2);
+                pb3 = f3.fma(s1, pb3);
+            }
+        } else if (kk == 0) {
             productPair(ft, to, rows, pv, v0, v1);
         }
         FloatVector kr = FloatVector.broadcast(SPECIES, halfRho);
@@ -863,6 +1070,15 @@ final class VectorAttention implements SbStepper {
                     p0 = f0.fma(bc(pv[v0 + k]), p0);
                     p1 = f0.fma(bc(pv[v1 + k]), p1);
                 }
+            } else if (four) {
+                p0 = pa0;
+                p1 = pb0;
+                pa0 = pa1;
+                pa1 = pa2;
+                pa2 = pa3;
+                pb0 = pb1;
+                pb1 = pb2;
+                pb2 = pb3;
             } else {
                 p0 = FloatVector.fromArray(SPECIES, pg, j);
                 p1 = FloatVector.fromArray(SPECIES, pg, np + j);

@@ -391,6 +391,92 @@ class SbStepperTest {
     }
 
     /**
+     * The loops specialised for constant strides (the projection of one-vector factor rows, the
+     * four-chunk product kept in registers by the field) give the bits of the general loops:
+     * gradients, steps with and without read-out, both variants, one to three replicas, factored
+     * heads at N = 49, 64 (four chunks) and 33 (three), a dense head of four chunks (N = 49, d =
+     * 32), with masked tokens and ranks whose rows fill the vector or not.
+     */
+    @Test
+    void constantStrideLoopsKeepTheirBits() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.vectorAvailable());
+        int[][] shapes = {
+            {49, 8}, {64, 8}, {33, 8}, {49, 3}, {61, 5}, {49, 32}, {16, 8}, {16, 2}, {9, 3}
+        };
+        boolean specialised = false;
+        for (int[] shape : shapes) {
+            for (int reps = 1; reps <= 3; reps++) {
+                Random rnd = new Random(90 + shape[0] + shape[1] + reps);
+                AttentionProblem p = maskedProblem(3, shape[0], shape[1], rnd);
+                VectorAttention fast = VectorAttention.create(p, reps);
+                assertNotNull(fast);
+                VectorAttention general = fast.withGeneralLoops();
+                assertFalse(general.usesConstantStrides());
+                specialised |= fast.usesConstantStrides();
+                int n = p.numVariables();
+                int len = n * reps;
+                float[] x = new float[len];
+                float[] y = new float[len];
+                SpinSystem sys = SpinSystem.of(p, reps, Kernels.Mode.VECTOR);
+                for (int m = 0; m < len; m++) {
+                    boolean fixed = sys.isFixed(m / reps);
+                    x[m] = fixed ? -1f : (float) (2.2 * rnd.nextDouble() - 1.1);
+                    y[m] = fixed ? 0f : (float) (2 * rnd.nextDouble() - 1);
+                }
+                String what = "N=" + shape[0] + " d=" + shape[1] + " R=" + reps;
+                float[] g1 = new float[len];
+                float[] g2 = new float[len];
+                general.gradient(x, g1);
+                fast.gradient(x, g2);
+                assertArrayEquals(g1, g2, "gradient " + what);
+                general.load(x, y);
+                fast.load(x, y);
+                double[] e1 = new double[reps];
+                double[] e2 = new double[reps];
+                for (int step = 0; step < 8; step++) {
+                    boolean discrete = step % 2 == 1;
+                    boolean eval = step % 3 == 0;
+                    float damp = 0.9f - 0.1f * step;
+                    general.step(discrete, eval, damp, 0.3f, 0.9f, 1f, e1);
+                    fast.step(discrete, eval, damp, 0.3f, 0.9f, 1f, e2);
+                    assertArrayEquals(e1, e2, "energies " + what + " step " + step);
+                }
+                float[] x1 = new float[len];
+                float[] y1 = new float[len];
+                float[] x2 = new float[len];
+                float[] y2 = new float[len];
+                general.store(x1, y1);
+                fast.store(x2, y2);
+                assertArrayEquals(x1, x2, "x " + what);
+                assertArrayEquals(y1, y2, "y " + what);
+                float[] s1 = new float[len];
+                float[] s2 = new float[len];
+                general.signsAndGradient(s1, g1);
+                fast.signsAndGradient(s2, g2);
+                assertArrayEquals(s1, s2, "signs " + what);
+                assertArrayEquals(g1, g2, "gradient at the signs " + what);
+            }
+        }
+        // on a machine whose vectors are not 16 floats wide the shapes may miss the loops
+        org.junit.jupiter.api.Assumptions.assumeTrue(specialised);
+    }
+
+    /** As {@link #problem(int, int, int, Random)} with every seventh token masked. */
+    private static AttentionProblem maskedProblem(int heads, int tokens, int rank, Random rnd) {
+        AttentionProblem.Builder b = AttentionProblem.builder(heads, tokens, 1);
+        for (int t = 0; t < heads; t++) {
+            b.coupling(t, TestProblems.lowRank(tokens, rank, rnd));
+            b.linear(t, TestProblems.gaussian(tokens, 1.0, rnd));
+            b.diagonal(t, TestProblems.gaussian(tokens, 0.5, rnd));
+        }
+        boolean[] mask = new boolean[tokens];
+        for (int i = 2; i < tokens; i += 7) {
+            mask[i] = true;
+        }
+        return b.mask(mask).couplingWeight(0.8).linearWeight(1.3).penaltyWeight(0.7).build();
+    }
+
+    /**
      * The factored heads' Σ_{i<j} C_ij² comes from the Gram matrix of the token rows (A_i, B_i):
      * every entry one chain of fused multiply-adds over the tokens, the traces summed in double
      * over x, then y; the engine stores the rows as (B_i, A_i) and must index its Gram matrix so

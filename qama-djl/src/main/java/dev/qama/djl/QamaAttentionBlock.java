@@ -792,9 +792,10 @@ public final class QamaAttentionBlock extends AbstractBlock {
             e.attach(kh.getManager());
         }
         NDManager manager = kh.getManager();
-        // the pass's one device-to-host copy: Q, K, V in heads (B, H, N, d), e and the mask; the
-        // engine rearranges the projections into heads as it flattens the transposed views (a
-        // strided copy in native code, cheaper than rearranging them in Java)
+        // the pass's download: Q, K, V in heads (B, H, N, d), e and the mask; the engine
+        // rearranges the projections into heads as it joins the transposed views (one strided
+        // copy in native code, cheaper than rearranging them in Java; docs/benchmarks.md, "Block
+        // forward at 128 × 49")
         Host.Download down = Host.copyOut(qh, kh, vh, e, in.maskTensor(manager));
         in.readMask(down.part(4));
         Host.Heads host =

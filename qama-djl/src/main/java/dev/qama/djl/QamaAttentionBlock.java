@@ -810,6 +810,9 @@ public final class QamaAttentionBlock extends AbstractBlock {
                         down.part(3));
         HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, host, in.flatMask());
         p.tokenMajor(qn, kn, vn);
+        if (!training) {
+            p.inference();
+        }
 
         float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0);
         // w as a constant NDArray and the per-token energies (B, H, N), built when the output mode

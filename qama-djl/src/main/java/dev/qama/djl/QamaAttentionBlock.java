@@ -796,18 +796,12 @@ public final class QamaAttentionBlock extends AbstractBlock {
         // rearranges the projections into heads as it joins the transposed views (one strided
         // copy in native code, cheaper than rearranging them in Java; docs/benchmarks.md, "Block
         // forward at 128 × 49")
-        Host.Download down = Host.copyOut(qh, kh, vh, e, in.maskTensor(manager));
-        in.readMask(down.part(4));
+        float[][] down = Host.copyOut(qh, kh, vh, e, in.maskTensor(manager)).parts();
+        in.readMask(down[4]);
         Host.Heads host =
                 new Host.Heads(
-                        in.batch,
-                        headCount,
-                        in.tokens,
-                        headSize,
-                        down.part(0),
-                        down.part(1),
-                        down.part(2),
-                        down.part(3));
+                        in.batch, headCount, in.tokens, headSize, down[0], down[1], down[2],
+                        down[3]);
         HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, host, in.flatMask());
         p.tokenMajor(qn, kn, vn);
         if (!training) {

@@ -117,6 +117,16 @@ interface HeadTerms {
          */
         default void tokenMajor(NDArray qn, NDArray kn, NDArray vn) {}
 
+        /**
+         * Tells the terms that this pass is an inference pass (the block's {@code training =
+         * false}): they may then update their own intermediate arrays in place instead of
+         * allocating a new array per operation, with the same values to the last bit. Autograd
+         * stays correct should a caller still record the pass (PyTorch keeps what an in-place
+         * operation overwrites when its backward needs it), only less efficient. The default
+         * ignores it.
+         */
+        default void inference() {}
+
         /** The learned value direction of the PAPER output, broadcastable to (B, H, N, d). */
         NDArray directions();
 

@@ -42,42 +42,79 @@ final class Host {
     }
 
     /**
-     * The values of {@code arrays} (row-major, detached from autograd, as float32) with one
-     * device-to-host copy: they are flattened (a view for contiguous arrays) and concatenated on
-     * the engine side (a strided view, such as a transpose into heads, is rearranged by that copy),
-     * and the concatenation is read in place (a view of the engine's host memory, valid while the
-     * pass's arrays live) by {@link Download#part}, which copies each value once into the Java
-     * array the caller keeps. Null entries are skipped.
+     * The values of {@code arrays} (row-major, detached from autograd, as float32), copied on the
+     * engine side into at most two contiguous arrays that are read in place (views of the engine's
+     * host memory, valid while the pass's arrays live) by {@link Download#part}, which copies each
+     * value once into the Java array the caller keeps. The arrays of the first one's shape (the
+     * heads Q, K, V) are joined along their first axis by one concatenation, which also rearranges
+     * strided views (such as a transpose into heads) as it copies; the others (e, the mask) are
+     * flattened and concatenated apart. Null entries are skipped.
      */
     static Download copyOut(NDArray... arrays) {
-        NDList flat = new NDList(arrays.length);
+        NDList same = new NDList(arrays.length);
+        NDList rest = new NDList(arrays.length);
+        boolean[] first = new boolean[arrays.length];
         int[] from = new int[arrays.length];
         int[] size = new int[arrays.length];
-        int at = 0;
+        ai.djl.ndarray.types.Shape shape = null;
+        int atSame = 0;
+        int atRest = 0;
         for (int i = 0; i < arrays.length; i++) {
-            from[i] = at;
             size[i] = -1; // null
-            if (arrays[i] != null) {
-                size[i] = Math.toIntExact(arrays[i].size());
-                at += size[i];
-                flat.add(arrays[i].stopGradient().flatten());
+            if (arrays[i] == null) {
+                continue;
+            }
+            size[i] = Math.toIntExact(arrays[i].size());
+            if (shape == null) {
+                shape = arrays[i].getShape();
+            }
+            NDArray a = arrays[i].stopGradient();
+            if (shape.dimension() > 0 && a.getShape().equals(shape)) {
+                first[i] = true;
+                from[i] = atSame;
+                atSame += size[i];
+                same.add(a);
+            } else {
+                from[i] = atRest;
+                atRest += size[i];
+                rest.add(a.flatten());
             }
         }
-        NDArray all = flat.size() == 1 ? flat.get(0) : NDArrays.concat(flat);
-        return new Download(all.toByteBuffer(true).asFloatBuffer(), from, size);
+        return new Download(read(same, true), read(rest, false), first, from, size);
     }
 
     /**
-     * One device-to-host copy: the values of the arrays given to {@link #copyOut}, one after the
-     * other, read from the engine's memory; use it before the pass's arrays are closed.
+     * A view of the host memory of {@code arrays} joined into one contiguous array: along axis 0
+     * ({@code joined}; arrays of one shape), else flattened one after the other; null if empty.
+     */
+    private static FloatBuffer read(NDList arrays, boolean joined) {
+        if (arrays.isEmpty()) {
+            return null;
+        }
+        NDArray all =
+                arrays.size() > 1
+                        ? NDArrays.concat(arrays, 0)
+                        : joined ? arrays.get(0).flatten() : arrays.get(0);
+        return all.toByteBuffer(true).asFloatBuffer();
+    }
+
+    /**
+     * The values of the arrays given to {@link #copyOut}, one after the other in each of its (at
+     * most two) engine copies, read from the engine's memory; use it before the pass's arrays are
+     * closed.
      */
     static final class Download {
-        private final FloatBuffer data;
+        private final FloatBuffer same;
+        private final FloatBuffer rest;
+        private final boolean[] first;
         private final int[] from;
         private final int[] size;
 
-        private Download(FloatBuffer data, int[] from, int[] size) {
-            this.data = data;
+        private Download(
+                FloatBuffer same, FloatBuffer rest, boolean[] first, int[] from, int[] size) {
+            this.same = same;
+            this.rest = rest;
+            this.first = first;
             this.from = from;
             this.size = size;
         }
@@ -88,7 +125,18 @@ final class Host {
                 return null;
             }
             float[] out = new float[size[i]];
-            data.get(from[i], out, 0, size[i]);
+            // a duplicate per call: parts may be read on several threads at once
+            (first[i] ? same : rest).duplicate().get(from[i], out, 0, size[i]);
+            return out;
+        }
+
+        /**
+         * {@link #part} of every array, in order, copied on the calling thread and the common pool
+         * ({@link #forEach}): at 128 × 49 × 64 × 8 the three heads are 1.6 MB each.
+         */
+        float[][] parts() {
+            float[][] out = new float[size.length][];
+            forEach(size.length, i -> out[i] = part(i));
             return out;
         }
     }
@@ -122,22 +170,21 @@ final class Host {
             int batch, int heads, int tokens, int dim, float[] q, float[] k, float[] v, float[] e) {
 
         /**
-         * Copies per-head tensors (B, H, N, d) and e (or null) to the host in one crossing (the
-         * block itself copies its (B, N, E) projections with the mask; this form serves callers
-         * that hold per-head arrays).
+         * Copies per-head tensors (B, H, N, d) and e (or null) to the host with {@link #copyOut}
+         * (the block itself adds the mask; this form serves callers that hold per-head arrays).
          */
         static Heads of(NDArray q, NDArray k, NDArray v, NDArray e) {
             var s = q.getShape();
-            Download d = copyOut(q, k, v, e);
+            float[][] d = copyOut(q, k, v, e).parts();
             return new Heads(
                     (int) s.get(0),
                     (int) s.get(1),
                     (int) s.get(2),
                     (int) s.get(3),
-                    d.part(0),
-                    d.part(1),
-                    d.part(2),
-                    d.part(3));
+                    d[0],
+                    d[1],
+                    d[2],
+                    d[3]);
         }
 
         /**

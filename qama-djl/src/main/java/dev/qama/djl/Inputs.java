@@ -9,8 +9,8 @@ import dev.qama.core.spi.Seeds;
 
 /**
  * The validated inputs of one forward pass of {@link QamaAttentionBlock}. The mask's shape is
- * checked by {@link #parse}; its values reach the host with Q, K, V and e in the pass's one
- * device-to-host copy ({@link #maskTensor()}, then {@link #readMask}), and the logit offsets the
+ * checked by {@link #parse}; its values reach the host with Q, K, V and e in the pass's download
+ * ({@link Host#copyOut}; {@link #maskTensor()}, then {@link #readMask}), and the logit offsets the
  * output modes need are derived from it on the device ({@link #open}).
  */
 final class Inputs {

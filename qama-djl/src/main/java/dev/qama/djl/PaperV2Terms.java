@@ -124,6 +124,7 @@ final class PaperV2Terms implements HeadTerms {
         private NDArray qn; // (B, N, H, d), see tokenMajor
         private NDArray kn;
         private NDArray vn;
+        private boolean inPlace; // see inference()
 
         V2(PaperV2Formulation f, AttentionInputs in, NDArray q, NDArray k, NDArray v, NDArray e) {
             this.f = f;
@@ -182,11 +183,24 @@ final class PaperV2Terms implements HeadTerms {
             }
             NDArray kTa = kn.mul(a).sum(new int[] {1}, true); // (B, 1, H, d)
             NDArray qTa = qn.mul(a).sum(new int[] {1}, true); // (B, 1, H, d)
-            NDArray s = qn.mul(kTa.add(kn.mul(n))).add(kn.mul(qTa)).add(vn.mul(linearFactor()));
+            NDArray s; // Σ_c of it is F
+            if (inPlace) {
+                // the same products and sums, each operand pair as below (a + b = b + a and
+                // a·b = b·a exactly), into the buffer of the first product: three (B, N, H, d)
+                // arrays fewer to allocate and fill
+                s = kn.mul(n).addi(kTa).muli(qn).addi(kn.mul(qTa)).addi(vn.mul(linearFactor()));
+            } else {
+                s = qn.mul(kTa.add(kn.mul(n))).add(kn.mul(qTa)).add(vn.mul(linearFactor()));
+            }
             NDArray ones = s.getManager().ones(new Shape(dim, 1));
             return s.reshape((long) batch * tokens * heads, dim)
                     .matMul(ones)
                     .reshape(batch, tokens, heads, 1);
+        }
+
+        @Override
+        public void inference() {
+            inPlace = true;
         }
 
         @Override

@@ -792,23 +792,21 @@ public final class QamaAttentionBlock extends AbstractBlock {
             e.attach(kh.getManager());
         }
         NDManager manager = kh.getManager();
-        // the pass's one device-to-host copy: Q, K, V in heads (B, H, N, d), e and the mask; the
-        // engine rearranges the projections into heads as it flattens the transposed views (a
-        // strided copy in native code, cheaper than rearranging them in Java)
-        Host.Download down = Host.copyOut(qh, kh, vh, e, in.maskTensor(manager));
-        in.readMask(down.part(4));
+        // the pass's download: Q, K, V in heads (B, H, N, d), e and the mask; the engine
+        // rearranges the projections into heads as it joins the transposed views (one strided
+        // copy in native code, cheaper than rearranging them in Java; docs/benchmarks.md, "Block
+        // forward at 128 × 49")
+        float[][] down = Host.copyOut(qh, kh, vh, e, in.maskTensor(manager)).parts();
+        in.readMask(down[4]);
         Host.Heads host =
                 new Host.Heads(
-                        in.batch,
-                        headCount,
-                        in.tokens,
-                        headSize,
-                        down.part(0),
-                        down.part(1),
-                        down.part(2),
-                        down.part(3));
+                        in.batch, headCount, in.tokens, headSize, down[0], down[1], down[2],
+                        down[3]);
         HeadTerms.Prepared p = terms.prepare(qh, kh, vh, e, host, in.flatMask());
         p.tokenMajor(qn, kn, vn);
+        if (!training) {
+            p.inference();
+        }
 
         float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0);
         // w as a constant NDArray and the per-token energies (B, H, N), built when the output mode

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -322,5 +323,27 @@ class MixedHeadsTest {
             }
         }
         return out;
+    }
+
+    /**
+     * The selection offsets skip the log where it is not used or is log 1: the values must be those
+     * of r·(float) log w for w &gt; 0 and the unselected offset otherwise, to the last bit.
+     */
+    @Test
+    void selectionOffsetsAreTheLogToTheLastBit() {
+        float[] w = {0f, 1f, 0.5f, 0.25f, 0.75f, 1e-30f, 3f, -0.5f, Float.NaN, 1f, 0f, 0.999f};
+        for (double r : new double[] {1, 0.3, 1.0 / 300, 0}) {
+            float rf = (float) r;
+            float unselected = (float) -(r * 1.0);
+            float[] got = MixedHeads.selectionOffsets(w, r, unselected);
+            for (int p = 0; p < w.length; p++) {
+                float logW = (float) Math.log(w[p]);
+                float want = w[p] > 0f ? (r == 1 ? logW : logW * rf) : unselected;
+                assertEquals(
+                        Float.floatToRawIntBits(want),
+                        Float.floatToRawIntBits(got[p]),
+                        "w = " + w[p] + ", r = " + r);
+            }
+        }
     }
 }

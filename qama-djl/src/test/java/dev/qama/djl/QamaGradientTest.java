@@ -260,7 +260,9 @@ class QamaGradientTest {
      * Paper-v2's key terms equal, in value and in the gradients of Q, K, V and e, to the last bit,
      * the bracket written out with a subtraction, F = Σ_c q·(Kᵀa − k·c) + k·(Qᵀa) + v·e·b/d with a
      * = (α/2)·w and c = α·w: the block computes k·(−c) and adds it (no negation of a gradient in
-     * the backward pass), which must not change a single bit (x − y·c = x + y·(−c) exactly).
+     * the backward pass), which must not change a single bit (x − y·c = x + y·(−c) exactly). So
+     * must the in-place bracket of an inference pass ({@link HeadTerms.Prepared#inference}), in
+     * value with and without autograd recording, and in the gradients when a caller records it.
      */
     @ParameterizedTest
     @CsvSource({"false", "true"})
@@ -271,8 +273,10 @@ class QamaGradientTest {
         float[] factor = random(B * H, 5, 1);
         float[] offset = random(B * H * N, 6, 1);
         float[] cot = random(B * H * N, 7, 1);
-        float[][][] got = new float[2][][];
-        for (int form = 0; form < 2; form++) {
+        // 0: the block's training form, 1: with the subtraction, 2: the in-place inference form
+        // recorded by autograd, 3: the in-place form unrecorded (values only)
+        float[][][] got = new float[4][][];
+        for (int form = 0; form < 4; form++) {
             try (NDManager sub = manager.newSubManager()) {
                 NDArray[] leaves = new NDArray[4];
                 for (int i = 0; i < 3; i++) {
@@ -280,9 +284,11 @@ class QamaGradientTest {
                 }
                 leaves[3] = sub.create(random(D, 4, 1), new Shape(D));
                 NDArray keys;
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                GradientCollector gc =
+                        form == 3 ? null : Engine.getInstance().newGradientCollector();
+                try {
                     for (NDArray a : leaves) {
-                        a.setRequiresGradient(true);
+                        a.setRequiresGradient(gc != null);
                     }
                     NDArray qn = leaves[0].reshape(B, N, H, D);
                     NDArray kn = leaves[1].reshape(B, N, H, D);
@@ -296,6 +302,9 @@ class QamaGradientTest {
                                     leaves[3],
                                     mask);
                     p.tokenMajor(qn, kn, vn); // as the block hands them over
+                    if (form >= 2) {
+                        p.inference();
+                    }
                     float[] w = new float[B * H * N];
                     for (int b = 0; b < B; b++) {
                         AttentionProblem problem = p.problem(b);
@@ -304,7 +313,7 @@ class QamaGradientTest {
                             w[b * wb.length + i] = (float) wb[i];
                         }
                     }
-                    if (form == 0) {
+                    if (form != 1) {
                         keys =
                                 p.keyTerms(
                                         () -> {
@@ -316,21 +325,29 @@ class QamaGradientTest {
                     } else {
                         keys = subtractedBracket(sub, p, qn, kn, vn, leaves[3], w, factor, offset);
                     }
-                    gc.backward(keys.mul(sub.create(cot, new Shape(B, H, 1, N))).sum());
+                    if (gc != null) {
+                        gc.backward(keys.mul(sub.create(cot, new Shape(B, H, 1, N))).sum());
+                    }
+                } finally {
+                    if (gc != null) {
+                        gc.close();
+                    }
                 }
-                got[form] = new float[5][];
+                got[form] = new float[form == 3 ? 1 : 5][];
                 got[form][0] = keys.toFloatArray();
-                for (int i = 0; i < 4; i++) {
+                for (int i = 0; i < got[form].length - 1; i++) {
                     got[form][1 + i] = leaves[i].getGradient().toFloatArray();
                 }
             }
         }
-        for (int part = 0; part < 5; part++) {
-            for (int i = 0; i < got[0][part].length; i++) {
-                assertEquals(
-                        Float.floatToIntBits(got[1][part][i]),
-                        Float.floatToIntBits(got[0][part][i]),
-                        "part " + part + " entry " + i + " masked=" + masked);
+        for (int form : new int[] {0, 2, 3}) {
+            for (int part = 0; part < got[form].length; part++) {
+                for (int i = 0; i < got[form][part].length; i++) {
+                    assertEquals(
+                            Float.floatToIntBits(got[1][part][i]),
+                            Float.floatToIntBits(got[form][part][i]),
+                            "form " + form + " part " + part + " entry " + i + " masked=" + masked);
+                }
             }
         }
     }

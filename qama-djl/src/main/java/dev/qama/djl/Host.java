@@ -3,6 +3,8 @@ package dev.qama.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.qama.core.formulation.AttentionInputs;
 import java.nio.FloatBuffer;
 
@@ -42,21 +44,23 @@ final class Host {
     }
 
     /**
-     * The values of {@code arrays} (row-major, detached from autograd, as float32), copied on the
-     * engine side into at most two contiguous arrays that are read in place (views of the engine's
-     * host memory, valid while the pass's arrays live) by {@link Download#part}, which copies each
-     * value once into the Java array the caller keeps. The arrays of the first one's shape (the
-     * heads Q, K, V) are joined along their first axis by one concatenation, which also rearranges
-     * strided views (such as a transpose into heads) as it copies; the others (e, the mask) are
-     * flattened and concatenated apart. Null entries are skipped.
+     * The values of {@code arrays} (row-major, detached from autograd, as float32) with one
+     * device-to-host read: the engine joins them into one contiguous array, which is read in place
+     * (a view of the engine's host memory, valid while the pass's arrays live) by {@link
+     * Download#part}, which copies each value once into the Java array the caller keeps. The arrays
+     * of the first one's shape (the heads Q, K, V) are joined along their first axis, so that
+     * strided views (such as a transpose into heads) are rearranged by that one copy; the others
+     * (e, the mask) are flattened, padded with zeros to whole rows of that shape and joined after
+     * them in the same concatenation. Null entries are skipped.
      */
     static Download copyOut(NDArray... arrays) {
-        NDList same = new NDList(arrays.length);
-        NDList rest = new NDList(arrays.length);
+        NDList same = new NDList(arrays.length + 1);
+        NDList rest = new NDList(arrays.length + 1);
         boolean[] first = new boolean[arrays.length];
         int[] from = new int[arrays.length];
         int[] size = new int[arrays.length];
-        ai.djl.ndarray.types.Shape shape = null;
+        Shape shape = null;
+        NDManager manager = null;
         int atSame = 0;
         int atRest = 0;
         for (int i = 0; i < arrays.length; i++) {
@@ -67,9 +71,10 @@ final class Host {
             size[i] = Math.toIntExact(arrays[i].size());
             if (shape == null) {
                 shape = arrays[i].getShape();
+                manager = arrays[i].getManager();
             }
             NDArray a = arrays[i].stopGradient();
-            if (shape.dimension() > 0 && a.getShape().equals(shape)) {
+            if (shape.dimension() > 0 && shape.size() > 0 && a.getShape().equals(shape)) {
                 first[i] = true;
                 from[i] = atSame;
                 atSame += size[i];
@@ -80,43 +85,50 @@ final class Host {
                 rest.add(a.flatten());
             }
         }
-        return new Download(read(same, true), read(rest, false), first, from, size);
-    }
-
-    /**
-     * A view of the host memory of {@code arrays} joined into one contiguous array: along axis 0
-     * ({@code joined}; arrays of one shape), else flattened one after the other; null if empty.
-     */
-    private static FloatBuffer read(NDList arrays, boolean joined) {
-        if (arrays.isEmpty()) {
-            return null;
+        for (int i = 0; i < arrays.length; i++) {
+            if (size[i] >= 0 && !first[i]) {
+                from[i] += atSame; // the flattened arrays follow the joined ones
+            }
         }
-        NDArray all =
-                arrays.size() > 1
-                        ? NDArrays.concat(arrays, 0)
-                        : joined ? arrays.get(0).flatten() : arrays.get(0);
-        return all.toByteBuffer(true).asFloatBuffer();
+        if (same.isEmpty() && rest.isEmpty()) {
+            return new Download(null, from, size);
+        }
+        NDArray all;
+        if (same.isEmpty()) {
+            all = rest.size() == 1 ? rest.get(0) : NDArrays.concat(rest);
+        } else {
+            if (!rest.isEmpty()) {
+                long row = shape.size() / shape.get(0);
+                long pad = (row - atRest % row) % row;
+                if (pad > 0) {
+                    rest.add(manager.zeros(new Shape(pad)));
+                }
+                NDArray tail = rest.size() == 1 ? rest.get(0) : NDArrays.concat(rest);
+                same.add(tail.reshape(new Shape(-1).addAll(shape.slice(1))));
+            }
+            all = same.size() == 1 ? same.get(0).flatten() : NDArrays.concat(same, 0);
+        }
+        return new Download(all.toByteBuffer(true).asFloatBuffer(), from, size);
     }
 
     /**
-     * The values of the arrays given to {@link #copyOut}, one after the other in each of its (at
-     * most two) engine copies, read from the engine's memory; use it before the pass's arrays are
-     * closed.
+     * The values of the arrays given to {@link #copyOut}, one after the other in its one engine
+     * copy, read from the engine's memory; use it before the pass's arrays are closed.
      */
     static final class Download {
-        private final FloatBuffer same;
-        private final FloatBuffer rest;
-        private final boolean[] first;
+        private final FloatBuffer data;
         private final int[] from;
         private final int[] size;
 
-        private Download(
-                FloatBuffer same, FloatBuffer rest, boolean[] first, int[] from, int[] size) {
-            this.same = same;
-            this.rest = rest;
-            this.first = first;
+        private Download(FloatBuffer data, int[] from, int[] size) {
+            this.data = data;
             this.from = from;
             this.size = size;
+        }
+
+        /** The device-to-host reads behind this download: 1, or 0 when every array was null. */
+        int reads() {
+            return data == null ? 0 : 1;
         }
 
         /** A copy of the values of array i, or null if it was null. */
@@ -126,7 +138,7 @@ final class Host {
             }
             float[] out = new float[size[i]];
             // a duplicate per call: parts may be read on several threads at once
-            (first[i] ? same : rest).duplicate().get(from[i], out, 0, size[i]);
+            data.duplicate().get(from[i], out, 0, size[i]);
             return out;
         }
 

@@ -1,0 +1,90 @@
+package dev.qama.djl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The forward pass's download: one device-to-host read, every value where it belongs. */
+class HostTest {
+    static NDManager manager;
+
+    @BeforeAll
+    static void start() {
+        manager = NDManager.newBaseManager("PyTorch");
+    }
+
+    @AfterAll
+    static void stop() {
+        manager.close();
+    }
+
+    /** Row-major values 0, 1, 2, ... plus {@code offset}. */
+    static float[] counting(int n, float offset) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = offset + i;
+        }
+        return out;
+    }
+
+    /** The (B, H, N, d) heads of a (B, N, H·d) row-major array, as the block splits them. */
+    static float[] heads(float[] bne, int b, int n, int h, int d) {
+        float[] out = new float[bne.length];
+        int at = 0;
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < h; j++) {
+                for (int t = 0; t < n; t++) {
+                    for (int c = 0; c < d; c++) {
+                        out[at++] = bne[((i * n + t) * h + j) * d + c];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "B={0} N={1} H={2} d={3}, e of {4}")
+    @CsvSource({"3, 5, 2, 4, 7", "2, 4, 3, 2, 24", "1, 3, 1, 1, 1", "4, 7, 2, 3, 0"})
+    void theHeadsEAndTheMaskComeInOneRead(int b, int n, int h, int d, int eSize) {
+        try (NDManager pass = manager.newSubManager()) {
+            int size = b * n * h * d;
+            NDArray[] heads = new NDArray[3];
+            float[][] want = new float[3][];
+            for (int k = 0; k < 3; k++) {
+                float[] bne = counting(size, 1000f * k);
+                // strided views, as the block's transposes into heads are
+                heads[k] =
+                        pass.create(bne, new Shape(b, n, (long) h * d))
+                                .reshape(b, n, h, d)
+                                .transpose(0, 2, 1, 3);
+                want[k] = heads(bne, b, n, h, d);
+            }
+            float[] eValues = counting(eSize, -50f);
+            NDArray e = eSize == 0 ? null : pass.create(eValues, new Shape(eSize));
+            float[] maskValues = counting(b * n, 0.5f);
+            NDArray mask = pass.create(maskValues, new Shape(b, n));
+
+            Host.Download down = Host.copyOut(heads[0], heads[1], heads[2], e, mask);
+
+            assertEquals(1, down.reads(), "one device-to-host read per pass");
+            float[][] parts = down.parts();
+            for (int k = 0; k < 3; k++) {
+                assertArrayEquals(want[k], parts[k], "head tensor " + k);
+            }
+            if (e == null) {
+                assertNull(parts[3]);
+            } else {
+                assertArrayEquals(eValues, parts[3], "e");
+            }
+            assertArrayEquals(maskValues, parts[4], "mask");
+        }
+    }
+}

@@ -135,18 +135,17 @@ final class AttentionSystem extends SpinSystem {
         return sq;
     }
 
-    /** The spins of unmasked tokens, ascending (as the free runs need). */
+    /**
+     * The spins of unmasked tokens, ascending (as the free runs need). One flat loop over the spins
+     * (v = (t·N + i)·q + k): nested loops over heads, tokens and bits got an on-stack-replacement
+     * compilation at each level.
+     */
     private int[] unmaskedSpins() {
         int[] fr = new int[n];
         int nf = 0;
-        for (int t = 0; t < heads; t++) {
-            for (int i = 0; i < tokens; i++) {
-                if (!masked[i]) {
-                    int v = (t * tokens + i) * bits;
-                    for (int k = 0; k < bits; k++) {
-                        fr[nf++] = v + k;
-                    }
-                }
+        for (int v = 0; v < n; v++) {
+            if (!masked[(v / bits) % tokens]) {
+                fr[nf++] = v;
             }
         }
         return java.util.Arrays.copyOf(fr, nf);

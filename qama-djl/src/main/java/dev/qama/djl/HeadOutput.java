@@ -21,10 +21,6 @@ interface HeadOutput {
      * @param energies the per-token energies (B, H, N), differentiable, computed on the first
      *     {@link #tok()} only: an output mode that gives them no weight in this pass (VALUES and
      *     SELECTED_KEYS with r·γ = 0) adds no node for them to the graph
-     * @param hostEnergies the values of the per-token energies (B·H·N, row-major) computed on the
-     *     host from the pass's problems, or null: given only for passes nobody differentiates
-     *     (inference outside a gradient collector), where an output mode may use them instead of
-     *     {@link #tok()} and build no energy graph at all
      * @param qh the queries per head (B, H, N, d)
      * @param kh the keys per head (B, H, N, d)
      * @param vh the values per head (B, H, N, d)
@@ -34,7 +30,6 @@ interface HeadOutput {
             float[] weights,
             Supplier<NDArray> device,
             Supplier<NDArray> energies,
-            Supplier<float[]> hostEnergies,
             NDArray qh,
             NDArray kh,
             NDArray vh) {

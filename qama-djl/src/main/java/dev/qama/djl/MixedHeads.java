@@ -58,32 +58,10 @@ final class MixedHeads implements HeadOutput {
         NDArray fields = selectionGradient && training ? s.terms().selectionFields(s.w()) : null;
         // with r·γ = 0 the energies have no weight: they are not built (no nodes in the graph)
         KeyTerms energies =
-                s.hostEnergies() == null
-                        ? (factor, offset) -> s.terms().keyTerms(s::w, s.weights(), factor, offset)
-                        : (factor, offset) ->
-                                s.vh().getManager()
-                                        .create(
-                                                keyTerms(
-                                                        s.hostEnergies().get(),
-                                                        factor,
-                                                        offset,
-                                                        in.tokens),
-                                                new Shape(in.batch, headCount, 1, in.tokens));
+                (factor, offset) -> s.terms().keyTerms(s::w, s.weights(), factor, offset);
         return queryKeyScores
                 ? mix(ps, training, in, s.weights(), energies, s.vh(), s.qh(), s.kh(), fields)
                 : mix(ps, training, in, s.weights(), energies, s.vh(), null, null, fields);
-    }
-
-    /**
-     * offset_{t,j} + factor_t·H_{t,j} on the host, (B·H·N) row-major, for energies H (B·H·N),
-     * factor (B·H) and offset (B·H·N): the float product and sum of {@link HeadTerms#keyTerms}.
-     */
-    static float[] keyTerms(float[] energies, float[] factor, float[] offset, int tokens) {
-        float[] out = new float[energies.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = energies[i] * factor[i / tokens] + offset[i];
-        }
-        return out;
     }
 
     /**

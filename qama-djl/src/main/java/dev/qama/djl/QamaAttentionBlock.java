@@ -142,13 +142,14 @@ public final class QamaAttentionBlock extends AbstractBlock {
     public static final long DEFAULT_SELECTION_WARMUP = 300;
 
     /** {@code make}'s array, made on the first call only (the same array on every call). */
-    private static <T> java.util.function.Supplier<T> once(java.util.function.Supplier<T> make) {
-        java.util.List<T> made = new java.util.ArrayList<>(1);
+    private static java.util.function.Supplier<NDArray> once(
+            java.util.function.Supplier<NDArray> make) {
+        NDArray[] made = new NDArray[1];
         return () -> {
-            if (made.isEmpty()) {
-                made.add(make.get());
+            if (made[0] == null) {
+                made[0] = make.get();
             }
-            return made.get(0);
+            return made[0];
         };
     }
 
@@ -807,26 +808,18 @@ public final class QamaAttentionBlock extends AbstractBlock {
             p.inference();
         }
 
-        Solved solved = solve(p, in, training ? trainingPasses.incrementAndGet() : 0);
-        float[] w = solved.w();
+        float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0);
         // w as a constant NDArray and the per-token energies (B, H, N), built when the output mode
         // first asks for them (SELECTED_KEYS and VALUES take their constants from the host w)
         java.util.function.Supplier<NDArray> device =
                 once(() -> manager.create(w, new Shape(B, H, N))); // constant: no gradient
         java.util.function.Supplier<NDArray> energies = once(() -> p.tokenEnergies(device.get()));
-        // a pass nobody can differentiate (inference while the engine records nothing) may take
-        // the energies' values from the problems on the host instead of building them on the
-        // device
-        java.util.function.Supplier<float[]> hostEnergies =
-                training || !Autograd.isOff(manager.getEngine())
-                        ? null
-                        : once(solved::tokenEnergies);
         NDArray heads = // (B, H, N, d)
                 headOutput.heads(
                         ps,
                         training,
                         in,
-                        new HeadOutput.Selection(p, w, device, energies, hostEnergies, qh, kh, vh));
+                        new HeadOutput.Selection(p, w, device, energies, qh, kh, vh));
         NDArray merged = heads.transpose(0, 2, 1, 3).reshape(B, N, (long) embeddingSize);
         return resultProjection.forward(ps, new NDList(merged), training, params);
     }
@@ -848,37 +841,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
      *
      * @param pass 0 for inference, else the number of the training pass (see {@link #elementSeed})
      */
-    /**
-     * The result of one pass's solve: the problems and the selection weights w (B·H·N, row-major)
-     * taken from their solutions.
-     */
-    private record Solved(List<AttentionProblem> problems, float[] w) {
-        /**
-         * The per-token energies H_{t,i} (B·H·N, row-major) of each problem at w, computed on the
-         * host ({@link AttentionProblem#tokenEnergies(double[])}, the batch elements on two cores):
-         * the values the energy terms give on the device, up to float rounding.
-         */
-        float[] tokenEnergies() {
-            int batch = problems.size();
-            int per = w.length / Math.max(1, batch);
-            float[] out = new float[w.length];
-            Host.forEach(
-                    batch,
-                    b -> {
-                        double[] wb = new double[per];
-                        for (int k = 0; k < per; k++) {
-                            wb[k] = w[b * per + k];
-                        }
-                        double[] h = problems.get(b).tokenEnergies(wb);
-                        for (int k = 0; k < per; k++) {
-                            out[b * per + k] = (float) h[k];
-                        }
-                    });
-            return out;
-        }
-    }
-
-    private Solved solve(HeadTerms.Prepared p, Inputs in, long pass) {
+    private float[] solve(HeadTerms.Prepared p, Inputs in, long pass) {
         int batch = in.batch;
         int tokens = in.tokens;
         List<AttentionProblem> problems = p.problems();
@@ -921,7 +884,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
                         }
                     }
                 });
-        return new Solved(problems, w);
+        return w;
     }
 
     /**

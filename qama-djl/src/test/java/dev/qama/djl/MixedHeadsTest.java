@@ -233,86 +233,12 @@ class MixedHeadsTest {
                             () -> {
                                 throw new AssertionError("the mix asks for the energies' keys");
                             },
-                            null,
                             q,
                             k,
                             v);
             ParameterStore ps = new ParameterStore(pass, false);
             float[] got = heads.heads(ps, false, in, sel).toFloatArray();
             assertEquals(r * gamma == 0 ? 0 : 1, built[0], "energies built");
-            float[] want = heads.mix(ps, false, in, w, tok, v, q, k, null).toFloatArray();
-            assertArrayEquals(want, got);
-        }
-    }
-
-    /**
-     * In a pass nobody differentiates the block hands over the energies' values computed on the
-     * host: the mix then builds no energy graph (the device energies are never asked for) and its
-     * output is that of the mix given the same energies on the device, to the last bit (the same
-     * float product and sum).
-     */
-    @ParameterizedTest(name = "{0}, r={1}, gamma={2}")
-    @CsvSource({"none, 1, 0.3", "tokens, 0.5, 1", "causal, 1, 0.3"})
-    void hostEnergiesReplaceTheEnergyGraph(String mask, double r, double gamma) {
-        boolean[][][] keep = keep(mask);
-        int size = B * H * N * D;
-        Shape s3 = new Shape(B, H, N);
-        Shape s4 = new Shape(B, H, N, D);
-        float[] w = everyThirdLeftOut();
-        try (NDManager pass = manager.newSubManager()) {
-            Inputs in = parsed(mask, keep, pass);
-            MixedHeads heads =
-                    new MixedHeads(
-                            Dropout.builder().optRate(0f).build(),
-                            H,
-                            D,
-                            1.0,
-                            gamma,
-                            () -> r,
-                            false,
-                            true);
-            NDArray wArr = pass.create(w, s3);
-            float[] energies = random(B * H * N, 4);
-            NDArray tok = pass.create(energies, s3);
-            NDArray q = pass.create(random(size, 1), s4);
-            NDArray k = pass.create(random(size, 2), s4);
-            NDArray v = pass.create(random(size, 3), s4);
-            HeadTerms.Prepared terms =
-                    new HeadTerms.Prepared() {
-                        @Override
-                        public dev.qama.core.formulation.Formulation formulation() {
-                            throw new UnsupportedOperationException();
-                        }
-
-                        @Override
-                        public dev.qama.core.formulation.AttentionInputs inputs() {
-                            throw new UnsupportedOperationException();
-                        }
-
-                        @Override
-                        public NDArray tokenEnergies(NDArray at) {
-                            throw new AssertionError("the mix builds the energies on the device");
-                        }
-
-                        @Override
-                        public NDArray directions() {
-                            throw new UnsupportedOperationException();
-                        }
-                    };
-            HeadOutput.Selection sel =
-                    new HeadOutput.Selection(
-                            terms,
-                            w,
-                            () -> wArr,
-                            () -> {
-                                throw new AssertionError("the mix asks for the energies' keys");
-                            },
-                            () -> energies,
-                            q,
-                            k,
-                            v);
-            ParameterStore ps = new ParameterStore(pass, false);
-            float[] got = heads.heads(ps, false, in, sel).toFloatArray();
             float[] want = heads.mix(ps, false, in, w, tok, v, q, k, null).toFloatArray();
             assertArrayEquals(want, got);
         }

@@ -258,31 +258,7 @@ public final class AttentionProblem implements Problem {
      */
     public double[] tokenEnergies(byte[] x) {
         checkState(x);
-        return tokenEnergies(weights(x));
-    }
-
-    /**
-     * {@link #tokenEnergies(byte[])} at any selection weights, not only those of a state: H_{t,i} =
-     * −a w_{t,i} (Σ_j C_ij w_{t,j} + D_i w_{t,i}) − b h_i w_{t,i}, for w laid out as [t·N + i] (for
-     * example the mean weights of several reads).
-     *
-     * @param w the weights of every (head, token), length H·N
-     * @return the per-token energies, laid out as [t·N + i]
-     * @throws IllegalArgumentException if w has not H·N values
-     */
-    public double[] tokenEnergies(double[] w) {
-        if (w == null || w.length != heads * tokens) {
-            throw new IllegalArgumentException(
-                    "tokenEnergies: w has "
-                            + (w == null ? "no" : String.valueOf(w.length))
-                            + " values but H·N = "
-                            + heads * tokens
-                            + " were expected (H="
-                            + heads
-                            + ", N="
-                            + tokens
-                            + ")");
-        }
+        double[] w = weights(x);
         double[] out = new double[heads * tokens];
         double[] wt = new double[tokens];
         double[] g = new double[tokens];

@@ -33,22 +33,39 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * -Dqama.probe.dropout=P} (default 0.1; the digits model uses 0); {@code -Dqama.probe.backend=NAME}
  * solves with that backend instead of the fixed state (the wall-clock medians, printed too, then
  * include the solve; so does the calling thread's CPU, since the calling thread solves a share of
- * the batch).
+ * the batch). With {@code -Dqama.probe.core=DIR} (that checkout's qama-core/target/classes) the
+ * base block runs on the other checkout's qama-core as well (and a copy of the fixed-state backend
+ * linked against it), so that changes to qama-core are compared too.
  */
 @EnabledIfSystemProperty(named = "qama.probe.base", matches = ".+")
 class BlockAbProbe {
 
-    /** Loads {@code dev.qama.djl.*} from the other checkout first, everything else from ours. */
+    /**
+     * Loads {@code dev.qama.djl.*} from the other checkout first, everything else from ours; with
+     * {@code withCore}, all of {@code dev.qama.*} but this probe (the other checkout's qama-core
+     * too, and a copy of the probes' fixed-state backend linked against it).
+     */
     static final class ChildFirst extends URLClassLoader {
-        ChildFirst(URL url, ClassLoader parent) {
-            super(new URL[] {url}, parent);
+        private final boolean withCore;
+
+        ChildFirst(URL[] urls, boolean withCore, ClassLoader parent) {
+            super(urls, parent);
+            this.withCore = withCore;
+        }
+
+        private boolean childFirst(String name) {
+            if (withCore) {
+                return name.startsWith("dev.qama.")
+                        && !name.startsWith("dev.qama.djl.BlockAbProbe");
+            }
+            return name.startsWith("dev.qama.djl.") && !name.contains("Probe");
         }
 
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
             synchronized (getClassLoadingLock(name)) {
                 Class<?> c = findLoadedClass(name);
-                if (c == null && name.startsWith("dev.qama.djl.") && !name.contains("Probe")) {
+                if (c == null && childFirst(name)) {
                     try {
                         c = findClass(name);
                     } catch (ClassNotFoundException e) {
@@ -66,13 +83,20 @@ class BlockAbProbe {
         }
     }
 
-    static Block qama(ClassLoader loader, AnnealerBackend backend, int e, int h) throws Exception {
+    static Block qama(ClassLoader loader, int e, int h) throws Exception {
         Class<?> block = Class.forName("dev.qama.djl.QamaAttentionBlock", true, loader);
         Object b = block.getMethod("builder").invoke(null);
         Class<?> bc = b.getClass();
         bc.getMethod("setEmbeddingSize", int.class).invoke(b, e);
         bc.getMethod("setHeadCount", int.class).invoke(b, h);
-        bc.getMethod("optBackend", AnnealerBackend.class).invoke(b, backend);
+        // OverheadProbe.backend() of the loader's own classes (its qama-core with
+        // -Dqama.probe.core)
+        Class<?> backendType = Class.forName(AnnealerBackend.class.getName(), true, loader);
+        java.lang.reflect.Method backend =
+                Class.forName("dev.qama.djl.OverheadProbe", true, loader)
+                        .getDeclaredMethod("backend");
+        backend.setAccessible(true);
+        bc.getMethod("optBackend", backendType).invoke(b, backend.invoke(null));
         bc.getMethod("optSelectionWarmup", long.class)
                 .invoke(b, Long.getLong("qama.probe.warmup", 0));
         bc.getMethod("optAttentionProbsDropoutProb", float.class).invoke(b, dropout());
@@ -96,7 +120,17 @@ class BlockAbProbe {
         int h = size[3];
         int reps = Integer.getInteger("qama.probe.reps", 200);
         URL base = Path.of(System.getProperty("qama.probe.base")).toUri().toURL();
-        try (ChildFirst other = new ChildFirst(base, getClass().getClassLoader());
+        String core = System.getProperty("qama.probe.core", "");
+        URL[] urls =
+                core.isEmpty()
+                        ? new URL[] {base}
+                        : new URL[] {
+                            base,
+                            Path.of(core).toUri().toURL(),
+                            // the probes' fixed-state backend, linked against the other qama-core
+                            OverheadProbe.class.getProtectionDomain().getCodeSource().getLocation()
+                        };
+        try (ChildFirst other = new ChildFirst(urls, !core.isEmpty(), getClass().getClassLoader());
                 NDManager m = NDManager.newBaseManager("PyTorch")) {
             Block[] blocks = {
                 ScaledDotProductAttentionBlock.builder()
@@ -104,8 +138,8 @@ class BlockAbProbe {
                         .setHeadCount(h)
                         .optAttentionProbsDropoutProb(dropout())
                         .build(),
-                qama(other, OverheadProbe.backend(), e, h),
-                qama(getClass().getClassLoader(), OverheadProbe.backend(), e, h)
+                qama(other, e, h),
+                qama(getClass().getClassLoader(), e, h)
             };
             String[] names = {"classical", "QAMA base", "QAMA this build"};
             if (blocks[1].getClass() == blocks[2].getClass()) {

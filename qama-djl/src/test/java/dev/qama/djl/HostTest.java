@@ -3,12 +3,15 @@ package dev.qama.djl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -86,5 +89,43 @@ class HostTest {
             }
             assertArrayEquals(maskValues, parts[4], "mask");
         }
+    }
+
+    /**
+     * The pass's one scan of Q, K, V (qama-core's {@code AttentionInputs}, eight running sums)
+     * finds every NaN and infinity, and the block names the tensor and batch element; finite values
+     * whose sums overflow pass.
+     */
+    @Test
+    void aNonFiniteProjectionIsNamedWithItsTensorAndBatchElement() {
+        int b = 3;
+        int h = 2;
+        int n = 5;
+        int d = 4;
+        int size = b * h * n * d;
+        String[] names = {"projected queries", "projected keys", "projected values"};
+        float[] bad = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        for (int which = 0; which < 3; which++) {
+            for (int p = 0; p < size; p += 7) {
+                float[][] qkv = {counting(size, 0), counting(size, 1), counting(size, 2)};
+                qkv[which][p] = bad[p % 3];
+                Host.Heads heads = new Host.Heads(b, h, n, d, qkv[0], qkv[1], qkv[2], null);
+                String msg =
+                        assertThrows(IllegalArgumentException.class, () -> heads.inputs(null))
+                                .getMessage();
+                String want =
+                        "QamaAttentionBlock: "
+                                + names[which]
+                                + " of batch element "
+                                + p / (h * n * d)
+                                + " contain a non-finite value ("
+                                + bad[p % 3]
+                                + ")";
+                assertTrue(msg.startsWith(want), msg);
+            }
+        }
+        float[] big = new float[size];
+        java.util.Arrays.fill(big, Float.MAX_VALUE);
+        assertEquals(b, new Host.Heads(b, h, n, d, big, big, big, null).inputs(null).batch());
     }
 }

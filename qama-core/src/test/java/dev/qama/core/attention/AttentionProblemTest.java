@@ -117,6 +117,64 @@ class AttentionProblemTest {
     }
 
     @Test
+    void checkStateNamesEveryBadEntryAndPassesEveryGoodState() {
+        // the check reads eight bytes at a time before naming an entry: every position of a
+        // 3 × 7 × 2 problem (whole groups of eight and a tail), masked or not
+        boolean[] mask = {false, false, true, false, false, false, true};
+        AttentionProblem p = RandomProblems.attention(3, 7, 2, mask, false, false, 9);
+        int n = p.numVariables();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
+        for (int rep = 0; rep < 20; rep++) {
+            byte[] x = new byte[n];
+            for (int v = 0; v < n; v++) {
+                x[v] = (byte) (p.isFree(v) ? rnd.nextInt(2) : 0);
+            }
+            p.checkState(x); // valid
+            for (int v = 0; v < n; v++) {
+                byte[] y = x.clone();
+                int at = v;
+                if (p.isFree(v)) {
+                    for (byte bad : new byte[] {2, -1, 3, (byte) 0x80}) {
+                        y[v] = bad;
+                        String msg =
+                                assertThrows(IllegalArgumentException.class, () -> p.checkState(y))
+                                        .getMessage();
+                        assertTrue(msg.contains("state[" + at + "] = " + bad), msg);
+                    }
+                } else {
+                    y[v] = 1;
+                    String msg =
+                            assertThrows(IllegalArgumentException.class, () -> p.checkState(y))
+                                    .getMessage();
+                    int t = v / 2 / 7;
+                    int i = v / 2 % 7;
+                    assertTrue(
+                            msg.contains("masked token " + i + " (head " + t + ", bit " + v % 2),
+                            msg);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> p.checkState(new byte[n - 1]));
+        assertThrows(IllegalArgumentException.class, () -> p.checkState(null));
+    }
+
+    @Test
+    void oneBitWeightsAreTheStateAsTheGeneralSum() {
+        AttentionProblem p = RandomProblems.attention(3, 5, 1, null, true, false, 2);
+        byte[] x = new byte[p.numVariables()];
+        for (int v = 0; v < x.length; v += 2) {
+            x[v] = 1;
+        }
+        double[] w = p.weights(x);
+        double u = p.bitWeights()[0];
+        for (int v = 0; v < x.length; v++) {
+            double s = 0; // the general q-bit sum with q = 1
+            s += u * x[v];
+            assertEquals(Double.doubleToRawLongBits(s), Double.doubleToRawLongBits(w[v]));
+        }
+    }
+
+    @Test
     void maskedTokensCannotBeSelected() {
         boolean[] mask = {false, true, false};
         AttentionProblem p = RandomProblems.attention(2, 3, 2, mask, false, true, 5);

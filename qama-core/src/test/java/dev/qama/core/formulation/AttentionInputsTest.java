@@ -77,6 +77,41 @@ class AttentionInputsTest {
     }
 
     @Test
+    void scanOfSumsFindsEveryNonFiniteEntryAndOnlyThose() {
+        // the scan sums sixteen entries a pass into eight sums: finite entries whose sums
+        // overflow are still finite inputs, and opposite infinities in one sum (NaN) are found
+        float[] big = new float[SIZE];
+        java.util.Arrays.fill(big, Float.MAX_VALUE);
+        big[3] = -Float.MAX_VALUE;
+        AttentionInputs ok = new AttentionInputs(B, H, N, D, big, big, big, null);
+        assertEquals(B, ok.batch());
+        float[] k = filled(SIZE);
+        k[17] = Float.POSITIVE_INFINITY;
+        k[17 + 8] = Float.NEGATIVE_INFINITY; // the same one of the eight sums
+        assertMessage(
+                () -> new AttentionInputs(B, H, N, D, filled(SIZE), k, filled(SIZE), null),
+                "K[b=0, h=0, n=3, a=2]",
+                "Infinity");
+        for (int p = 0; p < SIZE; p++) { // every position: the 16-entry passes and the tail
+            float[] v = filled(SIZE);
+            v[p] = Float.NaN;
+            int at = p;
+            assertMessage(
+                    () -> new AttentionInputs(B, H, N, D, filled(SIZE), filled(SIZE), v, null),
+                    "V[b="
+                            + at / (H * N * D)
+                            + ", h="
+                            + at / (N * D) % H
+                            + ", n="
+                            + at / D % N
+                            + ", a="
+                            + at % D
+                            + "]",
+                    "NaN");
+        }
+    }
+
+    @Test
     void wrongLengthsAndSizes() {
         assertMessage(
                 () ->

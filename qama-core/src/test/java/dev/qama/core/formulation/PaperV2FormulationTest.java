@@ -1,5 +1,6 @@
 package dev.qama.core.formulation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -112,6 +113,33 @@ class PaperV2FormulationTest {
         for (double[] a : new double[][] {g.dQ(), g.dK(), g.dV(), g.dCoupling(), g.dLinear()}) {
             for (double v : a) {
                 assertTrue(Double.isFinite(v));
+            }
+        }
+    }
+
+    @Test
+    void linearTermsAreEachRowSumInOrderToTheLastBit() {
+        // rows are summed four at a time: N = 1 … 9 (whole passes and a tail) against the plain
+        // loop h_i = (float) (Σ_a (double) V_ia·e_a / d)
+        for (int n = 1; n <= 9; n++) {
+            int d = 3 + n % 4;
+            float[] e = importance(d, n);
+            PaperV2Formulation f = PaperV2Formulation.builder().valueImportance(e).build();
+            AttentionInputs in = Fixtures.inputs(n, 2, 2, n, d, n % 2);
+            for (int b = 0; b < 2; b++) {
+                AttentionProblem p = f.build(in, b);
+                for (int t = 0; t < 2; t++) {
+                    int off = in.headOffset(b, t);
+                    float[] want = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        double s = 0;
+                        for (int a = 0; a < d; a++) {
+                            s += (double) in.v()[off + i * d + a] * e[a];
+                        }
+                        want[i] = (float) (s / d);
+                    }
+                    assertArrayEquals(want, p.linear(t));
+                }
             }
         }
     }

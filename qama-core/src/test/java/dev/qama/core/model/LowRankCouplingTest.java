@@ -32,6 +32,32 @@ class LowRankCouplingTest {
     }
 
     @Test
+    void removedDiagonalIsEachRowSumInOrderToTheLastBit() {
+        // rows are summed four at a time: every n (whole passes and a tail) against the plain loop
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+        for (int r : new int[] {1, 3, 8}) {
+            for (int n = 0; n <= 9; n++) {
+                float[] a = new float[n * r];
+                float[] b = new float[n * r];
+                for (int p = 0; p < n * r; p++) {
+                    a[p] = (float) (rnd.nextGaussian() * Math.exp(4 * rnd.nextGaussian()));
+                    b[p] = (float) (rnd.nextGaussian() * Math.exp(4 * rnd.nextGaussian()));
+                }
+                double s = 0.17677669529663687; // 1/(2√8)
+                double[] want = new double[n];
+                for (int i = 0; i < n; i++) {
+                    double acc = 0;
+                    for (int c = 0; c < r; c++) {
+                        acc += (double) a[i * r + c] * b[i * r + c];
+                    }
+                    want[i] = 2 * s * acc;
+                }
+                assertArrayEquals(want, LowRankCoupling.of(n, r, a, b, s).removedDiagonal());
+            }
+        }
+    }
+
+    @Test
     void wrapTakesTheArraysOverAndEqualsOf() {
         float[] a = {1, 2, -0.5f, 0.25f};
         float[] b = {3, 4, 1.5f, -2};

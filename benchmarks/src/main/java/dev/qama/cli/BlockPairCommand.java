@@ -168,7 +168,7 @@ final class BlockPairCommand implements Callable<Integer> {
                     mode,
                     backendLabel,
                     coupling,
-                    Json.number(dropout),
+                    Json.number(Double.parseDouble(Float.toString(dropout))),
                     seed,
                     passes);
             out.flush();
@@ -295,7 +295,7 @@ final class BlockPairCommand implements Callable<Integer> {
                                     .put("block", mode)
                                     .put("backend", backendLabel)
                                     .put("coupling", coupling)
-                                    .put("dropout", (double) dropout)
+                                    .put("dropout", Double.parseDouble(Float.toString(dropout)))
                                     .put("seed", seed)
                                     .put("pairs", passes)
                                     .put("warmup_pairs", w)

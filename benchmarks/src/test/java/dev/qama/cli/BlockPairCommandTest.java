@@ -76,6 +76,7 @@ class BlockPairCommandTest {
             assertEquals(3.0, ((Number) j.get("pairs")).doubleValue());
             assertEquals(1.0, ((Number) j.get("warmup_pairs")).doubleValue());
             assertEquals(5.0, ((Number) j.get("seed")).doubleValue());
+            assertEquals(0.1, ((Number) j.get("dropout")).doubleValue()); // as written, not 0.1f
             double d = ((Number) j.get("djl_median_ms")).doubleValue();
             double q = ((Number) j.get("qama_median_ms")).doubleValue();
             assertTrue(d > 0 && q > 0, lines[m]);
@@ -104,6 +105,7 @@ class BlockPairCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         String[] lines = r.out().strip().split("\\R");
         assertTrue(lines[0].contains("QamaAttentionBlock (values, backend sb"), r.out());
+        assertTrue(lines[0].contains("dropout 0.1, seed 42;"), r.out());
         assertTrue(lines[1].startsWith("2x4x8x2 (B=2 N=4 E=8 H=2)"), r.out());
         for (int m = 0; m < 2; m++) {
             String[] f = lines[3 + m].trim().split("\\s+");

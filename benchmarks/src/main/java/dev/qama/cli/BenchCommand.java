@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
             ChaosBenchCommand.class,
             LongSeqBenchCommand.LongSeq.class,
             JmhBenchCommand.Jmh.class,
-            JmhBenchCommand.Block.class
+            JmhBenchCommand.Block.class,
+            BlockPairCommand.class
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -52,7 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new UserException(
-                "bench: missing a benchmark: attention, instance, remote, chaos, long-seq, block or jmh"
+                "bench: missing a benchmark: attention, instance, remote, chaos, long-seq, block-pair, block or jmh"
                         + " (see"
                         + " 'qama bench --help')");
     }
@@ -555,7 +556,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (text != null && text.strip().matches("0+(\\.0*)?(ms|s|m|h)?")) {
                 return java.time.Duration.ZERO;
             }
-            return Durations.parse(text);
+            return new Durations().convert(text); // a TypeConversionException: no class name
         }
     }
 }

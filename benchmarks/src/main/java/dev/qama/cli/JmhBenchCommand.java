@@ -65,7 +65,10 @@ final class JmhBenchCommand {
     @Command(
             name = "block",
             mixinStandardHelpOptions = true,
-            customSynopsis = "qama bench block [JMH-OPTION...]",
+            customSynopsis = {
+                "qama bench block [JMH-OPTION...]",
+                "qama bench block --paired [OPTION...]   (= qama bench block-pair)"
+            },
             description = {
                 "The JMH comparison of QamaAttentionBlock (paper-v2, the sb backend) with DJL's"
                         + " ScaledDotProductAttentionBlock, forward and forward + backward"
@@ -78,6 +81,8 @@ final class JmhBenchCommand {
                 "Parameters: -p config=128x49x64x8,32x64x128x8,8x256x128x8 (B x N x E x H),",
                 "  -p block=classical,values,selected-keys,paper, -p backend=sb,",
                 "  -p coupling=auto,dense,low-rank (QAMA's coupling form; default auto).",
+                "--paired: both blocks in one JVM, passes alternating (robust to the machine's",
+                "  speed drifting between forks); its options: qama bench block-pair --help.",
                 "Examples:",
                 "  qama bench block -wi 3 -i 5 -f 1",
                 "  qama bench block -p config=128x49x64x8 -p block=classical,values -prof gc"
@@ -90,6 +95,11 @@ final class JmhBenchCommand {
 
         @Override
         public Integer call() {
+            if (!args.isEmpty() && args.get(0).equals("--paired")) {
+                picocli.CommandLine pair =
+                        spec.parent().commandLine().getSubcommands().get("block-pair");
+                return pair.execute(args.subList(1, args.size()).toArray(new String[0]));
+            }
             List<String> all = new ArrayList<>();
             all.add(BLOCK_BENCHMARK.replace(".", "\\.") + "\\.");
             all.addAll(args);

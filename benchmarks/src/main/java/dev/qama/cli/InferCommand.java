@@ -1,6 +1,5 @@
 package dev.qama.cli;
 
-import dev.qama.bench.IoErrors;
 import dev.qama.bench.SolverSpec;
 import dev.qama.bench.infer.ExampleCsv;
 import dev.qama.bench.infer.Predictions;
@@ -9,6 +8,7 @@ import dev.qama.bench.train.DataSets;
 import dev.qama.bench.train.Digits;
 import dev.qama.bench.train.Idx;
 import dev.qama.bench.train.ImageSet;
+import dev.qama.core.io.IoErrors;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;

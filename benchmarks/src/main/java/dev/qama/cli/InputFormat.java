@@ -1,8 +1,8 @@
 package dev.qama.cli;
 
-import dev.qama.bench.IoErrors;
 import dev.qama.core.io.BiqMacFormat;
 import dev.qama.core.io.GsetFormat;
+import dev.qama.core.io.IoErrors;
 import dev.qama.core.io.MaxCutInstance;
 import dev.qama.core.io.QuboFormat;
 import dev.qama.core.model.BinaryQuadraticModel;

@@ -140,6 +140,12 @@ final class JmhBenchCommand {
             } else if (options.shouldListResultFormats()) {
                 options.listResultFormats();
             } else {
+                if (org.openjdk.jmh.runner.BenchmarkList.defaultList()
+                        .find(format, options.getIncludes(), options.getExcludes())
+                        .isEmpty()) {
+                    // before JMH's run prints its lock warning on stdout
+                    throw new NoBenchmarksException();
+                }
                 java.util.Collection<org.openjdk.jmh.results.RunResult> results = runner.run();
                 if (spec.qualifiedName().endsWith(" block")) {
                     printRatios(results, out);
@@ -155,14 +161,23 @@ final class JmhBenchCommand {
         } catch (RunnerException e) {
             spec.commandLine()
                     .getErr()
-                    .println("qama: " + name + ": " + Main.oneLine(e.toString()));
+                    .println("qama: " + name + ": " + Main.oneLine(messageOf(e)));
             return Main.EXIT_FAILURE;
         } catch (IOException e) {
-            throw new UserException(name + ": " + Main.oneLine(e.toString()), e);
+            throw new UserException(name + ": " + Main.oneLine(messageOf(e)), e);
         } finally {
             stream.flush();
         }
         return Main.EXIT_OK;
+    }
+
+    /** An exception's message, or its kind in words when it has none (never a class name). */
+    private static String messageOf(Exception e) {
+        String m = e.getMessage();
+        if (m != null && !m.isBlank()) {
+            return m;
+        }
+        return e instanceof IOException ? "input/output error" : "the benchmark run failed";
     }
 
     /**

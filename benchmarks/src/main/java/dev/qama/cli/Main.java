@@ -1,7 +1,7 @@
 package dev.qama.cli;
 
-import dev.qama.bench.IoErrors;
 import dev.qama.core.io.FormatException;
+import dev.qama.core.io.IoErrors;
 import dev.qama.core.spi.SolverException;
 import java.io.IOException;
 import java.io.InputStream;

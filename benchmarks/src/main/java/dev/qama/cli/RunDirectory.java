@@ -1,6 +1,6 @@
 package dev.qama.cli;
 
-import dev.qama.bench.IoErrors;
+import dev.qama.core.io.IoErrors;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;

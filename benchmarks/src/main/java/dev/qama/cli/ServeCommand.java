@@ -127,7 +127,8 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             throw new UserException("--host " + host + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UserException("cannot listen on " + host + ":" + port + ": " + e, e);
+            String why = e.getMessage() == null ? "failed" : e.getMessage();
+            throw new UserException("cannot listen on " + host + ":" + port + ": " + why, e);
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.qama.cli;
 
-import dev.qama.bench.IoErrors;
 import dev.qama.bench.train.History;
 import dev.qama.bench.train.Plots;
 import dev.qama.bench.train.RunReport;
+import dev.qama.core.io.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,6 @@
 package dev.qama.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -10,41 +9,32 @@ import org.junit.jupiter.api.Test;
 
 /** {@code qama bench block-pair}: option errors, and a tiny paired run end to end. */
 class BlockPairCommandTest {
-    private static void assertUserError(String expected, String... args) {
-        CliRun r = CliRun.of(args);
-        String cmd = String.join(" ", args);
-        assertEquals(2, r.exitCode(), cmd + " → " + r.err());
-        assertEquals(1, r.errLines().length, cmd + " → " + r.err());
-        assertTrue(r.err().startsWith("qama: "), r.err());
-        assertTrue(r.err().contains(expected), cmd + " → " + r.err() + " lacks " + expected);
-        assertFalse(r.err().contains("Exception"), r.err());
-    }
 
     @Test
     void badOptionsAreOneLineUserErrors() {
-        assertUserError(
+        CliRun.assertUserError(
                 "config '2x4x8' is not of the form BxNxExH",
                 "bench",
                 "block-pair",
                 "--config",
                 "2x4x8");
-        assertUserError(
+        CliRun.assertUserError(
                 "'y' is not an integer", "bench", "block-pair", "--config", "2x4x8x2,2xyx8x2");
-        assertUserError(
+        CliRun.assertUserError(
                 "E = 7 is not divisible by the head count H = 2",
                 "bench",
                 "block-pair",
                 "--config",
                 "2x4x7x2");
-        assertUserError(
+        CliRun.assertUserError(
                 "--block: output mode 'classical'", "bench", "block-pair", "--block", "classical");
-        assertUserError("--backend 'nosuch'", "bench", "block-pair", "--backend", "nosuch");
-        assertUserError(
+        CliRun.assertUserError("--backend 'nosuch'", "bench", "block-pair", "--backend", "nosuch");
+        CliRun.assertUserError(
                 "--dropout must be in [0, 1), got 1.0", "bench", "block-pair", "--dropout", "1");
-        assertUserError("--passes must be >= 1", "bench", "block-pair", "--passes", "0");
-        assertUserError("bad duration '3'", "bench", "block-pair", "--warmup-time", "3");
-        assertUserError("--coupling: ", "bench", "block-pair", "--coupling", "sparse");
-        assertUserError("--config: ", "bench", "block", "--paired", "--config", "1x2");
+        CliRun.assertUserError("--passes must be >= 1", "bench", "block-pair", "--passes", "0");
+        CliRun.assertUserError("bad duration '3'", "bench", "block-pair", "--warmup-time", "3");
+        CliRun.assertUserError("--coupling: ", "bench", "block-pair", "--coupling", "sparse");
+        CliRun.assertUserError("--config: ", "bench", "block", "--paired", "--config", "1x2");
     }
 
     private static final String[] TINY = {

@@ -71,16 +71,9 @@ class ChaosBenchCommandTest {
         }
     }
 
-    private static void assertUserError(String expected, String... args) {
-        CliRun r = CliRun.of(args);
-        assertEquals(2, r.exitCode(), r.err());
-        assertEquals(1, r.errLines().length, r.err());
-        assertTrue(r.err().startsWith("qama: ") && r.err().contains(expected), r.err());
-    }
-
     @Test
     void badOptionsAreOneLineErrorsBeforeAnythingStarts() {
-        assertUserError(
+        CliRun.assertUserError(
                 "1 fault(s) need --servers >= 2, got 1",
                 "bench",
                 "chaos",
@@ -88,7 +81,7 @@ class ChaosBenchCommandTest {
                 "1",
                 "--kill-after",
                 "1s");
-        assertUserError(
+        CliRun.assertUserError(
                 "2 fault(s) need --servers >= 3, got 2",
                 "bench",
                 "chaos",
@@ -98,8 +91,8 @@ class ChaosBenchCommandTest {
                 "1s",
                 "--stop-after",
                 "2s");
-        assertUserError("--clients must be >= 1, got 0", "bench", "chaos", "--clients", "0");
-        assertUserError("--solver", "bench", "chaos", "--solver", "no-such");
-        assertUserError("--heads and --tokens", "bench", "chaos", "--tokens", "0");
+        CliRun.assertUserError("--clients must be >= 1, got 0", "bench", "chaos", "--clients", "0");
+        CliRun.assertUserError("--solver", "bench", "chaos", "--solver", "no-such");
+        CliRun.assertUserError("--heads and --tokens", "bench", "chaos", "--tokens", "0");
     }
 }

@@ -18,16 +18,6 @@ class JmhCommandTest {
         System.setProperty("jmh.ignoreLock", "true");
     }
 
-    private static void assertUserError(String expected, String... args) {
-        CliRun r = CliRun.of(args);
-        String cmd = String.join(" ", args);
-        assertEquals(2, r.exitCode(), cmd + " → " + r.err());
-        assertEquals(1, r.errLines().length, cmd + " → " + r.err());
-        assertTrue(r.err().startsWith("qama: "), r.err());
-        assertTrue(r.err().contains(expected), cmd + " → " + r.err() + " lacks " + expected);
-        assertFalse(r.err().contains("Exception"), r.err());
-    }
-
     @Test
     void listsTheMatchingBenchmarks() {
         CliRun r = CliRun.of("bench", "jmh", "-l", "AttentionBlock", "Roofline");
@@ -52,10 +42,10 @@ class JmhCommandTest {
 
     @Test
     void mistakesAreOneLineUserErrors() {
-        assertUserError("bench jmh: ", "bench", "jmh", "-wi", "three");
-        assertUserError(
+        CliRun.assertUserError("bench jmh: ", "bench", "jmh", "-wi", "three");
+        CliRun.assertUserError(
                 "bench jmh: no benchmark matches [NoSuchThing]", "bench", "jmh", "NoSuchThing");
-        assertUserError("bench block: ", "bench", "block", "-f", "-1x");
-        assertUserError("block or jmh", "bench");
+        CliRun.assertUserError("bench block: ", "bench", "block", "-f", "-1x");
+        CliRun.assertUserError("block or jmh", "bench");
     }
 }

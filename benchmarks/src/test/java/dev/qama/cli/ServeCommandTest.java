@@ -49,27 +49,20 @@ class ServeCommandTest {
         }
     }
 
-    private static void assertUserError(String expected, String... args) {
-        CliRun r = CliRun.of(args);
-        assertEquals(2, r.exitCode(), r.err());
-        assertEquals(1, r.errLines().length, r.err());
-        assertTrue(r.err().startsWith("qama: ") && r.err().contains(expected), r.err());
-    }
-
     @Test
     void userErrorsAreOneLine() {
-        assertUserError(
+        CliRun.assertUserError(
                 "token file",
                 "serve",
                 "--port",
                 "0",
                 "--token-file",
                 dir.resolve("none").toString());
-        assertUserError("--port 70000", "serve", "--port", "70000");
-        assertUserError("no-such", "serve", "--port", "0", "--solver", "no-such");
-        assertUserError("--port", "serve");
+        CliRun.assertUserError("--port 70000", "serve", "--port", "70000");
+        CliRun.assertUserError("no-such", "serve", "--port", "0", "--solver", "no-such");
+        CliRun.assertUserError("--port", "serve");
         // refused before anything is bound: a non-loopback address needs a token or --insecure
-        assertUserError(
+        CliRun.assertUserError(
                 "--host 0.0.0.0: refusing to serve on the non-loopback address 0.0.0.0 without a"
                         + " bearer token",
                 "serve",
@@ -137,13 +130,13 @@ class ServeCommandTest {
             a.stop(java.time.Duration.ZERO);
             b.stop(java.time.Duration.ZERO);
         }
-        assertUserError(
+        CliRun.assertUserError(
                 "qama: --endpoint: endpoint 'ftp://x' is not an http(s)://host[:port] URI",
                 "bench",
                 "remote",
                 "--endpoint",
                 "ftp://x");
-        assertUserError(
+        CliRun.assertUserError(
                 "qama: --batches, --batch, --n and --clients must be positive",
                 "bench",
                 "remote",

@@ -35,22 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainInputTest {
     @TempDir Path tmp;
 
-    /**
-     * Exit 2, nothing on stdout, one line "qama: ..." containing {@code expected}, no class name.
-     */
-    private static CliRun assertUserError(String expected, String... args) {
-        CliRun r = CliRun.of(args);
-        String cmd = String.join(" ", args);
-        assertEquals(2, r.exitCode(), cmd + " → " + r.err());
-        assertEquals("", r.out(), cmd);
-        assertEquals(1, r.errLines().length, cmd + " → " + r.err());
-        assertTrue(r.err().startsWith("qama: "), r.err());
-        assertTrue(r.err().contains(expected), cmd + " → " + r.err() + " lacks " + expected);
-        assertFalse(r.err().contains("Exception"), r.err());
-        assertFalse(r.err().contains("java."), r.err());
-        return r;
-    }
-
     private Path write(String name, byte[] bytes) throws IOException {
         Path p = tmp.resolve(name);
         Files.write(p, bytes);
@@ -106,17 +90,18 @@ class TrainInputTest {
         Path latin =
                 write("latin.csv", "a,x y\nb,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
         String[] text = {"train", "--task", "text", "--test-csv", good.toString(), "--train-csv"};
-        assertUserError(
+        CliRun.assertUserError(
                 latin + ": not UTF-8 text: byte 0xE9 on line 2",
                 TrainCommandTest.concat(text, latin.toString()));
         Path missing = tmp.resolve("missing.csv");
-        assertUserError(
+        CliRun.assertUserError(
                 missing + ": no such file", TrainCommandTest.concat(text, missing.toString()));
-        assertUserError(tmp + ": is a directory", TrainCommandTest.concat(text, tmp.toString()));
+        CliRun.assertUserError(
+                tmp + ": is a directory", TrainCommandTest.concat(text, tmp.toString()));
         // a UTF-8 byte order mark before the header is accepted (the header is recognised): the
         // run gets as far as the missing test file
         Path bom = csv("bom.csv", "\uFEFFlabel,text\na,x y\nb,y z\n");
-        assertUserError(
+        CliRun.assertUserError(
                 missing + ": no such file",
                 "train",
                 "--train-csv",
@@ -134,12 +119,12 @@ class TrainInputTest {
         byte[] bytes = Files.readAllBytes(gz);
         bytes[10] = (byte) 0xff;
         Files.write(gz, bytes);
-        assertUserError(gz + ": corrupt gzip data", idxRun(gz, lb, im, lb));
+        CliRun.assertUserError(gz + ": corrupt gzip data", idxRun(gz, lb, im, lb));
         // a directory is a directory, not "no such file"
-        assertUserError(tmp + ": is a directory", idxRun(im, tmp, im, lb));
-        assertUserError(missing + ": no such file", idxRun(im, lb, missing, lb));
+        CliRun.assertUserError(tmp + ": is a directory", idxRun(im, tmp, im, lb));
+        CliRun.assertUserError(missing + ": no such file", idxRun(im, lb, missing, lb));
         // --out names an existing file
-        assertUserError(
+        CliRun.assertUserError(
                 "--out " + good + ": exists and is not a directory",
                 "train",
                 "--out",
@@ -153,13 +138,13 @@ class TrainInputTest {
         Path im = write("im", idx(new int[] {6, 2, 2}, null));
         Path lb = write("lb", idx(new int[] {6}, new int[] {0, 1, 0, 1, 0, 1}));
         Path stray = write("stray", idx(new int[] {6}, new int[] {0, 1, 0, 200, 0, 1}));
-        assertUserError(
+        CliRun.assertUserError(
                 stray
                         + ": label 200 (at index 3) is out of range: labels must be the classes"
                         + " 0..K-1, but classes 2 to 199 have no example",
                 idxRun(im, stray, im, lb));
         Path test = write("test", idx(new int[] {6}, new int[] {0, 1, 0, 1, 5, 1}));
-        assertUserError(
+        CliRun.assertUserError(
                 test + ": label 5 (at index 4) is out of range: the training labels are 0..1",
                 idxRun(im, lb, im, test));
     }
@@ -168,7 +153,7 @@ class TrainInputTest {
     void optionsOfAnotherTaskAreErrorsAndTextIsInferredFromItsFiles() throws IOException {
         Path missing = tmp.resolve("none.csv");
         // before: trained on the embedded digits, ignoring both files
-        assertUserError(
+        CliRun.assertUserError(
                 missing + ": no such file",
                 "train",
                 "--train-csv",
@@ -184,42 +169,42 @@ class TrainInputTest {
                 "--no-plots",
                 "--out",
                 tmp.resolve("d").toString());
-        assertUserError(
+        CliRun.assertUserError(
                 "--train-csv belongs to --task text, not to --task image",
                 "train",
                 "--task",
                 "image",
                 "--train-csv",
                 missing.toString());
-        assertUserError(
+        CliRun.assertUserError(
                 "--epochs belongs to --task image and text, not to --task kv-retrieval",
                 "train",
                 "--task",
                 "kv-retrieval",
                 "--epochs",
                 "3");
-        assertUserError(
+        CliRun.assertUserError(
                 "--length belongs to --task kv-retrieval, not to --task text",
                 "train",
                 "--task",
                 "text",
                 "--length",
                 "64");
-        assertUserError(
+        CliRun.assertUserError(
                 "--dataset spam-assassin belongs to --task text, not to --task image",
                 "train",
                 "--task",
                 "image",
                 "--dataset",
                 "spam-assassin");
-        assertUserError(
+        CliRun.assertUserError(
                 "--train-images belongs to --task image but --train-csv to --task text",
                 "train",
                 "--train-images",
                 "a",
                 "--train-csv",
                 "b");
-        assertUserError(
+        CliRun.assertUserError(
                 "--task must be image, text or kv-retrieval, got 'audio'",
                 "train",
                 "--task",
@@ -323,7 +308,7 @@ class TrainInputTest {
 
     @Test
     void aNegativeSelectionWarmupIsRefusedBeforeAnyData() {
-        assertUserError(
+        CliRun.assertUserError(
                 "--selection-warmup must be >= 0 training passes, got -5",
                 "train",
                 "--attention",

@@ -1,6 +1,6 @@
 package dev.qama.bench.train;
 
-import dev.qama.bench.IoErrors;
+import dev.qama.core.io.IoErrors;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -1,6 +1,6 @@
 package dev.qama.bench.train;
 
-import dev.qama.bench.IoErrors;
+import dev.qama.core.io.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

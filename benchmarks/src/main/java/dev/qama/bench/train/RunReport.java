@@ -1,7 +1,7 @@
 package dev.qama.bench.train;
 
-import dev.qama.bench.IoErrors;
 import dev.qama.bench.Stats;
+import dev.qama.core.io.IoErrors;
 import dev.qama.core.remote.JsonValue;
 import dev.qama.core.remote.WireFormatException;
 import java.io.IOException;

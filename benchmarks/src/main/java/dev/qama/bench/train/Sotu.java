@@ -1,6 +1,6 @@
 package dev.qama.bench.train;
 
-import dev.qama.bench.IoErrors;
+import dev.qama.core.io.IoErrors;
 import dev.qama.core.remote.JsonValue;
 import dev.qama.core.remote.WireFormatException;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import dev.qama.bench.IoErrors;
+import dev.qama.core.io.IoErrors;
 import dev.qama.core.spi.Seeds;
 import dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory;
 import java.io.IOException;

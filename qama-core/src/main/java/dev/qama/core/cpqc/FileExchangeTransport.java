@@ -1,5 +1,6 @@
 package dev.qama.core.cpqc;
 
+import dev.qama.core.io.IoErrors;
 import dev.qama.core.remote.JsonValue;
 import dev.qama.core.spi.SolveStatus;
 import dev.qama.core.spi.SolverException;
@@ -129,7 +130,7 @@ public final class FileExchangeTransport implements CpqcTransport {
                             + " in this directory");
             writeAtomically(td.resolve(TASK), JsonValue.write(t));
         } catch (IOException e) {
-            throw new SolverException("cannot write the CPQC task to " + td + ": " + e, e);
+            throw new SolverException("cannot write the CPQC task: " + IoErrors.describe(td, e), e);
         }
         LOG.log(
                 System.Logger.Level.INFO,
@@ -181,7 +182,8 @@ public final class FileExchangeTransport implements CpqcTransport {
                     "file:" + td + ", no hardware contacted by this process",
                     SolveStatus.COMPLETED);
         } catch (IOException e) {
-            throw new SolverException("cannot read " + solution + ": " + e, e);
+            throw new SolverException(
+                    "cannot read the CPQC answer: " + IoErrors.describe(solution, e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.qama.core.remote;
 
+import dev.qama.core.io.IoErrors;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.AnnealerProvider;
 import dev.qama.core.spi.Annealers;
@@ -185,7 +186,8 @@ public final class RemoteProvider implements AnnealerProvider {
             }
             return t;
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read token file " + file + ": " + e, e);
+            throw new IllegalArgumentException(
+                    "cannot read the token file " + IoErrors.describe(file, e), e);
         }
     }
 

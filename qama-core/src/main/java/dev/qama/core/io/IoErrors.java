@@ -1,4 +1,4 @@
-package dev.qama.bench;
+package dev.qama.core.io;
 
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package dev.qama.cim;
 
 import dev.qama.core.attention.AttentionProblem;
+import dev.qama.core.io.MaxCutInstance;
 import dev.qama.core.model.BinaryQuadraticModel;
 import dev.qama.core.model.Coupling;
 import dev.qama.core.model.DenseCoupling;
@@ -13,6 +14,27 @@ import java.util.Random;
 /** Random test problems and a brute-force oracle. */
 public final class TestProblems {
     private TestProblems() {}
+
+    /** A rows × cols 2-D torus with ±1 couplings (a spin glass like G-set's toroidal graphs). */
+    public static BinaryQuadraticModel torus(int rows, int cols, long seed) {
+        Random rnd = new Random(seed);
+        int edges = 2 * rows * cols;
+        int[] from = new int[edges];
+        int[] to = new int[edges];
+        double[] w = new double[edges];
+        int k = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                int u = r * cols + c;
+                for (int v : new int[] {r * cols + (c + 1) % cols, ((r + 1) % rows) * cols + c}) {
+                    from[k] = u;
+                    to[k] = v;
+                    w[k++] = rnd.nextBoolean() ? 1 : -1;
+                }
+            }
+        }
+        return MaxCutInstance.of("torus", rows * cols, from, to, w).toIsing();
+    }
 
     /** A dense symmetric zero-diagonal Gaussian coupling. */
     public static DenseCoupling dense(int n, Random rnd) {

@@ -1,5 +1,6 @@
 package dev.qama.cim.sa;
 
+import dev.qama.cim.AnytimeSchedule;
 import dev.qama.core.model.Problem;
 import dev.qama.core.spi.BackendOptions;
 import dev.qama.core.spi.OptionSpec;
@@ -7,6 +8,7 @@ import dev.qama.core.spi.Seeds;
 import dev.qama.core.spi.SolveResult;
 import dev.qama.core.spi.SolveStatus;
 import dev.qama.core.spi.StopCondition;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -60,8 +62,10 @@ import java.util.SplittableRandom;
  *   <li>{@code restarts} (default 0 = automatic, ≥ 0): rounds of {@code reads} reads. Automatic is
  *       one round without a time limit and, with one, as many rounds as fit (anytime: later rounds
  *       run fresh streams {@code Seeds.forStream(seed, round·reads + r)} and the lowest {@code
- *       reads} states over all rounds are returned, status TIME_LIMIT). {@code restarts=1} makes a
- *       time limit a mere cap.
+ *       reads} states over all rounds are returned, status TIME_LIMIT). Each later round anneals
+ *       over the same β range with twice the sweeps of the one before, or as many as fit in the
+ *       time left ({@link dev.qama.cim.AnytimeSchedule}; a custom schedule is repeated as given).
+ *       {@code restarts=1} makes a time limit a mere cap.
  *   <li>{@code threads} (default: available processors, ≥ 1): problems of a batch run in parallel;
  *       the reads of one problem run one after another on one thread. Results do not depend on it.
  * </ul>
@@ -138,7 +142,7 @@ public final class SimulatedAnnealing extends KernelBackend {
                     "0 (auto)",
                     0,
                     Integer.MAX_VALUE,
-                    "schedule runs; 0 = one, or as many as a time limit allows");
+                    "schedule runs; 0 = one, or as many as a time limit allows (each twice as long)");
     private static final OptionSpec THREADS =
             OptionSpec.ofInt("threads", "available processors", 1, 4096, "worker threads");
 
@@ -341,6 +345,12 @@ public final class SimulatedAnnealing extends KernelBackend {
             return new double[0]; // no β range needed (it costs a pass over the couplings)
         }
         BetaRange r = betaRange != null ? betaRange : BetaRange.defaultFor(problem);
+        return ladder(r, sweeps);
+    }
+
+    /** {@code count} β values from r's hot end to its cold end, in this backend's shape. */
+    private double[] ladder(BetaRange r, int count) {
+        int sweeps = count;
         double[] out = new double[sweeps];
         if (sweeps == 1) {
             out[0] = r.cold();
@@ -376,11 +386,31 @@ public final class SimulatedAnnealing extends KernelBackend {
         SolveStatus stopped = null;
         boolean anytime = restarts == 0 && stop.remaining() != null;
         int planned = restarts == 0 ? 1 : restarts;
+        // anytime rounds after the first anneal longer and longer (AnytimeSchedule), on the same
+        // β range; a custom schedule is repeated as it is
+        boolean lengthen = anytime && scheduleType != ScheduleType.CUSTOM && betas.length > 0;
+        BetaRange range =
+                !lengthen ? null : betaRange != null ? betaRange : BetaRange.defaultFor(problem);
+        long roundStart = System.nanoTime();
         for (int round = 0; round < planned || anytime; round++) {
             if (round > 0) {
                 stopped = stop.reason();
                 if (stopped != null) {
                     break;
+                }
+                if (lengthen) {
+                    long now = System.nanoTime();
+                    Duration left = stop.remaining();
+                    int len =
+                            AnytimeSchedule.next(
+                                    sweeps,
+                                    betas.length,
+                                    now - roundStart,
+                                    left == null ? -1 : left.toNanos());
+                    roundStart = now;
+                    if (len != betas.length) {
+                        betas = ladder(range, len);
+                    }
                 }
             }
             for (int r = 0; r < reads; r++) {

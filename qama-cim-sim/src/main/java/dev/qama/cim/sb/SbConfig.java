@@ -16,10 +16,11 @@ import java.util.Set;
  * value). Backend option keys are given in brackets.
  *
  * @param variant [{@code variant}] ballistic, discrete or auto (the default of {@code "sb"}):
- *     ballistic, with anytime runs beyond the planned ones alternating discrete and ballistic (see
- *     {@link SimulatedBifurcation.Variant#AUTO}). Earlier measurements: on 128 paper-v2 problems (H
- *     = 8, N = 49) at 100 steps, mean best energy with 2 replicas dSB −588.85 vs bSB −588.75, with
- *     3 replicas −591.18 vs −589.46 (1 replica: −586.65 vs −587.30); on G22 with one read and 1000
+ *     ballistic, with anytime runs beyond the planned ones alternating discrete and ballistic, and
+ *     on binary quadratic models with annealing runs (see {@link
+ *     SimulatedBifurcation.Variant#AUTO}). Earlier measurements: on 128 paper-v2 problems (H = 8, N
+ *     = 49) at 100 steps, mean best energy with 2 replicas dSB −588.85 vs bSB −588.75, with 3
+ *     replicas −591.18 vs −589.46 (1 replica: −586.65 vs −587.30); on G22 with one read and 1000
  *     steps bSB cuts 13306, dSB 13255 (both 13326–13334 with 32 replicas). On the CLI's attention
  *     workload ({@code qama bench attention}, B = 128) the two are equal within noise (mean energy
  *     dSB / bSB: seed 1 −632.13 / −632.35, seed 2 −633.44 / −633.96, seed 3 −606.25 / −605.93) and
@@ -189,7 +190,7 @@ public record SbConfig(
                 "variant",
                 def.name().toLowerCase(Locale.ROOT),
                 names,
-                "auto: ballistic; runs beyond the planned ones alternate with discrete");
+                "auto: ballistic; anytime runs alternate with discrete (and anneal on BQMs)");
     }
 
     /**

@@ -1,10 +1,14 @@
 package dev.qama.cim.sb;
 
+import dev.qama.cim.AnytimeSchedule;
 import dev.qama.cim.ReplicaTracker;
 import dev.qama.cim.kernel.SbStepper;
 import dev.qama.cim.kernel.SpinSystem;
 import dev.qama.cim.kernel.Updates;
+import dev.qama.cim.sa.SimulatedAnnealing;
 import dev.qama.core.model.Problem;
+import dev.qama.core.spi.Seeds;
+import dev.qama.core.spi.SolveRequest;
 import dev.qama.core.spi.SolveResult;
 import dev.qama.core.spi.SolveStatus;
 import dev.qama.core.spi.StopCondition;
@@ -41,9 +45,12 @@ import java.util.SplittableRandom;
  * <p>Anytime behaviour: with {@code restarts} = 0 (the default) and a time limit, the pump schedule
  * is run again and again (new random amplitudes, the RNG stream continues) until the limit is
  * reached, each completed run polished, and the best states seen are returned (status TIME_LIMIT);
- * with the variant {@code auto}, these extra runs alternate discrete and ballistic SB. Without a
- * time limit one run is made, so a seed gives the same result as with {@code restarts=1}; a limit
- * too short for one run returns the best states read out so far.
+ * with the variant {@code auto}, these extra runs alternate discrete and ballistic SB, and on
+ * binary quadratic models every other extra run is a simulated-annealing run of growing length
+ * (1000, 2000, 4000, ... sweeps or what fits, see {@link AnytimeSchedule}): on large sparse graphs
+ * SB's runs level off where a long anneal still improves. Without a time limit one run is made, so
+ * a seed gives the same result as with {@code restarts=1}; a limit too short for one run returns
+ * the best states read out so far.
  *
  * <p>After the run, each replica's best state goes through a greedy single-flip descent (at most
  * {@link SbConfig#polishRounds()} flips, one batched product per round), which removes the spins a
@@ -60,7 +67,7 @@ public final class SimulatedBifurcation {
          * Ballistic for the first run (the better or equal variant on both attention workloads and
          * on binary quadratic models in this module's measurements, see {@link
          * SbConfig#variant()}); anytime runs beyond the planned ones alternate discrete and
-         * ballistic.
+         * ballistic and, on binary quadratic models, with annealing runs of growing length.
          */
         AUTO;
 
@@ -282,14 +289,26 @@ public final class SimulatedBifurcation {
         SolveStatus status = SolveStatus.COMPLETED;
         boolean anytime = config.anytime(stop);
         int planned = config.runsPlanned();
+        // auto's anytime portfolio on binary quadratic models: every other extra run is an
+        // annealing run of growing length (PortfolioAnneals), the SB runs between them alternate
+        // the two variants
+        PortfolioAnneals anneals =
+                anytime && config.variant() == Variant.AUTO && !attention
+                        ? new PortfolioAnneals(problem, seed)
+                        : null;
+        int extraSb = 0;
         for (int run = 0; run < planned || anytime; run++) {
             if (run > 0 && stop.shouldStop()) {
                 break;
             }
+            if (anneals != null && run >= planned && (run - planned) % 2 == 0) {
+                anneals.run(stop);
+                continue;
+            }
             if (anytime && run >= planned && config.variant() == Variant.AUTO) {
                 // anytime runs beyond the planned ones alternate the two variants: a portfolio
                 // (on generated sparse graphs dSB cut more, on dense random ones bSB as much)
-                discrete = ((run - planned) % 2 == 0) != resolved;
+                discrete = (extraSb++ % 2 == 0) != resolved;
             }
             dyn.start(rng, amp, run == 0 ? warm : null);
             status = dyn.run(discrete, stop);
@@ -310,8 +329,100 @@ public final class SimulatedBifurcation {
         if (!anytime && config.polishRounds() > 0) {
             dyn.polish(config.polishRounds(), stop);
         }
-        return SolveResult.of(problem, tracker.states(sys, reads), status, seed);
+        byte[][] states = tracker.states(sys, reads);
+        if (anneals != null) {
+            anneals.offer(states);
+        }
+        return SolveResult.of(problem, states, status, seed);
     }
+
+    /**
+     * The annealing runs of {@link Variant#AUTO}'s anytime portfolio on a binary quadratic model:
+     * simulated annealing ({@link SimulatedAnnealing}, its default β range and geometric schedule,
+     * one read, one thread) of 1000 sweeps, then twice as many each time or what fits in the time
+     * left ({@link AnytimeSchedule}), each from a fresh random state on its own seed stream. On
+     * large sparse graphs SB's runs level off below what a long anneal reaches (docs/benchmarks.md
+     * "Anytime solves of large sparse instances"); on the others, SB's runs keep half the turns.
+     */
+    private static final class PortfolioAnneals {
+
+        private final Problem problem;
+        private final long seed;
+        private int sweeps;
+        private long lastNanos;
+        private int count;
+        private byte[] best;
+        private double bestEnergy = Double.POSITIVE_INFINITY;
+
+        PortfolioAnneals(Problem problem, long seed) {
+            this.problem = problem;
+            this.seed = seed;
+        }
+
+        /** One annealing run within the time {@code stop} leaves; keeps its state if lowest. */
+        void run(StopCondition stop) {
+            java.time.Duration left = stop.remaining();
+            sweeps =
+                    count == 0
+                            ? ANNEAL_FIRST_SWEEPS
+                            : AnytimeSchedule.next(
+                                    ANNEAL_FIRST_SWEEPS,
+                                    sweeps,
+                                    lastNanos,
+                                    left == null ? -1 : left.toNanos());
+            long t0 = System.nanoTime();
+            SolveResult r;
+            try (SimulatedAnnealing sa =
+                    SimulatedAnnealing.builder()
+                            .optSweeps(sweeps)
+                            .optRestarts(1)
+                            .optThreads(1)
+                            .build()) {
+                SolveRequest.Builder q =
+                        SolveRequest.builder(java.util.List.of(problem))
+                                .seed(Seeds.forStream(seed, ANNEAL_STREAMS + count))
+                                .cancellation(stop.cancellation());
+                if (left != null) {
+                    q.timeLimit(left);
+                }
+                r = sa.solve(q.build()).get(0);
+            }
+            lastNanos = System.nanoTime() - t0;
+            count++;
+            if (r.bestEnergy() < bestEnergy) {
+                bestEnergy = r.bestEnergy();
+                best = r.best();
+            }
+        }
+
+        /** Puts the lowest annealed state in place of the worst of {@code states} if lower. */
+        void offer(byte[][] states) {
+            if (best == null) {
+                return;
+            }
+            int worst = 0;
+            double worstEnergy = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < states.length; k++) {
+                double e = problem.energy(states[k]);
+                if (e > worstEnergy) {
+                    worstEnergy = e;
+                    worst = k;
+                }
+            }
+            if (bestEnergy < worstEnergy) {
+                states[worst] = best;
+            }
+        }
+    }
+
+    /** Sweeps of the portfolio's first annealing run (SA's default schedule length). */
+    static final int ANNEAL_FIRST_SWEEPS = 1000;
+
+    /**
+     * Annealing run j of the portfolio runs on the seed {@code Seeds.forStream(seed, ANNEAL_STREAMS
+     * + j)}, apart from any stream of the SB runs.
+     */
+    static final long ANNEAL_STREAMS = 1L << 40;
 
     /**
      * The SB dynamics of one solve: the amplitudes x, momenta y and workspaces (n×R, row-major),

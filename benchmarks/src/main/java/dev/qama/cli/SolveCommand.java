@@ -1,5 +1,6 @@
 package dev.qama.cli;
 
+import dev.qama.bench.SolverSpec;
 import dev.qama.cli.InputFormat.LoadedInstance;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.Annealers;
@@ -68,9 +69,10 @@ public final class SolveCommand implements Callable<Integer> {
 
     @Option(
             names = {"-s", "--solver"},
-            paramLabel = "NAME",
+            paramLabel = "NAME[:k=v,...]",
             description =
-                    "The annealer backend (see --list-solvers); default: the system property"
+                    "The annealer backend (see --list-solvers), optionally with options as in"
+                            + " qama bench (sa:sweeps=20000); default: the system property"
                             + " qama.backend, the variable QAMA_BACKEND, else the highest-ranked.")
     String solver;
 
@@ -140,7 +142,31 @@ public final class SolveCommand implements Callable<Integer> {
         }
         LoadedInstance instance = format.load(input);
         String name = solverName();
-        Map<String, String> opts = new LinkedHashMap<>(options);
+        Map<String, String> opts = new LinkedHashMap<>();
+        if (name.indexOf(':') >= 0) {
+            // NAME:key=value,... as in qama bench; -o adds to it
+            SolverSpec spec;
+            try {
+                spec = SolverSpec.parse(name);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--solver " + name + ": " + e.getMessage(), e);
+            }
+            name = spec.name();
+            opts.putAll(spec.options().asMap());
+        }
+        for (Map.Entry<String, String> o : options.entrySet()) {
+            String before = opts.put(o.getKey(), o.getValue());
+            if (before != null && !before.equals(o.getValue())) {
+                throw new UserException(
+                        "option "
+                                + o.getKey()
+                                + " given twice: "
+                                + before
+                                + " in --solver, "
+                                + o.getValue()
+                                + " with -o");
+            }
+        }
         if (threads != null) {
             opts.put("threads", threads.toString());
         }

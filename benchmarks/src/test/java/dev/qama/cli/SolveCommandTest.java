@@ -138,6 +138,71 @@ class SolveCommandTest {
     }
 
     @Test
+    void solverOptionsMayFollowTheNameAsInBench() {
+        String g = gset.toString();
+        Map<String, Object> inline =
+                json(
+                        CliRun.of(
+                                "solve",
+                                "-i",
+                                g,
+                                "-f",
+                                "gset",
+                                "-s",
+                                "sa:sweeps=3,restarts=1",
+                                "--seed",
+                                "5",
+                                "--json",
+                                "--state"));
+        Map<String, Object> separate =
+                json(
+                        CliRun.of(
+                                "solve",
+                                "-i",
+                                g,
+                                "-f",
+                                "gset",
+                                "-s",
+                                "sa",
+                                "-o",
+                                "sweeps=3",
+                                "-o",
+                                "restarts=1",
+                                "--seed",
+                                "5",
+                                "--json",
+                                "--state"));
+        assertEquals(separate.get("state"), inline.get("state"));
+        assertEquals("sa", inline.get("solver"));
+        // the same key both ways with the same value is fine; with another it is an error
+        json(
+                CliRun.of(
+                        "solve",
+                        "-i",
+                        g,
+                        "-f",
+                        "gset",
+                        "-s",
+                        "sa:sweeps=3",
+                        "-o",
+                        "sweeps=3",
+                        "--json"));
+        CliRun.assertUserError(
+                "option sweeps given twice: 3 in --solver, 4 with -o",
+                "solve",
+                "-i",
+                g,
+                "-f",
+                "gset",
+                "-s",
+                "sa:sweeps=3",
+                "-o",
+                "sweeps=4");
+        CliRun.assertUserError(
+                "--solver sa:sweeps", "solve", "-i", g, "-f", "gset", "-s", "sa:sweeps");
+    }
+
+    @Test
     void sameSeedGivesTheSameAnswer() {
         String[] args = {
             "solve",

@@ -344,7 +344,7 @@ public final class SimulatedBifurcation {
      * large sparse graphs SB's runs level off below what a long anneal reaches (docs/benchmarks.md
      * "Anytime solves of large sparse instances"); on the others, SB's runs keep half the turns.
      */
-    private static final class PortfolioAnneals {
+    static final class PortfolioAnneals {
 
         private final Problem problem;
         private final long seed;
@@ -362,6 +362,9 @@ public final class SimulatedBifurcation {
         /** One annealing run within the time {@code stop} leaves; keeps its state if lowest. */
         void run(StopCondition stop) {
             java.time.Duration left = stop.remaining();
+            if (left != null && (left.isZero() || left.isNegative())) {
+                return; // the deadline passed since the loop looked (a zero limit is invalid)
+            }
             sweeps =
                     count == 0
                             ? ANNEAL_FIRST_SWEEPS

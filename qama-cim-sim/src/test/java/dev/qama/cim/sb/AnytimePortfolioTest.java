@@ -1,5 +1,6 @@
 package dev.qama.cim.sb;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import dev.qama.core.spi.Seeds;
 import dev.qama.core.spi.SolveRequest;
 import dev.qama.core.spi.SolveResult;
 import dev.qama.core.spi.SolveStatus;
+import dev.qama.core.spi.StopCondition;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -79,5 +81,23 @@ class AnytimePortfolioTest {
                 assertEquals(plain.bestEnergy(), capped.bestEnergy(), 0.0, name);
             }
         }
+    }
+
+    @Test
+    void anAnnealAfterTheDeadlineIsSkipped() throws InterruptedException {
+        // the deadline may pass between the loop's check and the anneal: no zero time limit
+        BinaryQuadraticModel m = TestProblems.torus(4, 4, 1);
+        StopCondition stop =
+                SolveRequest.builder(List.of(m))
+                        .timeLimit(Duration.ofNanos(1))
+                        .build()
+                        .startClock();
+        Thread.sleep(2);
+        SimulatedBifurcation.PortfolioAnneals anneals =
+                new SimulatedBifurcation.PortfolioAnneals(m, 3);
+        anneals.run(stop);
+        byte[][] states = {new byte[16]};
+        anneals.offer(states);
+        assertArrayEquals(new byte[16], states[0], "nothing annealed, nothing offered");
     }
 }

@@ -350,21 +350,20 @@ public final class SimulatedAnnealing extends KernelBackend {
 
     /** {@code count} β values from r's hot end to its cold end, in this backend's shape. */
     private double[] ladder(BetaRange r, int count) {
-        int sweeps = count;
-        double[] out = new double[sweeps];
-        if (sweeps == 1) {
+        double[] out = new double[count];
+        if (count == 1) {
             out[0] = r.cold();
             return out;
         }
         double ratio = r.cold() / r.hot();
-        for (int s = 0; s < sweeps; s++) {
-            double f = (double) s / (sweeps - 1);
+        for (int s = 0; s < count; s++) {
+            double f = (double) s / (count - 1);
             out[s] =
                     scheduleType == ScheduleType.GEOMETRIC
                             ? r.hot() * Math.pow(ratio, f)
                             : r.hot() + (r.cold() - r.hot()) * f;
         }
-        out[sweeps - 1] = r.cold();
+        out[count - 1] = r.cold();
         return out;
     }
 

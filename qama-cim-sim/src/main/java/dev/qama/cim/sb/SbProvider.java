@@ -21,7 +21,8 @@ public final class SbProvider implements AnnealerProvider {
     @Override
     public String description() {
         return "simulated bifurcation (Goto et al. 2021): ballistic, anytime runs alternating with"
-                + " discrete; batched replicas, structured attention kernel";
+                + " discrete and, on binary models, growing anneals; batched replicas, structured"
+                + " attention kernel";
     }
 
     @Override

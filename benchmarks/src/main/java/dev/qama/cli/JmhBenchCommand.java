@@ -1,5 +1,6 @@
 package dev.qama.cli;
 
+import dev.qama.core.io.IoErrors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -161,23 +162,14 @@ final class JmhBenchCommand {
         } catch (RunnerException e) {
             spec.commandLine()
                     .getErr()
-                    .println("qama: " + name + ": " + Main.oneLine(messageOf(e)));
+                    .println("qama: " + name + ": " + Main.oneLine(e.getMessage()));
             return Main.EXIT_FAILURE;
         } catch (IOException e) {
-            throw new UserException(name + ": " + Main.oneLine(messageOf(e)), e);
+            throw new UserException(name + ": " + Main.oneLine(IoErrors.describe(null, e)), e);
         } finally {
             stream.flush();
         }
         return Main.EXIT_OK;
-    }
-
-    /** An exception's message, or its kind in words when it has none (never a class name). */
-    private static String messageOf(Exception e) {
-        String m = e.getMessage();
-        if (m != null && !m.isBlank()) {
-            return m;
-        }
-        return e instanceof IOException ? "input/output error" : "the benchmark run failed";
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.qama.cli;
 
 import dev.qama.cim.server.AnnealerServer;
+import dev.qama.core.io.IoErrors;
 import dev.qama.core.remote.RemoteProvider;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -127,8 +128,8 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             throw new UserException("--host " + host + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            String why = e.getMessage() == null ? "failed" : e.getMessage();
-            throw new UserException("cannot listen on " + host + ":" + port + ": " + why, e);
+            throw new UserException(
+                    "cannot listen on " + host + ":" + port + ": " + IoErrors.describe(null, e), e);
         }
     }
 

@@ -341,11 +341,20 @@ public final class SimulatedAnnealing extends KernelBackend {
         if (scheduleType == ScheduleType.CUSTOM) {
             return schedule.clone();
         }
-        if (sweeps == 0) {
-            return new double[0]; // no β range needed (it costs a pass over the couplings)
+        BetaRange r = rangeFor(problem);
+        return r == null ? new double[0] : ladder(r, sweeps);
+    }
+
+    /**
+     * The β range of the geometric or linear schedule on {@code problem}, or null when there is
+     * none to compute: a custom schedule, or no sweeps (the default range costs a pass over the
+     * couplings).
+     */
+    private BetaRange rangeFor(Problem problem) {
+        if (scheduleType == ScheduleType.CUSTOM || sweeps == 0) {
+            return null;
         }
-        BetaRange r = betaRange != null ? betaRange : BetaRange.defaultFor(problem);
-        return ladder(r, sweeps);
+        return betaRange != null ? betaRange : BetaRange.defaultFor(problem);
     }
 
     /** {@code count} β values from r's hot end to its cold end, in this backend's shape. */
@@ -374,7 +383,12 @@ public final class SimulatedAnnealing extends KernelBackend {
             problem.energy(initial); // validates the warm start (masked bits included)
         }
         Kernel k = Kernels.create(problem, lowRank);
-        double[] betas = k.free.length == 0 ? new double[0] : schedule(problem);
+        // the range once: round 0's schedule and, with a time limit, the longer ones after it
+        BetaRange range = k.free.length == 0 ? null : rangeFor(problem);
+        double[] betas =
+                range != null
+                        ? ladder(range, sweeps)
+                        : k.free.length == 0 ? new double[0] : schedule(problem);
         double quenchTol =
                 polish && k.free.length > 0 ? 1e-12 * BetaRange.deltaBounds(problem)[0] : 0;
         boolean random = order == SweepOrder.RANDOM;
@@ -387,9 +401,7 @@ public final class SimulatedAnnealing extends KernelBackend {
         int planned = restarts == 0 ? 1 : restarts;
         // anytime rounds after the first anneal longer and longer (AnytimeSchedule), on the same
         // β range; a custom schedule is repeated as it is
-        boolean lengthen = anytime && scheduleType != ScheduleType.CUSTOM && betas.length > 0;
-        BetaRange range =
-                !lengthen ? null : betaRange != null ? betaRange : BetaRange.defaultFor(problem);
+        boolean lengthen = anytime && range != null;
         long roundStart = System.nanoTime();
         for (int round = 0; round < planned || anytime; round++) {
             if (round > 0) {

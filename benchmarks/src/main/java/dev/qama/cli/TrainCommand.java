@@ -210,6 +210,17 @@ public final class TrainCommand implements Callable<Integer> {
     Boolean averageReads;
 
     @Option(
+            names = "--warm-starts",
+            paramLabel = "on|off",
+            arity = "1",
+            converter = OnOff.class,
+            description =
+                    "QAMA: start each training example's solve from its selection of the previous"
+                            + " epoch (default off); pair it with a shorter warm ramp, e.g."
+                            + " -s sb:warm-ramp=0.3.")
+    Boolean warmStarts;
+
+    @Option(
             names = "--unselected-penalty",
             paramLabel = "B",
             description =

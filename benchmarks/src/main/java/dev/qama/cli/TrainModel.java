@@ -77,7 +77,8 @@ record TrainModel(
                             o.averageReads,
                             o.unselectedPenalty,
                             o.energyScale,
-                            o.selectionWarmup);
+                            o.selectionWarmup,
+                            o.warmStarts);
         } catch (IllegalArgumentException ex) {
             throw new UserException(ex.getMessage());
         }

@@ -202,6 +202,7 @@ final class TrainRun {
                     .put("selection_gradient", ts.qubo().selectionGradient())
                     .put("reads", ts.qubo().reads())
                     .put("average_reads", ts.qubo().averageReads())
+                    .put("warm_starts", ts.qubo().warmStarts())
                     // β, γ and the warm-up in effect (not only when given), so that `qama
                     // infer` rebuilds the same mix after a change of the defaults
                     .put(

@@ -107,6 +107,27 @@ class TrainCommandTest {
         assertTrue(!numbers(a).equals(numbers(other)), "another seed gave the same numbers");
     }
 
+    /** --warm-starts reaches the blocks (the run changes) and stays reproducible. */
+    @Test
+    void warmStartsChangeTheSecondEpochAndAreReproducible() {
+        String[] cold = {"--attention", "qama", "-s", "sb:warm-ramp=0.2", "--no-plots"};
+        String[] warm = {
+            "--attention", "qama", "-s", "sb:warm-ramp=0.2", "--no-plots", "--warm-starts", "on"
+        };
+        Map<String, Object> c = json(digits(tmp.resolve("c"), cold));
+        Map<String, Object> a = json(digits(tmp.resolve("w1"), warm));
+        Map<String, Object> b = json(digits(tmp.resolve("w2"), warm));
+        assertEquals(null, c.get("warm_starts"));
+        assertEquals(Boolean.TRUE, a.get("warm_starts"));
+        assertEquals("warm-ramp=0.2", a.get("solver_options"));
+        assertEquals(numbers(a), numbers(b));
+        // the first epoch has nothing to start from; the second starts every solve warm, with a
+        // fifth of the ramp
+        assertTrue(
+                !c.get("train_loss").equals(a.get("train_loss")),
+                "warm starts left the run unchanged: " + a.get("train_loss"));
+    }
+
     @Test
     void qamaDigitsIsReproducibleAndPlotsSelections() throws IOException {
         String[] q = {"--attention", "qama", "--solver", "test-greedy:sweeps=50"};

@@ -367,6 +367,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
     private final long selectionWarmup;
     private final int reads;
     private final Duration timeLimit;
+    private final boolean warmStarts;
     private final String backendName;
     private final HeadTerms terms;
     private final Object backendLock = new Object();
@@ -379,6 +380,13 @@ public final class QamaAttentionBlock extends AbstractBlock {
             new java.util.concurrent.atomic.AtomicLong();
 
     private volatile AnnealerBackend backend;
+
+    /**
+     * With warm starts: each example key's best state of its last training solve ({@link
+     * SampleKeys}); not saved with the parameters.
+     */
+    private final java.util.Map<Long, byte[]> lastSelections =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Linear keyProjection;
     private final Linear queryProjection;
@@ -406,6 +414,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         this.selectionWarmup = b.selectionWarmup;
         this.reads = b.reads;
         this.timeLimit = b.timeLimit;
+        this.warmStarts = b.warmStarts;
         this.backendName = backendName;
         this.backend = b.backend;
         this.terms = terms;
@@ -808,7 +817,16 @@ public final class QamaAttentionBlock extends AbstractBlock {
             p.inference();
         }
 
-        float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0);
+        long[] examples = training && warmStarts ? SampleKeys.current() : null;
+        if (examples != null && examples.length != B) {
+            throw new IllegalArgumentException(
+                    "SampleKeys names "
+                            + examples.length
+                            + " examples, but the batch has "
+                            + B
+                            + " (one key per batch row)");
+        }
+        float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0, examples);
         // w as a constant NDArray and the per-token energies (B, H, N), built when the output mode
         // first asks for them (SELECTED_KEYS and VALUES take their constants from the host w)
         java.util.function.Supplier<NDArray> device =
@@ -840,8 +858,9 @@ public final class QamaAttentionBlock extends AbstractBlock {
      * Builds the B problems, solves them in one call and returns w (B, H, N) row-major.
      *
      * @param pass 0 for inference, else the number of the training pass (see {@link #elementSeed})
+     * @param keys the examples' keys when this pass warm-starts its solves, else null
      */
-    private float[] solve(HeadTerms.Prepared p, Inputs in, long pass) {
+    private float[] solve(HeadTerms.Prepared p, Inputs in, long pass, long[] keys) {
         int batch = in.batch;
         int tokens = in.tokens;
         List<AttentionProblem> problems = p.problems();
@@ -855,6 +874,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
                         .problemSeeds(seeds)
                         .reads(reads)
                         .timeLimit(timeLimit)
+                        .initialStates(keys == null ? null : warmStartsFor(problems, keys))
                         .build();
         AnnealerBackend solver = getBackend();
         BatchResult result = solver.solve(request);
@@ -874,6 +894,9 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 b -> {
                     AttentionProblem problem = problems.get(b);
                     SolveResult r = result.get(b);
+                    if (keys != null && r.size() > 0) {
+                        lastSelections.put(keys[b], r.state(0).clone());
+                    }
                     int used = averageReads ? r.size() : 1; // reads come best first
                     for (int read = 0; read < used; read++) {
                         byte[] x = r.state(read);
@@ -885,6 +908,42 @@ public final class QamaAttentionBlock extends AbstractBlock {
                     }
                 });
         return w;
+    }
+
+    /**
+     * The warm starts of a batch: each key's last best state where it is still a state of the
+     * example's problem (a key reused for an example of another length or mask starts cold), else
+     * null; null when no key has one.
+     */
+    private List<byte[]> warmStartsFor(List<AttentionProblem> problems, long[] keys) {
+        List<byte[]> states = new java.util.ArrayList<>(keys.length);
+        boolean any = false;
+        for (int b = 0; b < keys.length; b++) {
+            byte[] s = lastSelections.get(keys[b]);
+            if (s != null) {
+                try {
+                    problems.get(b).checkState(s);
+                } catch (IllegalArgumentException notAState) {
+                    s = null;
+                }
+            }
+            any |= s != null;
+            states.add(s);
+        }
+        return any ? states : null;
+    }
+
+    /**
+     * How many examples have a selection stored for their next warm start ({@link
+     * Builder#optWarmStarts}); 0 without warm starts.
+     */
+    public int getWarmStartCount() {
+        return lastSelections.size();
+    }
+
+    /** Forgets the stored selections: the next pass over every example solves from scratch. */
+    public void clearWarmStarts() {
+        lastSelections.clear();
     }
 
     /**
@@ -951,6 +1010,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
         private long selectionWarmup = DEFAULT_SELECTION_WARMUP;
         private int reads = 1;
         private Duration timeLimit;
+        private boolean warmStarts;
         private String backendName;
         private AnnealerBackend backend;
 
@@ -1162,6 +1222,25 @@ public final class QamaAttentionBlock extends AbstractBlock {
         /** Reads per problem (default 1); the best is used. */
         public Builder optReads(int reads) {
             this.reads = reads;
+            return this;
+        }
+
+        /**
+         * Warm starts in training (default off): each example named by the calling thread's open
+         * {@link SampleKeys} scope starts its solve from the best state of its previous training
+         * pass (backends that take warm starts, such as {@code sb}, {@code bsb}, {@code dsb} and
+         * {@code simcim}, start their first read there and never return a worse state; the others
+         * ignore it). The block keeps one state per key (H·N·q bytes; 23 MB for 60 000 examples of
+         * 49 tokens and 8 heads) until {@link #clearWarmStarts()}; they are not saved with the
+         * parameters. Inference and passes without an open scope solve from scratch, so outputs of
+         * a trained model do not depend on what it saw before. With {@code sb}, a shorter ramp for
+         * warm-started solves ({@code warm-ramp}, e.g. {@code -s sb:warm-ramp=0.3}) is where the
+         * time goes down: in {@code qama train} runs 0.3–0.4 of the ramp from the previous
+         * selection reached the full cold solve's mean energy (docs/benchmarks.md "Warm starts in
+         * training").
+         */
+        public Builder optWarmStarts(boolean on) {
+            this.warmStarts = on;
             return this;
         }
 

@@ -177,7 +177,8 @@ public final class TrainedModel implements AutoCloseable {
                         (Boolean) r.get("average_reads"),
                         dev.qama.bench.train.RunReport.unselectedPenalty(r),
                         optDouble(r, "energy_scale"),
-                        r.get("selection_warmup") instanceof Number n ? n.longValue() : null);
+                        r.get("selection_warmup") instanceof Number n ? n.longValue() : null,
+                        (Boolean) r.get("warm_starts"));
         return new TrainSpec(
                 attention,
                 TrainSpec.formulation(text(r, "formulation", where)),

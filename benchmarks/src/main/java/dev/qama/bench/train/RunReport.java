@@ -292,6 +292,7 @@ public final class RunReport {
                         : "")
                 + (result.get("reads") instanceof Number r ? " reads=" + r.intValue() : "")
                 + (Boolean.TRUE.equals(result.get("average_reads")) ? " averaged" : "")
+                + (Boolean.TRUE.equals(result.get("warm_starts")) ? " warm-starts" : "")
                 + (Boolean.TRUE.equals(result.get("selection_gradient"))
                         ? " selection-gradient"
                         : "");

@@ -79,6 +79,8 @@ public record TrainSpec(
      * @param energyScale the block's {@code optEnergyScale}, or null for its default
      * @param selectionWarmup the block's {@code optSelectionWarmup} in training passes, or null for
      *     its default
+     * @param warmStarts the block's {@code optWarmStarts} (each example's solve starts from its
+     *     previous selection), or null for its default (off)
      */
     public record Qubo(
             Integer bits,
@@ -90,10 +92,11 @@ public record TrainSpec(
             Boolean averageReads,
             Double unselectedPenalty,
             Double energyScale,
-            Long selectionWarmup) {
+            Long selectionWarmup,
+            Boolean warmStarts) {
         /** The formulation's defaults. */
         public static final Qubo DEFAULTS =
-                new Qubo(null, null, null, null, null, null, null, null, null, null);
+                new Qubo(null, null, null, null, null, null, null, null, null, null, null);
 
         /** Settings of the QUBO's coefficients only. */
         public Qubo(Integer bits, Double couplingScale, Double linearScale, Double penaltyScale) {
@@ -102,6 +105,7 @@ public record TrainSpec(
                     couplingScale,
                     linearScale,
                     penaltyScale,
+                    null,
                     null,
                     null,
                     null,
@@ -177,6 +181,9 @@ public record TrainSpec(
             }
             if (selectionWarmup != null) {
                 b.optSelectionWarmup(selectionWarmup);
+            }
+            if (warmStarts != null) {
+                b.optWarmStarts(warmStarts);
             }
             return b;
         }

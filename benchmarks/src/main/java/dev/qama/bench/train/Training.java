@@ -18,6 +18,7 @@ import dev.qama.core.spi.Annealers;
 import dev.qama.core.spi.Seeds;
 import dev.qama.djl.QamaTrainingListener;
 import dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory;
+import dev.qama.djl.SampleKeys;
 import dev.qama.djl.SolverStatistics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -264,7 +265,11 @@ public final class Training {
                     NDList x = train.batch(bm, idx);
                     NDArray y = oneHot(bm, train, idx);
                     try (GradientCollector gc = trainer.newGradientCollector()) {
-                        NDArray logits = trainer.forward(x).singletonOrThrow();
+                        NDArray logits;
+                        // the examples' indices name them to blocks with warm starts
+                        try (SampleKeys keys = SampleKeys.open(idx)) {
+                            logits = trainer.forward(x).singletonOrThrow();
+                        }
                         NDArray l = loss.evaluate(new NDList(y), new NDList(logits));
                         gc.backward(l);
                         float v = l.getFloat();

@@ -95,6 +95,13 @@ import java.util.Set;
  *     the best states seen are returned). A positive value is a fixed count, so {@code restarts=1}
  *     makes a time limit a mere cap. (A time limit with a huge step count is a poor idea: the ramp
  *     never completes.)
+ * @param warmRamp [{@code warm-ramp}] the share of the step count, in (0, 1], that each run of a
+ *     solve given a warm start ({@code SolveRequest.initialStates}) makes, at least one step;
+ *     default 1 (the full ramp). A warm start from a state near the optimum (a training sample's
+ *     selection from its previous pass) needs a shorter ramp for the same energy: in {@code qama
+ *     train --warm-starts} runs, 0.3–0.4 of the ramp matched the full cold solve's mean energy on
+ *     the same problems (docs/benchmarks.md "Warm starts in training"). Solves without a warm start
+ *     are not affected.
  * @param kernel [{@code kernel}] auto (default), scalar or vector.
  */
 public record SbConfig(
@@ -109,6 +116,7 @@ public record SbConfig(
         int replicas,
         int polishRounds,
         int restarts,
+        double warmRamp,
         Kernels.Mode kernel) {
 
     /**
@@ -178,6 +186,9 @@ public record SbConfig(
                     0,
                     Integer.MAX_VALUE,
                     "runs of the pump schedule; 0 = one, or as many as a time limit allows");
+    static final OptionSpec WARM_RAMP =
+            OptionSpec.ofPositive(
+                    "warm-ramp", 1.0, 1.0, "share of the steps a warm-started solve runs");
     static final OptionSpec KERNEL = Kernels.OPTION;
 
     /** The variant option, with {@code def} as its default. */
@@ -210,6 +221,7 @@ public record SbConfig(
                 REPLICAS,
                 POLISH_ROUNDS,
                 RESTARTS,
+                WARM_RAMP,
                 KERNEL,
                 AmplitudeBackend.THREADS);
     }
@@ -236,6 +248,7 @@ public record SbConfig(
         REPLICAS.check(replicas);
         POLISH_ROUNDS.check(polishRounds);
         RESTARTS.check(restarts);
+        WARM_RAMP.check(warmRamp);
     }
 
     /** The defaults for a variant. */
@@ -252,6 +265,7 @@ public record SbConfig(
                 0,
                 POLISH_ROUNDS.intValue(BackendOptions.empty()),
                 0,
+                WARM_RAMP.doubleValue(BackendOptions.empty()),
                 Kernels.Mode.AUTO);
     }
 
@@ -271,6 +285,7 @@ public record SbConfig(
                 REPLICAS.intValue(o, d.replicas),
                 POLISH_ROUNDS.intValue(o),
                 RESTARTS.intValue(o, d.restarts),
+                WARM_RAMP.doubleValue(o),
                 Kernels.parseMode(KERNEL.stringValue(o)));
     }
 
@@ -363,6 +378,14 @@ public record SbConfig(
         return r;
     }
 
+    /**
+     * The steps of each run of a solve: {@code steps} (the resolved step count), or {@link
+     * #warmRamp} of it, at least one, when the solve was given a warm start.
+     */
+    public int stepsWith(int steps, boolean warmStarted) {
+        return warmStarted ? Math.max(1, (int) Math.round(steps * warmRamp)) : steps;
+    }
+
     /** A copy with another step count. */
     public SbConfig withSteps(int s) {
         return new SbConfig(
@@ -377,6 +400,7 @@ public record SbConfig(
                 replicas,
                 polishRounds,
                 restarts,
+                warmRamp,
                 kernel);
     }
 
@@ -394,6 +418,7 @@ public record SbConfig(
                 r,
                 polishRounds,
                 restarts,
+                warmRamp,
                 kernel);
     }
 
@@ -411,6 +436,7 @@ public record SbConfig(
                 replicas,
                 polishRounds,
                 restarts,
+                warmRamp,
                 kernel);
     }
 
@@ -428,6 +454,7 @@ public record SbConfig(
                 replicas,
                 polishRounds,
                 r,
+                warmRamp,
                 kernel);
     }
 
@@ -445,6 +472,7 @@ public record SbConfig(
                 replicas,
                 polishRounds,
                 restarts,
+                warmRamp,
                 k);
     }
 }

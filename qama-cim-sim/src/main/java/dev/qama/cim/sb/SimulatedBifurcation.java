@@ -263,9 +263,11 @@ public final class SimulatedBifurcation {
         float xi = (float) (config.xi0() > 0 ? config.xi0() : scale * autoXi0(sys));
         float dt = (float) stableDt(problem, sys, xi, scratch, scratch2);
         int steps =
-                config.steps() > 0
-                        ? config.steps()
-                        : (int) Math.round(config.stepsFor(problem) * Math.pow(scale, 1.2));
+                config.stepsWith(
+                        config.steps() > 0
+                                ? config.steps()
+                                : (int) Math.round(config.stepsFor(problem) * Math.pow(scale, 1.2)),
+                        initial != null);
         Dynamics dyn =
                 new Dynamics(
                         sys,

@@ -63,6 +63,7 @@ public final class Sweep {
                                     reps,
                                     50,
                                     1,
+                                    1.0,
                                     Kernels.Mode.AUTO);
                     var res =
                             new SimulatedBifurcation(c)

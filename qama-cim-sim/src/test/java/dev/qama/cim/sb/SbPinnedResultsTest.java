@@ -56,6 +56,7 @@ class SbPinnedResultsTest {
                 replicas,
                 0,
                 d.restarts(),
+                d.warmRamp(),
                 d.kernel());
     }
 

@@ -1,0 +1,250 @@
+package dev.qama.djl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.qama.core.attention.AttentionProblem;
+import dev.qama.core.model.Problem;
+import dev.qama.core.spi.AbstractBatchBackend;
+import dev.qama.core.spi.AnnealerBackend;
+import dev.qama.core.spi.Annealers;
+import dev.qama.core.spi.BackendCapabilities;
+import dev.qama.core.spi.BackendOptions;
+import dev.qama.core.spi.SolveResult;
+import dev.qama.core.spi.SolveStatus;
+import dev.qama.core.spi.StopCondition;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code optWarmStarts}: a training example's solve starts from its previous selection. */
+class QamaWarmStartsTest {
+    static final int N = 6;
+    static final int E = 16;
+    static NDManager manager;
+
+    @BeforeAll
+    static void start() {
+        manager = NDManager.newBaseManager("PyTorch");
+    }
+
+    @AfterAll
+    static void stop() {
+        manager.close();
+    }
+
+    /** Records each problem's warm start and answers with a seeded greedy descent. */
+    static final class Recorder extends AbstractBatchBackend {
+        final List<byte[]> initial = Collections.synchronizedList(new ArrayList<>());
+        final List<byte[]> answered = Collections.synchronizedList(new ArrayList<>());
+
+        Recorder() {
+            super(1);
+        }
+
+        @Override
+        public String name() {
+            return "test-recorder";
+        }
+
+        @Override
+        public BackendCapabilities capabilities() {
+            return new BackendCapabilities(1 << 20, 0, false, true, true);
+        }
+
+        @Override
+        protected SolveResult solveProblem(
+                Problem problem, long seed, int reads, byte[] init, StopCondition stop) {
+            AttentionProblem p = (AttentionProblem) problem;
+            byte[] x = ExactTestBackend.solve(p, seed, 0);
+            initial.add(init == null ? null : init.clone());
+            answered.add(x.clone());
+            byte[][] out = new byte[reads][];
+            for (int r = 0; r < reads; r++) {
+                out[r] = x.clone();
+            }
+            return SolveResult.of(p, out, SolveStatus.COMPLETED, seed);
+        }
+    }
+
+    static QamaAttentionBlock block(AnnealerBackend backend, boolean warm) {
+        QamaAttentionBlock b =
+                QamaAttentionBlock.builder()
+                        .setEmbeddingSize(E)
+                        .setHeadCount(2)
+                        .optAttentionProbsDropoutProb(0f)
+                        .optSeed(3)
+                        .optBackend(backend)
+                        .optWarmStarts(warm)
+                        .build();
+        manager.getEngine().setRandomSeed(9);
+        b.initialize(manager, DataType.FLOAT32, new Shape(1, N, E));
+        return b;
+    }
+
+    static float[] pass(QamaAttentionBlock block, NDArray x, NDArray mask, boolean training) {
+        try (NDManager sub = manager.newSubManager()) {
+            NDList in = mask == null ? new NDList(x) : new NDList(x, mask);
+            return block.forward(new ParameterStore(sub, false), in, training)
+                    .head()
+                    .toFloatArray();
+        }
+    }
+
+    static NDArray rows(NDArray x, int... rows) {
+        List<NDArray> parts = new ArrayList<>();
+        for (int r : rows) {
+            parts.add(x.get(new NDIndex("{}:{}", r, r + 1)));
+        }
+        return NDArrays.concat(new NDList(parts));
+    }
+
+    @Test
+    void eachKeyStartsFromItsOwnPreviousSelectionWhereverItStands() {
+        Recorder rec = new Recorder();
+        QamaAttentionBlock block = block(rec, true);
+        manager.getEngine().setRandomSeed(1);
+        NDArray x = manager.randomNormal(new Shape(4, N, E));
+        try (SampleKeys keys = SampleKeys.open(10, 20, 30)) {
+            pass(block, rows(x, 0, 1, 2), null, true);
+        }
+        assertEquals(3, rec.initial.size());
+        rec.initial.forEach(s -> assertNull(s, "first pass: no warm start"));
+        List<byte[]> first = List.copyOf(rec.answered);
+        assertEquals(3, block.getWarmStartCount());
+        rec.initial.clear();
+        // the next pass sees examples 30 and 10 in other rows, and a new one
+        try (SampleKeys keys = SampleKeys.open(30, 10, 40)) {
+            pass(block, rows(x, 2, 0, 3), null, true);
+        }
+        assertArrayEquals(first.get(2), rec.initial.get(0), "key 30 starts where it ended");
+        assertArrayEquals(first.get(0), rec.initial.get(1), "key 10 starts where it ended");
+        assertNull(rec.initial.get(2), "key 40 was not seen before");
+        assertEquals(4, block.getWarmStartCount());
+        block.clearWarmStarts();
+        assertEquals(0, block.getWarmStartCount());
+    }
+
+    @Test
+    void inferenceAndPassesWithoutKeysSolveFromScratch() {
+        Recorder rec = new Recorder();
+        QamaAttentionBlock block = block(rec, true);
+        manager.getEngine().setRandomSeed(2);
+        NDArray x = manager.randomNormal(new Shape(2, N, E));
+        pass(block, x, null, true); // no scope: nothing stored
+        assertEquals(0, block.getWarmStartCount());
+        try (SampleKeys keys = SampleKeys.open(1, 2)) {
+            pass(block, x, null, true);
+            float[] a = pass(block, x, null, false);
+            float[] b = pass(block, x, null, false);
+            assertArrayEquals(a, b, "inference does not depend on the stored selections");
+        }
+        rec.initial.forEach(s -> assertNull(s));
+        assertEquals(2, block.getWarmStartCount());
+        // a block without warm starts ignores the keys
+        Recorder cold = new Recorder();
+        QamaAttentionBlock off = block(cold, false);
+        try (SampleKeys keys = SampleKeys.open(1, 2)) {
+            pass(off, x, null, true);
+            pass(off, x, null, true);
+        }
+        cold.initial.forEach(s -> assertNull(s));
+        assertEquals(0, off.getWarmStartCount());
+    }
+
+    @Test
+    void aKeyReusedForAnotherMaskStartsCold() {
+        Recorder rec = new Recorder();
+        QamaAttentionBlock block = block(rec, true);
+        manager.getEngine().setRandomSeed(4);
+        NDArray x = manager.randomNormal(new Shape(1, N, E));
+        try (SampleKeys keys = SampleKeys.open(7)) {
+            pass(block, x, null, true);
+        }
+        byte[] chosen = rec.answered.get(0);
+        int token = -1;
+        for (int v = 0; v < chosen.length && token < 0; v++) {
+            if (chosen[v] != 0) {
+                token = v % N; // bits are (head, token) row-major with q = 1
+            }
+        }
+        assertTrue(token >= 0, "the first solve selects some token");
+        float[] keep = new float[N];
+        java.util.Arrays.fill(keep, 1f);
+        keep[token] = 0f;
+        rec.initial.clear();
+        try (SampleKeys keys = SampleKeys.open(7)) {
+            pass(block, x, manager.create(keep, new Shape(1, N)), true);
+        }
+        assertNull(rec.initial.get(0), "the stored state selects a token now masked");
+    }
+
+    @Test
+    void aKeyCountOtherThanTheBatchIsAnError() {
+        QamaAttentionBlock block = block(new Recorder(), true);
+        NDArray x = manager.randomNormal(new Shape(3, N, E));
+        try (SampleKeys keys = SampleKeys.open(1, 2)) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> pass(block, x, null, true));
+            assertEquals(
+                    "SampleKeys names 2 examples, but the batch has 3 (one key per batch row)",
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void scopesNestAndCloseInOrder() {
+        assertNull(SampleKeys.current());
+        try (SampleKeys outer = SampleKeys.open(1, 2)) {
+            SampleKeys inner = SampleKeys.open(new int[] {3});
+            assertArrayEquals(new long[] {3}, SampleKeys.current());
+            IllegalStateException e = assertThrows(IllegalStateException.class, outer::close);
+            assertEquals(
+                    "SampleKeys closed while a scope opened after it is still open",
+                    e.getMessage());
+            inner.close();
+            inner.close(); // twice: nothing
+            assertArrayEquals(new long[] {1, 2}, SampleKeys.current());
+        }
+        assertNull(SampleKeys.current());
+        assertThrows(IllegalArgumentException.class, () -> SampleKeys.open((long[]) null));
+    }
+
+    /** With sb: the same training run gives the same outputs, with one solver thread or two. */
+    @Test
+    void warmStartedTrainingIsReproducibleAcrossThreadCounts() throws Exception {
+        float[][] outs = new float[2][];
+        for (int t = 1; t <= 2; t++) {
+            try (AnnealerBackend sb =
+                    Annealers.create(
+                            "sb", BackendOptions.parse("threads=" + t + ",warm-ramp=0.3"))) {
+                QamaAttentionBlock block = block(sb, true);
+                manager.getEngine().setRandomSeed(6);
+                NDArray x = manager.randomNormal(new Shape(8, N, E));
+                for (int epoch = 0; epoch < 3; epoch++) {
+                    try (SampleKeys keys = SampleKeys.open(0, 1, 2, 3, 4, 5, 6, 7)) {
+                        outs[t - 1] = pass(block, x, null, true);
+                    }
+                }
+                assertEquals(8, block.getWarmStartCount());
+                assertNotNull(outs[t - 1]);
+            }
+        }
+        assertArrayEquals(outs[0], outs[1], 0f, "1 and 2 solver threads");
+    }
+}

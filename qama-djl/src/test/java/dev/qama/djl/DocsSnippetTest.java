@@ -21,6 +21,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
+import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.djl.QamaAttentionBlock.ParameterLayout;
 import dev.qama.djl.QamaTransformerEncoderBlock.AttentionFactory;
 import java.nio.charset.StandardCharsets;
@@ -163,7 +164,29 @@ class DocsSnippetTest {
 
     // end::blocks[]
 
-    static final String[] TAGS = {"attention", "encoder", "bert", "layout", "blocks"};
+    // tag::warm[]
+    static QamaAttentionBlock warmStartedAttention(AnnealerBackend solver) {
+        // e.g. Annealers.create("sb", BackendOptions.parse("warm-ramp=0.3"))
+        return QamaAttentionBlock.builder()
+                .setEmbeddingSize(64)
+                .setHeadCount(8)
+                .optBackend(solver)
+                .optWarmStarts(true)
+                .build();
+    }
+
+    static void trainStep(Trainer trainer, NDList x, NDArray y, int[] exampleIndices) {
+        try (GradientCollector gc = trainer.newGradientCollector();
+                SampleKeys keys = SampleKeys.open(exampleIndices)) { // one key per batch row
+            NDArray prediction = trainer.forward(x).singletonOrThrow();
+            gc.backward(trainer.getLoss().evaluate(new NDList(y), new NDList(prediction)));
+        }
+        trainer.step();
+    }
+
+    // end::warm[]
+
+    static final String[] TAGS = {"attention", "encoder", "bert", "layout", "blocks", "warm"};
 
     static List<String> snippet(String tag) throws Exception {
         List<String> lines =
@@ -198,6 +221,28 @@ class DocsSnippetTest {
                             + text.lines().findFirst().orElse(""));
         }
         assertEquals(TAGS.length, blocks);
+    }
+
+    @Test
+    void theWarmStartSnippetRuns() throws Exception {
+        Shape in = new Shape(2, 5, 64);
+        try (AnnealerBackend sb =
+                        dev.qama.core.spi.Annealers.create(
+                                "sb", dev.qama.core.spi.BackendOptions.parse("warm-ramp=0.3"));
+                Model model = Model.newInstance("warm", "PyTorch")) {
+            QamaAttentionBlock attention = warmStartedAttention(sb);
+            model.setBlock(attention);
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()))) {
+                trainer.initialize(in);
+                NDManager m = trainer.getManager();
+                NDArray x = m.randomNormal(in);
+                NDArray y = m.zeros(in);
+                trainStep(trainer, new NDList(x), y, new int[] {4, 9});
+                assertEquals(2, attention.getWarmStartCount());
+                trainStep(trainer, new NDList(x), y, new int[] {4, 9});
+                assertEquals(2, attention.getWarmStartCount());
+            }
+        }
     }
 
     @Test

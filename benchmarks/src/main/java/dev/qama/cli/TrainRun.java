@@ -289,6 +289,11 @@ final class TrainRun {
                             + c.attention
                             + "'");
         }
+        if (Boolean.TRUE.equals(c.warmStarts)) {
+            throw new UserException(
+                    "--warm-starts does not apply to --task kv-retrieval: it draws new examples at"
+                            + " every step, so no example is seen twice");
+        }
         LongRangeTraining.Options lo = new LongRangeTraining.Options();
         lo.attention = c.attention;
         lo.length = c.length;

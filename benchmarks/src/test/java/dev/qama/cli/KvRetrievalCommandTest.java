@@ -43,4 +43,17 @@ class KvRetrievalCommandTest {
         assertEquals(1, r.errLines().length, r.err());
         assertTrue(r.err().contains("classical or qama"), r.err());
     }
+
+    @Test
+    void warmStartsAreRefusedForATaskThatNeverRepeatsAnExample() {
+        CliRun.assertUserError(
+                "--warm-starts does not apply to --task kv-retrieval",
+                "train",
+                "--task",
+                "kv-retrieval",
+                "--attention",
+                "qama",
+                "--warm-starts",
+                "on");
+    }
 }

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * A test backend: brute force over the free bits when there are at most {@link #EXACT_LIMIT},
  * otherwise a seeded greedy descent (single flips, best improvement) from random starts. An
  * optional override returns a fixed state per problem instead (to hold the selection constant in
- * finite-difference tests). It records every problem it saw.
+ * finite-difference tests). It records every problem it saw, with its seed, warm start and answer.
  */
 final class ExactTestBackend extends AbstractBatchBackend {
     static final int EXACT_LIMIT = 16;
@@ -25,6 +25,12 @@ final class ExactTestBackend extends AbstractBatchBackend {
     private final int exactLimit;
     final List<AttentionProblem> seen = Collections.synchronizedList(new ArrayList<>());
     final List<Long> seeds = Collections.synchronizedList(new ArrayList<>());
+
+    /** Each problem's warm start (null without one), in the order solved. */
+    final List<byte[]> initials = Collections.synchronizedList(new ArrayList<>());
+
+    /** Each problem's answer, in the order solved. */
+    final List<byte[]> answers = Collections.synchronizedList(new ArrayList<>());
 
     ExactTestBackend() {
         this(null);
@@ -58,6 +64,8 @@ final class ExactTestBackend extends AbstractBatchBackend {
         seen.add(p);
         seeds.add(seed);
         byte[] best = fixed != null ? fixed.apply(p) : solve(p, seed, exactLimit);
+        initials.add(initial == null ? null : initial.clone());
+        answers.add(best.clone());
         byte[][] out = new byte[reads][];
         for (int r = 0; r < reads; r++) {
             out[r] = best.clone();

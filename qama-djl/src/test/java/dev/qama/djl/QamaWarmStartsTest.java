@@ -15,18 +15,10 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import dev.qama.core.attention.AttentionProblem;
-import dev.qama.core.model.Problem;
-import dev.qama.core.spi.AbstractBatchBackend;
 import dev.qama.core.spi.AnnealerBackend;
 import dev.qama.core.spi.Annealers;
-import dev.qama.core.spi.BackendCapabilities;
 import dev.qama.core.spi.BackendOptions;
-import dev.qama.core.spi.SolveResult;
-import dev.qama.core.spi.SolveStatus;
-import dev.qama.core.spi.StopCondition;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,38 +40,9 @@ class QamaWarmStartsTest {
         manager.close();
     }
 
-    /** Records each problem's warm start and answers with a seeded greedy descent. */
-    static final class Recorder extends AbstractBatchBackend {
-        final List<byte[]> initial = Collections.synchronizedList(new ArrayList<>());
-        final List<byte[]> answered = Collections.synchronizedList(new ArrayList<>());
-
-        Recorder() {
-            super(1);
-        }
-
-        @Override
-        public String name() {
-            return "test-recorder";
-        }
-
-        @Override
-        public BackendCapabilities capabilities() {
-            return new BackendCapabilities(1 << 20, 0, false, true, true);
-        }
-
-        @Override
-        protected SolveResult solveProblem(
-                Problem problem, long seed, int reads, byte[] init, StopCondition stop) {
-            AttentionProblem p = (AttentionProblem) problem;
-            byte[] x = ExactTestBackend.solve(p, seed, 0);
-            initial.add(init == null ? null : init.clone());
-            answered.add(x.clone());
-            byte[][] out = new byte[reads][];
-            for (int r = 0; r < reads; r++) {
-                out[r] = x.clone();
-            }
-            return SolveResult.of(p, out, SolveStatus.COMPLETED, seed);
-        }
+    /** A backend that records each problem's warm start and answers by a seeded descent. */
+    static ExactTestBackend recorder() {
+        return new ExactTestBackend(null, 0);
     }
 
     static QamaAttentionBlock block(AnnealerBackend backend, boolean warm) {
@@ -116,25 +79,25 @@ class QamaWarmStartsTest {
 
     @Test
     void eachKeyStartsFromItsOwnPreviousSelectionWhereverItStands() {
-        Recorder rec = new Recorder();
+        ExactTestBackend rec = recorder();
         QamaAttentionBlock block = block(rec, true);
         manager.getEngine().setRandomSeed(1);
         NDArray x = manager.randomNormal(new Shape(4, N, E));
         try (SampleKeys keys = SampleKeys.open(10, 20, 30)) {
             pass(block, rows(x, 0, 1, 2), null, true);
         }
-        assertEquals(3, rec.initial.size());
-        rec.initial.forEach(s -> assertNull(s, "first pass: no warm start"));
-        List<byte[]> first = List.copyOf(rec.answered);
+        assertEquals(3, rec.initials.size());
+        rec.initials.forEach(s -> assertNull(s, "first pass: no warm start"));
+        List<byte[]> first = List.copyOf(rec.answers);
         assertEquals(3, block.getWarmStartCount());
-        rec.initial.clear();
+        rec.initials.clear();
         // the next pass sees examples 30 and 10 in other rows, and a new one
         try (SampleKeys keys = SampleKeys.open(30, 10, 40)) {
             pass(block, rows(x, 2, 0, 3), null, true);
         }
-        assertArrayEquals(first.get(2), rec.initial.get(0), "key 30 starts where it ended");
-        assertArrayEquals(first.get(0), rec.initial.get(1), "key 10 starts where it ended");
-        assertNull(rec.initial.get(2), "key 40 was not seen before");
+        assertArrayEquals(first.get(2), rec.initials.get(0), "key 30 starts where it ended");
+        assertArrayEquals(first.get(0), rec.initials.get(1), "key 10 starts where it ended");
+        assertNull(rec.initials.get(2), "key 40 was not seen before");
         assertEquals(4, block.getWarmStartCount());
         block.clearWarmStarts();
         assertEquals(0, block.getWarmStartCount());
@@ -142,7 +105,7 @@ class QamaWarmStartsTest {
 
     @Test
     void inferenceAndPassesWithoutKeysSolveFromScratch() {
-        Recorder rec = new Recorder();
+        ExactTestBackend rec = recorder();
         QamaAttentionBlock block = block(rec, true);
         manager.getEngine().setRandomSeed(2);
         NDArray x = manager.randomNormal(new Shape(2, N, E));
@@ -154,29 +117,29 @@ class QamaWarmStartsTest {
             float[] b = pass(block, x, null, false);
             assertArrayEquals(a, b, "inference does not depend on the stored selections");
         }
-        rec.initial.forEach(s -> assertNull(s));
+        rec.initials.forEach(s -> assertNull(s));
         assertEquals(2, block.getWarmStartCount());
         // a block without warm starts ignores the keys
-        Recorder cold = new Recorder();
+        ExactTestBackend cold = recorder();
         QamaAttentionBlock off = block(cold, false);
         try (SampleKeys keys = SampleKeys.open(1, 2)) {
             pass(off, x, null, true);
             pass(off, x, null, true);
         }
-        cold.initial.forEach(s -> assertNull(s));
+        cold.initials.forEach(s -> assertNull(s));
         assertEquals(0, off.getWarmStartCount());
     }
 
     @Test
     void aKeyReusedForAnotherMaskStartsCold() {
-        Recorder rec = new Recorder();
+        ExactTestBackend rec = recorder();
         QamaAttentionBlock block = block(rec, true);
         manager.getEngine().setRandomSeed(4);
         NDArray x = manager.randomNormal(new Shape(1, N, E));
         try (SampleKeys keys = SampleKeys.open(7)) {
             pass(block, x, null, true);
         }
-        byte[] chosen = rec.answered.get(0);
+        byte[] chosen = rec.answers.get(0);
         int token = -1;
         for (int v = 0; v < chosen.length && token < 0; v++) {
             if (chosen[v] != 0) {
@@ -187,16 +150,16 @@ class QamaWarmStartsTest {
         float[] keep = new float[N];
         java.util.Arrays.fill(keep, 1f);
         keep[token] = 0f;
-        rec.initial.clear();
+        rec.initials.clear();
         try (SampleKeys keys = SampleKeys.open(7)) {
             pass(block, x, manager.create(keep, new Shape(1, N)), true);
         }
-        assertNull(rec.initial.get(0), "the stored state selects a token now masked");
+        assertNull(rec.initials.get(0), "the stored state selects a token now masked");
     }
 
     @Test
     void aKeyCountOtherThanTheBatchIsAnError() {
-        QamaAttentionBlock block = block(new Recorder(), true);
+        QamaAttentionBlock block = block(recorder(), true);
         NDArray x = manager.randomNormal(new Shape(3, N, E));
         try (SampleKeys keys = SampleKeys.open(1, 2)) {
             IllegalArgumentException e =

@@ -9,26 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The forward pass's download: one device-to-host read, every value where it belongs. */
-class HostTest {
-    static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
-
+class HostTest extends PyTorchTest {
     /** Row-major values 0, 1, 2, ... plus {@code offset}. */
     static float[] counting(int n, float offset) {
         float[] out = new float[n];

@@ -10,8 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,23 +21,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the device from the mask tensor; the query–key scores and the per-key terms come out of one
  * product).
  */
-class MixedHeadsTest {
+class MixedHeadsTest extends PyTorchTest {
     static final int B = 2;
     static final int H = 2;
     static final int N = 5;
     static final int D = 3;
     static final double GAMMA = 0.3;
-    static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
 
     static float[] random(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);

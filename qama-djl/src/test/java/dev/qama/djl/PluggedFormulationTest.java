@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -20,8 +19,6 @@ import dev.qama.djl.QamaAttentionBlock.ParameterLayout;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,23 +26,12 @@ import org.junit.jupiter.api.Test;
  * block's builder, forward and backward passes and parameter files with no other change: it matches
  * paper-v2 whose e is ones, and its files carry no value importance.
  */
-class PluggedFormulationTest {
+class PluggedFormulationTest extends PyTorchTest {
     static final int B = 2;
     static final int N = 5;
     static final int E = 8;
     static final int H = 2;
     static final Shape IN = new Shape(B, N, E);
-    static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
 
     static void load(QamaAttentionBlock block, byte[] file) throws Exception {
         block.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(file)));

@@ -17,28 +17,20 @@ import dev.qama.core.formulation.PaperV2Formulation;
 import dev.qama.core.formulation.V1CouplingMode;
 import dev.qama.djl.QamaAttentionBlock.Formulation;
 import dev.qama.djl.QamaAttentionBlock.OutputMode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class QamaAttentionBlockShapeTest {
+class QamaAttentionBlockShapeTest extends PyTorchTest {
     static final int B = 2;
     static final int N = 5;
     static final int E = 8;
     static final int H = 2;
-    static NDManager manager;
 
     @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager("PyTorch");
+    static void seed() {
         manager.getEngine().setRandomSeed(7);
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
     }
 
     static QamaAttentionBlock.Builder base(ExactTestBackend backend) {

@@ -19,8 +19,6 @@ import dev.qama.djl.QamaAttentionBlock.OutputMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,21 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A model's output for an input does not depend on its batch: the same example predicted alone and
  * inside a batch of 64, at several positions, with another thread count, gives the same output.
  */
-class QamaBatchIndependenceTest {
+class QamaBatchIndependenceTest extends PyTorchTest {
     static final int N = 49;
     static final int E = 32;
     static final int BATCH = 64;
-    static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
 
     static QamaAttentionBlock block(AnnealerBackend backend, OutputMode mode) {
         return QamaAttentionBlock.builder()

@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,22 +30,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Same seed and inputs → same selection and output (with the exact test backend, a seeded test
  * heuristic, and qama-cim-sim's "sb" and "sa"); concurrent forward passes are safe.
  */
-class QamaDeterminismTest {
+class QamaDeterminismTest extends PyTorchTest {
     static final int B = 3;
     static final int N = 6;
     static final int E = 8;
     static final Shape IN = new Shape(B, N, E);
-    static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
 
     static QamaAttentionBlock block(ExactTestBackend backend, long seed) {
         return QamaAttentionBlock.builder()

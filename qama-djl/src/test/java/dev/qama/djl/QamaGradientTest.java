@@ -20,8 +20,6 @@ import dev.qama.core.formulation.V1CouplingMode;
 import dev.qama.djl.QamaAttentionBlock.Formulation;
 import dev.qama.djl.QamaAttentionBlock.OutputMode;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -30,22 +28,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * qama-core's energy (and, for paper-v2, the closed form) at a fixed selection; and the gradient of
  * the block's output equals finite differences of the block itself with the selection held fixed.
  */
-class QamaGradientTest {
+class QamaGradientTest extends PyTorchTest {
     static final int B = 2;
     static final int H = 2;
     static final int N = 4;
     static final int D = 3;
-    static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
 
     static float[] random(int n, long seed, double scale) {
         SplittableRandom r = new SplittableRandom(seed);

@@ -15,8 +15,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.qama.djl.QamaAttentionBlock.Formulation;
 import dev.qama.djl.QamaAttentionBlock.OutputMode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,22 +22,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The selection gradient: the output keeps the annealer's selection, and keys the annealer left out
  * receive a gradient (without it they receive none).
  */
-class QamaSelectionGradientTest {
+class QamaSelectionGradientTest extends PyTorchTest {
     static final int B = 2;
     static final int N = 6;
     static final int E = 8;
     static final int H = 2;
-    static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
 
     /** Every head selects tokens 0, 1 and 2 only. */
     static byte[] firstThree(dev.qama.core.attention.AttentionProblem p) {

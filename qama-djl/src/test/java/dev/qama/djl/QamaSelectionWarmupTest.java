@@ -23,28 +23,13 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.InputStream;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The selection warm-up ({@link QamaAttentionBlock.Builder#optSelectionWarmup}): β and γ grow from
  * 0 over the first training passes, and the pass count travels with the parameter file.
  */
-class QamaSelectionWarmupTest {
-    static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager("PyTorch");
-        QamaSerializationTest.manager = manager;
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
-
+class QamaSelectionWarmupTest extends PyTorchTest {
     /** SELECTED_KEYS, the first three keys of every head selected, β, γ and warm-up W. */
     static QamaAttentionBlock block(Formulation f, double beta, double gamma, long warmup) {
         QamaAttentionBlock b =

@@ -10,7 +10,6 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -33,29 +32,16 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Parameter files: our round trip, and compatibility with DJL's blocks both ways. */
-class QamaSerializationTest {
+class QamaSerializationTest extends PyTorchTest {
     static final int B = 2;
     static final int N = 5;
     static final int E = 8;
     static final int H = 2;
     static final Shape IN = new Shape(B, N, E);
-    static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
 
     static QamaAttentionBlock qama(Formulation f) {
         return QamaAttentionBlock.builder()

@@ -20,25 +20,12 @@ import dev.qama.core.spi.Annealers;
 import dev.qama.core.spi.BackendOptions;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code optWarmStarts}: a training example's solve starts from its previous selection. */
-class QamaWarmStartsTest {
+class QamaWarmStartsTest extends PyTorchTest {
     static final int N = 6;
     static final int E = 16;
-    static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager("PyTorch");
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
 
     /** A backend that records each problem's warm start and answers by a seeded descent. */
     static ExactTestBackend recorder() {

@@ -778,6 +778,15 @@ public final class QamaAttentionBlock extends AbstractBlock {
         long N = in.tokens;
         long H = headCount;
         long d = headSize;
+        long[] examples = training && warmStarts ? SampleKeys.current() : null;
+        if (examples != null && examples.length != B) {
+            throw new IllegalArgumentException(
+                    "SampleKeys names "
+                            + examples.length
+                            + " examples, but the batch has "
+                            + B
+                            + " (one key per batch row)");
+        }
         NDArray keys = keyProjection.forward(ps, new NDList(in.keys), training, params).head();
         NDArray queries =
                 queryProjection.forward(ps, new NDList(in.queries), training, params).head();
@@ -817,15 +826,6 @@ public final class QamaAttentionBlock extends AbstractBlock {
             p.inference();
         }
 
-        long[] examples = training && warmStarts ? SampleKeys.current() : null;
-        if (examples != null && examples.length != B) {
-            throw new IllegalArgumentException(
-                    "SampleKeys names "
-                            + examples.length
-                            + " examples, but the batch has "
-                            + B
-                            + " (one key per batch row)");
-        }
         float[] w = solve(p, in, training ? trainingPasses.incrementAndGet() : 0, examples);
         // w as a constant NDArray and the per-token energies (B, H, N), built when the output mode
         // first asks for them (SELECTED_KEYS and VALUES take their constants from the host w)
@@ -895,7 +895,7 @@ public final class QamaAttentionBlock extends AbstractBlock {
                     AttentionProblem problem = problems.get(b);
                     SolveResult r = result.get(b);
                     if (keys != null && r.size() > 0) {
-                        lastSelections.put(keys[b], r.state(0).clone());
+                        lastSelections.put(keys[b], r.state(0)); // a copy
                     }
                     int used = averageReads ? r.size() : 1; // reads come best first
                     for (int read = 0; read < used; read++) {

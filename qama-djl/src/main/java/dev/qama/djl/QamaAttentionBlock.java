@@ -894,13 +894,13 @@ public final class QamaAttentionBlock extends AbstractBlock {
                 b -> {
                     AttentionProblem problem = problems.get(b);
                     SolveResult r = result.get(b);
-                    if (keys != null && r.size() > 0) {
-                        lastSelections.put(keys[b], r.state(0)); // a copy
-                    }
                     int used = averageReads ? r.size() : 1; // reads come best first
                     for (int read = 0; read < used; read++) {
-                        byte[] x = r.state(read);
+                        byte[] x = r.state(read); // a copy
                         problem.checkState(x); // a backend that selects a masked token is a bug
+                        if (read == 0 && keys != null) {
+                            lastSelections.put(keys[b], x); // the best: the next warm start
+                        }
                         double[] wb = problem.weights(x);
                         for (int k = 0; k < wb.length; k++) {
                             w[b * wb.length + k] += (float) (wb[k] / used);

@@ -61,11 +61,6 @@ public final class SampleKeys implements AutoCloseable {
         return s == null ? null : s.keys;
     }
 
-    /** The number of keys of this scope. */
-    public int size() {
-        return keys.length;
-    }
-
     /**
      * Closes this scope and restores the one open before it; closing twice does nothing.
      *
